@@ -1,0 +1,26 @@
+# Copyright 2026 Fusion Helpdesk
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Fusion Helpdesk",
+    "summary": "Submit support tickets to your provider and follow their "
+    "thread from your own Odoo",
+    "version": "19.0.2.0.0",
+    "license": "LGPL-3",
+    "category": "Services/Helpdesk",
+    "author": "Fusion Helpdesk",
+    "website": "https://github.com/fusion-helpdesk/fusion-helpdesk",
+    "development_status": "Beta",
+    "depends": ["base_setup", "mail"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/fusion_helpdesk_security.xml",
+        "security/ir.model.access.csv",
+        "views/fusion_helpdesk_ticket_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/fusion_helpdesk_menus.xml",
+    ],
+    "demo": ["demo/fusion_helpdesk_demo.xml"],
+    "assets": {},
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,3 @@
+# Copyright 2026 Fusion Helpdesk
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Pure-Python client of the central API. Imports nothing from Odoo."""

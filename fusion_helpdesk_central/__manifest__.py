@@ -1,0 +1,32 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Fusion Helpdesk Central",
+    "summary": "Central side of Fusion Helpdesk: client intake API and "
+    "owner approval by magic link",
+    "version": "19.0.2.3.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "Fusion Helpdesk",
+    "website": "https://github.com/fusion-helpdesk/fusion-helpdesk",
+    "development_status": "Beta",
+    "depends": ["helpdesk_mgmt", "mail", "portal"],
+    "external_dependencies": {"python": ["openai"]},
+    "data": [
+        "security/fusion_helpdesk_central_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_config_parameter_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/fusion_helpdesk_client_key_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/engagement_page_templates.xml",
+        "wizards/fusion_helpdesk_engagement_wizard_views.xml",
+        "report/helpdesk_ticket_engagement_report_views.xml",
+        "views/fusion_helpdesk_central_menus.xml",
+        "report/helpdesk_ticket_engagement_report_menus.xml",
+    ],
+    "demo": ["demo/fusion_helpdesk_central_demo.xml"],
+    "installable": True,
+}

@@ -1,0 +1,3 @@
+from . import fusion_helpdesk_client_key
+from . import helpdesk_ticket
+from . import res_config_settings

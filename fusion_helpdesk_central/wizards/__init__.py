@@ -1,0 +1,2 @@
+from . import fusion_helpdesk_engagement_wizard
+from . import fusion_helpdesk_engagement_wizard_line

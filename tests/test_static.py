@@ -1,0 +1,151 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Static checks of both addons: what Odoo would refuse at install time."""
+
+import ast
+import csv
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTED = {
+    "fusion_helpdesk_central": {
+        "version": "19.0.2.3.0",
+        "license": "AGPL-3",
+        "depends": {"helpdesk_mgmt", "mail", "portal"},
+        "python": {"openai"},
+    },
+    "fusion_helpdesk": {
+        "version": "19.0.2.0.0",
+        "license": "LGPL-3",
+        "depends": {"base_setup", "mail"},
+        "python": {"requests"},
+    },
+}
+ACCESS_HEADER = [
+    "id",
+    "name",
+    "model_id:id",
+    "group_id:id",
+    "perm_read",
+    "perm_write",
+    "perm_create",
+    "perm_unlink",
+]
+
+
+def manifest(addon):
+    return ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
+
+
+def addon_files(addon, pattern):
+    return sorted((ROOT / addon).rglob(pattern))
+
+
+@pytest.mark.parametrize("addon", sorted(EXPECTED))
+def test_manifest_matches_the_contract(addon):
+    data = manifest(addon)
+    expected = EXPECTED[addon]
+    assert data["version"] == expected["version"]
+    assert data["license"] == expected["license"]
+    assert set(data["depends"]) == expected["depends"]
+    assert set(data["external_dependencies"]["python"]) == expected["python"]
+    assert data["installable"] is True
+    assert data.get("development_status")
+    for key in ("name", "summary", "author", "website", "category"):
+        assert data.get(key), "%s: manifest key %r is empty" % (addon, key)
+
+
+@pytest.mark.parametrize("addon", sorted(EXPECTED))
+def test_every_listed_data_file_exists_once(addon):
+    data = manifest(addon)
+    listed = data.get("data", []) + data.get("demo", [])
+    assert len(listed) == len(set(listed)), "a data file is listed twice"
+    for relative in listed:
+        assert (ROOT / addon / relative).is_file(), "%s: %s is missing" % (addon, relative)
+
+
+@pytest.mark.parametrize("addon", sorted(EXPECTED))
+def test_every_data_file_on_disk_is_listed(addon):
+    data = manifest(addon)
+    listed = set(data.get("data", []) + data.get("demo", []))
+    for path in addon_files(addon, "*.xml") + addon_files(addon, "*.csv"):
+        relative = path.relative_to(ROOT / addon).as_posix()
+        if relative.startswith(("static/", "tests/")):
+            continue
+        assert relative in listed, "%s: %s is not in the manifest" % (addon, relative)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for addon in EXPECTED for p in addon_files(addon, "*.xml")],
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_xml_parses_and_uses_odoo_19_syntax(path):
+    tree = etree.parse(str(path))
+    text = path.read_text()
+    assert tree.getroot().tag in ("odoo", "templates", "t")
+    assert "<tree" not in text, "use <list> in Odoo 19"
+    assert "attrs=" not in text and " states=" not in text, "use invisible=/readonly="
+    assert "groups_id" not in text, "use group_ids in Odoo 19"
+    assert "numbercall" not in text and "doall" not in text
+
+
+@pytest.mark.parametrize("addon", sorted(EXPECTED))
+def test_access_csv_is_valid(addon):
+    path = ROOT / addon / "security" / "ir.model.access.csv"
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ACCESS_HEADER
+    ids = [row[0] for row in rows[1:]]
+    assert len(ids) == len(set(ids)), "duplicate access ids"
+    for row in rows[1:]:
+        assert len(row) == len(ACCESS_HEADER), row
+        assert row[2].startswith("model_"), row
+        assert all(flag in ("0", "1") for flag in row[4:]), row
+
+
+def test_every_model_has_access_rules():
+    """Each new model (TransientModel included) needs an access row, or Odoo warns."""
+    for addon in EXPECTED:
+        declared = set()
+        for path in addon_files(addon, "*.py"):
+            declared.update(re.findall(r'^\s+_name = "([\w.]+)"', path.read_text(), re.M))
+        access = (ROOT / addon / "security" / "ir.model.access.csv").read_text()
+        for model in declared:
+            assert "model_%s," % model.replace(".", "_") in access, (
+                "%s: no access rule for %s" % (addon, model)
+            )
+
+
+@pytest.mark.parametrize("addon", sorted(EXPECTED))
+def test_addon_ships_icon_description_and_translation_template(addon):
+    assert (ROOT / addon / "static" / "description" / "icon.png").is_file()
+    assert (ROOT / addon / "static" / "description" / "index.html").is_file()
+    assert (ROOT / addon / "readme" / "DESCRIPTION.md").is_file()
+    pot = ROOT / addon / "i18n" / ("%s.pot" % addon)
+    assert pot.is_file()
+    assert 'msgid ""' in pot.read_text()
+
+
+def test_pylint_odoo_is_clean():
+    """The OCA linter over both addons, with the repository's .pylintrc."""
+    pytest.importorskip("pylint_odoo")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--rcfile=%s" % (ROOT / ".pylintrc"),
+            *sorted(EXPECTED),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
