@@ -187,22 +187,28 @@ class HelpdeskTicket(models.Model):
         carries on where this one stopped.
         """
         cron = self.env["ir.cron"]
-        batch_size = self._engagement_reminder_batch_size
-        order = "engagement_sent_at, id"
         cron._commit_progress(remaining=self.search_count(domain))
-        skipped = []  # locked by another transaction, or failing
+        # Walk the index order once (keyset pagination): tickets skipped because
+        # locked or failing are passed over, so the loop always ends.
+        after = Domain.TRUE
         locked = False
         while True:
-            candidates = self.search(
-                domain & Domain("id", "not in", skipped), order=order, limit=batch_size
+            candidates = self.search_fetch(
+                domain & after,
+                ["engagement_sent_at"],
+                order="engagement_sent_at, id",
+                limit=self._engagement_reminder_batch_size,
             )
             if not candidates:
                 break
+            last = candidates[-1]
+            after = Domain("engagement_sent_at", ">", last.engagement_sent_at) | (
+                Domain("engagement_sent_at", "=", last.engagement_sent_at)
+                & Domain("id", ">", last.id)
+            )
             tickets = candidates.try_lock_for_update().filtered_domain(domain)
             locked = locked or len(tickets) < len(candidates)
-            skipped.extend((candidates - tickets).ids)
-            reminded = tickets._engagement_remind_isolated()
-            skipped.extend((tickets - reminded).ids)
+            tickets._engagement_remind_isolated()
             if not cron._commit_progress(len(candidates)):
                 return
         if locked:
