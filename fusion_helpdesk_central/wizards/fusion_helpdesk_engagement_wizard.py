@@ -6,11 +6,7 @@ from odoo.fields import Command
 
 from .. import utils
 
-OPENAI_PARAMS = (
-    "fusion_helpdesk_central.openai_api_key",
-    "fusion_helpdesk_central.openai_model",
-    "fusion_helpdesk_central.openai_base_url",
-)
+OPENAI_PARAMS = (utils.ICP_API_KEY, utils.ICP_MODEL, utils.ICP_BASE_URL)
 
 
 class FusionHelpdeskEngagementWizard(models.TransientModel):
@@ -22,8 +18,6 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         compute="_compute_mode",
         store=True,
         readonly=True,
-        required=True,
-        default="single",
     )
     ticket_ids = fields.Many2many(comodel_name="helpdesk.ticket", string="Tickets")
     findings = fields.Text(
