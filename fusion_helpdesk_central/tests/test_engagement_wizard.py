@@ -287,6 +287,15 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
             mails.res_id, "the mail with the magic links stays off the ticket thread"
         )
 
+    def test_ticket_form_shows_the_engagement_to_the_engineer(self):
+        self._wizard(self.ticket, findings="Effort: 2h", summary="Replace the fuser").action_send()
+        form = Form(self.ticket.with_user(self.engineer))
+        self.assertEqual(form.engagement_state, "pending")
+        self.assertEqual(form.engagement_owner_email, "owner@acme.example.com")
+        self.assertEqual(form.engagement_summary, "Replace the fuser")
+        self.assertEqual(form.engagement_findings, "Effort: 2h")
+        self.assertEqual(form.client_key_id, self.client_key)
+
     def test_send_refuses_and_changes_nothing_when_the_ticket_cannot_be_sent(self):
         no_owner = self.env["fusion.helpdesk.client.key"].create({"name": "No Owner"})
         bad_owner = self.env["fusion.helpdesk.client.key"].create(
