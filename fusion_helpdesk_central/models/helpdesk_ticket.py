@@ -10,11 +10,6 @@ from odoo.tools import email_normalize, html2plaintext
 
 ENGAGEMENT_ROUTE = "/fusion_helpdesk/engagement"
 ENGAGEMENT_DECISIONS = ("approve", "reject")
-# Context keys read by the engagement mail templates.
-ENGAGEMENT_MAIL_TICKETS_KEY = "fusion_engagement_ticket_ids"
-ENGAGEMENT_MAIL_REMINDER_KEY = "fusion_engagement_reminder"
-# Chatter messages written by people (public replies, notes, incoming emails).
-ENGAGEMENT_CHATTER_TYPES = ("comment", "email")
 
 ENGAGEMENT_STATES = [
     ("none", "Not Engaged"),
@@ -102,6 +97,9 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Engagement: sending (see wizards/fusion_helpdesk_engagement_wizard.py)
     # ------------------------------------------------------------------
+    # Chatter messages written by people (public replies, notes, incoming
+    # emails), as opposed to tracking and system notifications.
+    _engagement_chatter_types = ("comment", "email")
 
     def action_open_engagement_wizard(self):
         """Open the Request Owner Approval wizard on these tickets."""
@@ -120,7 +118,7 @@ class HelpdeskTicket(models.Model):
         """Plain data of the ticket for the summary prompt (no ORM in threads)."""
         self.ensure_one()
         messages = self.message_ids.filtered(
-            lambda m: m.message_type in ENGAGEMENT_CHATTER_TYPES
+            lambda m: m.message_type in self._engagement_chatter_types
         ).sorted(lambda m: (m.date, m.id))
         chatter = []
         for message in messages:
@@ -245,7 +243,7 @@ class HelpdeskTicket(models.Model):
         """Tickets one engagement mail rendered on ``self`` presents: those
         given by the sender in the context, restricted to the same owner."""
         self.ensure_one()
-        ticket_ids = self.env.context.get(ENGAGEMENT_MAIL_TICKETS_KEY) or self.ids
+        ticket_ids = self.env.context.get("fusion_engagement_ticket_ids") or self.ids
         tickets = self.browse(ticket_ids).exists() | self
         owner = email_normalize(self.engagement_owner_email or "")
         return tickets.filtered(
@@ -276,11 +274,10 @@ class HelpdeskTicket(models.Model):
         mails = self.env["mail.mail"].sudo()
         for tickets in self._engagement_mail_groups().values():
             template = single if len(tickets) == 1 else bulk
+            # Both keys are read by the templates (subject and body).
             mails |= template.with_context(
-                **{
-                    ENGAGEMENT_MAIL_TICKETS_KEY: tickets.ids,
-                    ENGAGEMENT_MAIL_REMINDER_KEY: bool(reminder),
-                }
+                fusion_engagement_ticket_ids=tickets.ids,
+                fusion_engagement_reminder=bool(reminder),
             ).send_mail_batch(
                 tickets[:1].ids,
                 # The mail carries the owner's magic links: keep it off the
