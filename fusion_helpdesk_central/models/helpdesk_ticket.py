@@ -447,6 +447,19 @@ class HelpdeskTicket(models.Model):
         decision links, and flag them; override to remind differently."""
         self.write({"engagement_reminded_at": fields.Datetime.now()})
         self._engagement_send_mails(reminder=True)
+        self._engagement_post_reminder_note()
+
+    def _engagement_post_reminder_note(self):
+        """Internal note telling the engineers that the owner was reminded."""
+        for ticket in self:
+            ticket.message_post(
+                body=self.env._(
+                    "Reminder sent to the owner, %s: no decision yet.",
+                    ticket.engagement_owner_email,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):

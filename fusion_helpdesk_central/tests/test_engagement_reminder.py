@@ -30,24 +30,46 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
 
     # ------------------------------------------------------------------ helpers
     @classmethod
-    def _engaged(cls, name, days_ago, state="pending", client_key=None, **values):
-        """A ticket whose engagement was sent ``days_ago`` days ago."""
-        client_key = cls.client_key if client_key is None else client_key
+    def _engaged(cls, name, days_ago, state="pending", client_key=None):
+        """A ticket sent to its owner through the real send path, ``days_ago``
+        days ago, possibly decided since."""
         ticket = cls._create_ticket(name, client_key=client_key)
+        ticket._engagement_start("Findings of %s" % name, "- Recommendation: fix %s." % name)
+        ticket._engagement_send_mails()
         sent_at = fields.Datetime.now() - timedelta(days=days_ago)
-        ticket.sudo().write(
-            {
-                "engagement_state": state,
-                "engagement_owner_email": client_key.owner_email,
-                "engagement_owner_name": client_key.owner_name,
-                "engagement_token": str(uuid.uuid4()) if state == "pending" else False,
-                "engagement_sent_at": sent_at,
-                "engagement_decided_at": False if state == "pending" else sent_at,
-                "engagement_summary": "- Recommendation: replace the fuser.",
-                **values,
-            }
-        )
+        values = {"engagement_sent_at": sent_at}
+        if state != "pending":
+            values.update(
+                engagement_state=state,
+                engagement_decided_at=sent_at + timedelta(hours=1),
+                engagement_token=False,
+            )
+        ticket.sudo().write(values)
         return ticket
+
+    def _reminders(self):
+        return self.env["mail.mail"].sudo().search([("subject", "=like", "Reminder: %")])
+
+    def _assert_reminded_once(self, tickets):
+        """Each ticket's links are in exactly one reminder, to its owner."""
+        reminders = self._reminders()
+        for ticket in tickets:
+            token = ticket.sudo().engagement_token
+            with self.subTest(ticket=ticket.name):
+                self.assertTrue(ticket.engagement_reminded_at)
+                [mail] = reminders.filtered(lambda m, t=token: t in m.body_html)
+                self.assertIn(ticket.engagement_owner_email, mail.email_to)
+                for decision in ("approve", "reject"):
+                    self.assertIn(ticket._get_engagement_url(decision), mail.body_html)
+
+    def _assert_not_reminded(self, tickets):
+        reminders = self._reminders()
+        for ticket in tickets:
+            with self.subTest(ticket=ticket.name):
+                self.assertFalse(ticket.engagement_reminded_at)
+                token = ticket.sudo().engagement_token
+                if token:
+                    self.assertFalse(reminders.filtered(lambda m, t=token: t in m.body_html))
 
     def _run_cron(self):
         """Run the reminder cron as the scheduler does (own cursor, commits per batch)."""
@@ -90,16 +112,36 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         approved = self._engaged("Old approved", 10, state="approved")
         rejected = self._engaged("Old rejected", 10, state="rejected")
         untouched = young | approved | rejected | self.ticket
-        before = {t.id: (t.engagement_state, t.write_date) for t in untouched}
+        fnames = ["engagement_state", "engagement_sent_at", "engagement_token"]
+        before = untouched.sudo().read(fnames)
 
         result = self._run_cron()
 
         self.assertIs(result, True)
-        self.assertTrue(old.engagement_reminded_at)
         self.assertEqual(old.engagement_state, "pending")
         self.assertTrue(old.sudo().engagement_token, "the decision links stay valid")
-        self.assertFalse(untouched.filtered("engagement_reminded_at"))
-        self.assertEqual({t.id: (t.engagement_state, t.write_date) for t in untouched}, before)
+        self._assert_reminded_once(old)
+        [reminder] = self._reminders()
+        self.assertEqual(reminder.email_to, '"Olivia Owner" <owner@acme.example.com>')
+        self.assertIn(old.number, reminder.subject)
+        self.assertIn("still waiting for your decision", reminder.body_html)
+        self.assertIn("Reminder sent to the owner", old.message_ids[0].body)
+        self._assert_not_reminded(untouched)
+        self.assertEqual(untouched.sudo().read(fnames), before)
+
+    def test_one_reminder_per_owner(self):
+        """Due engagements of one owner share one reminder (one card each);
+        another owner gets their own."""
+        acme = self._engaged("Acme one", 5) | self._engaged("Acme two", 4)
+        globex = self._engaged("Globex one", 6, client_key=self.other_key)
+        self._run_method()
+        self._assert_reminded_once(acme | globex)
+        reminders = self._reminders()
+        self.assertEqual(len(reminders), 2)
+        self.assertEqual(
+            sorted(reminders.mapped("email_to")),
+            ['"Gary Globex" <boss@globex.example.com>', '"Olivia Owner" <owner@acme.example.com>'],
+        )
 
     def test_configured_delay(self):
         """The delay follows the parameter: with 1 day a 2-day-old one is due."""
@@ -107,8 +149,8 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         two_days = self._engaged("Two days", 2)
         hours = self._engaged("Hours", 0.5)
         self._run_method()
-        self.assertTrue(two_days.engagement_reminded_at)
-        self.assertFalse(hours.engagement_reminded_at)
+        self._assert_reminded_once(two_days)
+        self._assert_not_reminded(hours)
 
     def test_zero_or_negative_disables(self):
         old = self._engaged("Very old pending", 30)
@@ -116,7 +158,7 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             with self.subTest(value=value):
                 self.icp.set_param(REMINDER_DAYS, value)
                 calls = self._run_method()
-                self.assertFalse(old.engagement_reminded_at)
+                self._assert_not_reminded(old)
                 self.assertEqual(calls, [], "a disabled cron does not even count")
 
     def test_invalid_delay_falls_back_to_default(self):
@@ -133,15 +175,15 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
                 self.assertIn(repr(value), logs.output[0])
         with mute_logger("odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket"):
             self._run_method()
-        self.assertTrue(old.engagement_reminded_at)
-        self.assertFalse(young.engagement_reminded_at)
+        self._assert_reminded_once(old)
+        self._assert_not_reminded(young)
 
     def test_archived_ticket_not_reminded(self):
         """An archived ticket is work the provider dropped: no nagging."""
         archived = self._engaged("Archived pending", 5)
         archived.active = False
         self._run_method()
-        self.assertFalse(archived.engagement_reminded_at)
+        self._assert_not_reminded(archived)
 
     def test_due_query_uses_partial_index(self):
         """The due selection matches the partial index declared on the model."""
@@ -160,12 +202,15 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         old = self._engaged("Old pending", 4)
         self._run_cron()
         reminded_at = old.engagement_reminded_at
-        self.assertTrue(reminded_at)
+        self._assert_reminded_once(old)
 
         calls = self._run_method()
+        self._run_cron()
 
         self.assertEqual(old.engagement_reminded_at, reminded_at)
         self.assertEqual(calls, [(0, 0), (0, 0)], "nothing left to process")
+        self._assert_reminded_once(old)
+        self.assertEqual(len(self._reminders()), 1)
 
     def test_batches_continue_across_runs(self):
         """Out of time after the first batch: that batch is done and committed,
@@ -175,16 +220,16 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             tickets |= self._engaged("Pending %s days" % days, days)
         with self._patch_batch_size(2):
             calls = self._run_method(out_of_time_after=1)
-            first = tickets.filtered("engagement_reminded_at")
-            self.assertEqual(first, tickets[:2], "oldest first, one batch of 2")
             self.assertEqual(calls, [(0, 5), (2, None)])
-            first_dates = first.mapped("engagement_reminded_at")
+            self._assert_reminded_once(tickets[:2])  # oldest first, one batch of 2
+            self._assert_not_reminded(tickets[2:])
+            first_dates = tickets[:2].mapped("engagement_reminded_at")
 
             calls = self._run_method()
 
-        self.assertFalse(tickets.filtered(lambda t: not t.engagement_reminded_at))
-        self.assertEqual(first.mapped("engagement_reminded_at"), first_dates)
         self.assertEqual(calls, [(0, 3), (2, None), (1, None), (0, 0)])
+        self._assert_reminded_once(tickets)
+        self.assertEqual(tickets[:2].mapped("engagement_reminded_at"), first_dates)
 
     def test_cron_job_runs_batches_until_done(self):
         """Through ir.cron with no time left after each batch: the scheduler
@@ -197,7 +242,7 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             patch("odoo.addons.base.models.ir_cron.MIN_TIME_PER_JOB", 0),
         ):
             self._run_cron()
-        self.assertFalse(tickets.filtered(lambda t: not t.engagement_reminded_at))
+        self._assert_reminded_once(tickets)
         progress = self.env["ir.cron.progress"].search(
             [("cron_id", "=", self.cron.id)], order="id"
         )
@@ -229,7 +274,8 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             result = self._run_cron()
         self.assertEqual(batches, [2, 2, 2, 1], "the crashed batch was done again")
         self.assertEqual(result["tag"], "display_exception")
-        self.assertFalse(tickets.filtered(lambda t: not t.engagement_reminded_at))
+        self._assert_reminded_once(tickets)
+        self.assertEqual(len(self._reminders()), 3, "batches of 2 + 2 + 1, none twice")
 
     def test_locked_ticket_is_skipped_and_retried_soon(self):
         """A ticket locked by another transaction (the owner deciding right now)
@@ -243,8 +289,8 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
 
         with patch.object(type(self.Ticket), "try_lock_for_update", try_lock):
             self._run_method()
-        self.assertTrue(free.engagement_reminded_at)
-        self.assertFalse(locked.engagement_reminded_at)
+        self._assert_reminded_once(free)
+        self._assert_not_reminded(locked)
         trigger = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
         self.assertTrue(trigger)
         self.assertGreater(trigger[-1].call_at, fields.Datetime.now())
@@ -269,8 +315,7 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             ) as logs,
         ):
             self._run_method()
-        self.assertTrue(good.engagement_reminded_at)
-        self.assertTrue(also_good.engagement_reminded_at)
-        self.assertFalse(bad.engagement_reminded_at)
+        self._assert_reminded_once(good | also_good)
+        self._assert_not_reminded(bad)
         self.assertEqual(len(logs.records), 1)
         self.assertIn(str(bad.id), logs.output[0])
