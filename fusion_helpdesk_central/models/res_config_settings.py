@@ -31,11 +31,12 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         # res.config.settings deletes the parameter of an integer 0, which then
         # reads back as the 3-day default: store it, 0 means reminders are off.
         if not self.fusion_engagement_reminder_days:
             self.env["ir.config_parameter"].sudo().set_param(REMINDER_DAYS_PARAM, "0")
+        return res
 
     def action_fusion_openai_test(self):
         """Make one tiny OpenAI call with the settings on screen and notify how it went."""

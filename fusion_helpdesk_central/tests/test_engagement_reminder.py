@@ -1,6 +1,5 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import uuid
 from datetime import timedelta
 from unittest.mock import patch
 
