@@ -9,7 +9,6 @@ the ``tests`` package of the addon imports Odoo.
 
 import importlib.util
 import logging
-import re
 import socket
 import sys
 import threading
@@ -157,8 +156,8 @@ def test_a_single_huge_message_is_truncated_not_dropped():
 def test_empty_findings_are_flagged_not_invented(findings):
     ticket = {"number": "HT1", "name": "Subject only"}
     user = utils.build_summary_messages(ticket, findings)[1]["content"]
-    block = user.split('<engineer_findings authoritative="true">')[1].split("</engineer_findings>")[0]
-    assert block.strip() == utils.NO_FINDINGS
+    block = user.split('<engineer_findings authoritative="true">')[1]
+    assert block.split("</engineer_findings>")[0].strip() == utils.NO_FINDINGS
     assert "(no messages)" in user and "(empty)" in user
     assert "findings are empty" in utils.SUMMARY_PROMPT
 
@@ -326,7 +325,8 @@ def test_client_cache_is_bounded(server):
     first = utils.OpenAISettings("sk-first", "m", server.base_url)
     assert utils.call_openai_chat(messages, first)
     for i in range(utils.MAX_CACHED_CLIENTS):
-        assert utils.call_openai_chat(messages, utils.OpenAISettings("sk-%d" % i, "m", server.base_url))
+        other = utils.OpenAISettings("sk-%d" % i, "m", server.base_url)
+        assert utils.call_openai_chat(messages, other)
     last = utils.OpenAISettings("sk-%d" % (utils.MAX_CACHED_CLIENTS - 1), "m", server.base_url)
     assert utils.call_openai_chat(messages, last)
     assert utils.call_openai_chat(messages, first)
