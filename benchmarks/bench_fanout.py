@@ -40,8 +40,10 @@ def main(argv=None):
         settings = utils.OpenAISettings("sk-bench", utils.DEFAULT_MODEL, server.base_url)
         start = time.monotonic()
         utils.call_openai_chat([{"role": "user", "content": "warm up"}], settings)
-        print("cold first call of the process: %.3f s (one-time SDK imports; not counted)"
-              % (time.monotonic() - start))
+        print(
+            "cold first call of the process: %.3f s (one-time SDK imports; not counted)"
+            % (time.monotonic() - start)
+        )
         server.latency = args.latency
         for size in sizes:
             jobs = {
@@ -62,25 +64,36 @@ def main(argv=None):
             under_cap = ideal < utils.OVERALL_TIMEOUT
             if under_cap:
                 ratios.append(ratio)
-            rows.append((
-                size,
-                "%.3f" % wall,
-                " ".join("%.3f" % w for w in walls),
-                "%.3f" % ideal,
-                "%.3f" % ratio + ("" if under_cap else " (over cap)"),
-                server.max_in_flight,
-                "%d/%d" % (sum(1 for reply in results.values() if reply), size),
-            ))
-    print("latency %.3f s, %d workers, cap %.0f s, prompt %d chars, load average %.2f"
-          % (args.latency, utils.MAX_WORKERS, utils.OVERALL_TIMEOUT,
-             len(jobs[0][1]["content"]) if jobs else 0, os.getloadavg()[0]))
+            rows.append(
+                (
+                    size,
+                    "%.3f" % wall,
+                    " ".join("%.3f" % w for w in walls),
+                    "%.3f" % ideal,
+                    "%.3f" % ratio + ("" if under_cap else " (over cap)"),
+                    server.max_in_flight,
+                    "%d/%d" % (sum(1 for reply in results.values() if reply), size),
+                )
+            )
+    print(
+        "latency %.3f s, %d workers, cap %.0f s, prompt %d chars, load average %.2f"
+        % (
+            args.latency,
+            utils.MAX_WORKERS,
+            utils.OVERALL_TIMEOUT,
+            len(jobs[0][1]["content"]) if jobs else 0,
+            os.getloadavg()[0],
+        )
+    )
     _common.print_table(
         ("N", "wall s (median)", "runs s", "ideal s", "wall/ideal", "max in flight", "replies"),
         rows,
     )
     worst = max(ratios) if ratios else float("nan")
-    print("fanout: worst wall/ideal for N under the cap = %.3f (target <= %.2f: %s)"
-          % (worst, TARGET, "met" if worst <= TARGET else "MISSED"))
+    print(
+        "fanout: worst wall/ideal for N under the cap = %.3f (target <= %.2f: %s)"
+        % (worst, TARGET, "met" if worst <= TARGET else "MISSED")
+    )
     return 0
 
 

@@ -29,7 +29,7 @@ PREFIX = "bench_"
 
 def available():
     """Names of the benchmarks in this folder, sorted."""
-    return sorted(path.stem[len(PREFIX):] for path in HERE.glob(PREFIX + "*.py"))
+    return sorted(path.stem[len(PREFIX) :] for path in HERE.glob(PREFIX + "*.py"))
 
 
 def odoo_unavailable():
@@ -78,20 +78,25 @@ def main(argv=None):
     extra = []
     if "--" in argv:
         cut = argv.index("--")
-        argv, extra = argv[:cut], argv[cut + 1:]
+        argv, extra = argv[:cut], argv[cut + 1 :]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all): %s"
-                        % ", ".join(available()))
+    parser.add_argument(
+        "names", nargs="*", help="benchmarks to run (default: all): %s" % ", ".join(available())
+    )
     args = parser.parse_args(argv)
     names = args.names or available()
     unknown = [name for name in names if name not in available()]
     if unknown:
-        parser.error("unknown benchmark(s) %s; available: %s"
-                     % (", ".join(unknown), ", ".join(available())))
+        parser.error(
+            "unknown benchmark(s) %s; available: %s" % (", ".join(unknown), ", ".join(available()))
+        )
     if extra and len(names) != 1:
         parser.error("options after -- go to one benchmark: name exactly one")
-    logging.basicConfig(level=logging.WARNING, stream=sys.stdout,
-                        format="  [log] %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stdout,
+        format="  [log] %(levelname)s %(name)s: %(message)s",
+    )
     if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
     outcomes = [(name,) + run_one(name, extra) for name in names]

@@ -169,7 +169,7 @@ def build_summary_messages(ticket: Mapping, findings: str) -> list[dict]:
             "</conversation>",
             "</ticket>",
             "",
-            "<engineer_findings authoritative=\"true\">",
+            '<engineer_findings authoritative="true">',
             findings,
             "</engineer_findings>",
             "",
