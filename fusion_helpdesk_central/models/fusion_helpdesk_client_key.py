@@ -148,8 +148,8 @@ class FusionHelpdeskClientKey(models.Model):
         return new_key
 
     def _action_open_key_dialog(self, key):
-        """Dialog showing ``key`` with a copy button. The key only travels in
-        the action's context: it is not stored anywhere else."""
+        """Dialog showing ``key`` with a copy button. The key travels in the
+        action's context only: the dialog is closed unsaved and stores nothing."""
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Client Key"),
