@@ -31,7 +31,14 @@ class CentralError(Exception):
 
 
 class CentralNotConfigured(CentralError):
-    """The central URL or the client key is missing or malformed."""
+    """Something needed before calling central is missing or malformed.
+
+    ``setting`` names it: ``"central_url"``, ``"client_key"`` or ``"central_id"``.
+    """
+
+    def __init__(self, message, setting):
+        super().__init__(message)
+        self.setting = setting
 
 
 class CentralUnreachable(CentralError):
@@ -102,7 +109,9 @@ def submit_ticket(base_url, key, payload, timeout=DEFAULT_TIMEOUT):
 def fetch_messages(base_url, key, central_id, timeout=DEFAULT_TIMEOUT):
     """Return the public thread of a central ticket: ``{"ticket": {...}, "messages": [...]}``."""
     if not _is_int(central_id) or central_id <= 0:
-        raise CentralNotConfigured("This ticket has no number on the helpdesk server yet.")
+        raise CentralNotConfigured(
+            "This ticket has no number on the helpdesk server yet.", "central_id"
+        )
     data = _request(
         "GET", base_url, key, "/tickets/%d/messages" % central_id, timeout=timeout
     )
@@ -128,14 +137,16 @@ def normalize_base_url(url):
     """Return ``url`` without surrounding spaces or trailing slashes; check it is http(s)."""
     url = (url or "").strip().rstrip("/")
     if not url:
-        raise CentralNotConfigured("The helpdesk server URL is not configured.")
+        raise CentralNotConfigured("The helpdesk server URL is not configured.", "central_url")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise CentralNotConfigured(
-            "The helpdesk server URL must start with https:// (or http://)."
+            "The helpdesk server URL must start with https:// (or http://).", "central_url"
         )
     if parts.query or parts.fragment:
-        raise CentralNotConfigured("The helpdesk server URL must not contain ? or #.")
+        raise CentralNotConfigured(
+            "The helpdesk server URL must not contain ? or #.", "central_url"
+        )
     return url
 
 
@@ -148,7 +159,7 @@ def _request(method, base_url, key, path, json=None, timeout=DEFAULT_TIMEOUT):
     url = api_url(base_url, path)
     key = (key or "").strip()
     if not key:
-        raise CentralNotConfigured("The client key is not configured.")
+        raise CentralNotConfigured("The client key is not configured.", "client_key")
     headers = {"Authorization": "Bearer %s" % key, "Accept": "application/json"}
     try:
         response = requests.request(

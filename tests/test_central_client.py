@@ -214,22 +214,23 @@ def test_submit_bad_answers_are_bad_responses(body):
 
 
 @pytest.mark.parametrize(
-    "url, key, expected",
+    "url, key, setting, expected",
     [
-        ("", KEY, "URL is not configured"),
-        (None, KEY, "URL is not configured"),
-        ("central.example.com", KEY, "must start with https://"),
-        ("ftp://central.example.com", KEY, "must start with https://"),
-        ("https://central.example.com/?x=1", KEY, "must not contain"),
-        (CENTRAL, "", "client key is not configured"),
-        (CENTRAL, "   ", "client key is not configured"),
-        (CENTRAL, None, "client key is not configured"),
+        ("", KEY, "central_url", "URL is not configured"),
+        (None, KEY, "central_url", "URL is not configured"),
+        ("central.example.com", KEY, "central_url", "must start with https://"),
+        ("ftp://central.example.com", KEY, "central_url", "must start with https://"),
+        ("https://central.example.com/?x=1", KEY, "central_url", "must not contain"),
+        (CENTRAL, "", "client_key", "client key is not configured"),
+        (CENTRAL, "   ", "client_key", "client key is not configured"),
+        (CENTRAL, None, "client_key", "client key is not configured"),
     ],
 )
 @responses.activate
-def test_missing_configuration_sends_nothing(url, key, expected):
+def test_missing_configuration_sends_nothing(url, key, setting, expected):
     with pytest.raises(central_client.CentralNotConfigured) as caught:
         central_client.submit_ticket(url, key, payload())
+    assert caught.value.setting == setting
     assert expected in str(caught.value)
     assert not responses.calls
 
@@ -353,8 +354,9 @@ def test_fetch_messages_of_another_keys_ticket_is_a_404_refusal():
 @pytest.mark.parametrize("central_id", [0, None, -3, "42", False])
 @responses.activate
 def test_fetch_messages_needs_a_central_id(central_id):
-    with pytest.raises(central_client.CentralNotConfigured):
+    with pytest.raises(central_client.CentralNotConfigured) as caught:
         central_client.fetch_messages(CENTRAL, KEY, central_id)
+    assert caught.value.setting == "central_id"
     assert not responses.calls
 
 
