@@ -328,7 +328,10 @@ class FusionHelpdeskTicket(models.Model):
             "date": self._format_central_date(message["date"]),
             # Untrusted HTML from another server: no classes (no fake badges), no styles.
             "body": html_sanitize(
-                message["body"], sanitize_style=True, strip_style=True, strip_classes=True
+                message["body"],
+                sanitize_attributes=True,
+                strip_style=True,
+                strip_classes=True,
             ),
             "decision": decision
             and {

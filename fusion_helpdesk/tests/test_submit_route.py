@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import requests
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import (
     CLIENT_KEY,
@@ -172,3 +173,15 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             self.submit(subject="Anonymous", description="")
         self.assertFalse(mock.calls)
         self.assertFalse(self.Ticket.search([("name", "=", "Anonymous")]))
+
+    def test_portal_users_cannot_submit(self):
+        portal = new_test_user(self.env, login="fh-portal", groups="base.group_portal")
+        self.authenticate(portal.login, portal.login)
+        with (
+            self.mock_central() as mock,
+            mute_logger("odoo.http"),
+            self.assertRaises(JsonRpcException),
+        ):
+            self.submit(subject="From the portal", description="")
+        self.assertFalse(mock.calls)
+        self.assertFalse(self.Ticket.search([("name", "=", "From the portal")]))
