@@ -5,10 +5,12 @@ import uuid
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import (
     SQL,
     email_normalize,
     formataddr,
+    html2plaintext,
     html_sanitize,
     is_html_empty,
     parse_contact_from_email,
@@ -192,6 +194,188 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Engagement: sending (see wizards/fusion_helpdesk_engagement_wizard.py)
     # ------------------------------------------------------------------
+    # Chatter messages written by people (public replies, notes, incoming
+    # emails), as opposed to tracking and system notifications.
+    _engagement_chatter_types = ("comment", "email")
+
+    def action_open_engagement_wizard(self):
+        """Open the Request Owner Approval wizard on these tickets."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fusion_helpdesk_central.fusion_helpdesk_engagement_wizard_action"
+        )
+        action["context"] = {
+            "dialog_size": "large" if len(self) == 1 else "extra-large",
+            "active_model": self._name,
+            "active_ids": self.ids,
+            "active_id": self[:1].id,
+        }
+        return action
+
+    def _engagement_summary_payload(self):
+        """Plain data of the ticket for the summary prompt (no ORM in threads)."""
+        self.ensure_one()
+        messages = self.message_ids.filtered(
+            lambda m: m.message_type in self._engagement_chatter_types
+        ).sorted(lambda m: (m.date, m.id))
+        chatter = []
+        for message in messages:
+            body = html2plaintext(message.body or "").strip()
+            if body:
+                chatter.append(
+                    {
+                        "author": message.author_id.name or message.email_from or "",
+                        "date": fields.Datetime.to_string(message.date) or "",
+                        "body": body,
+                    }
+                )
+        return {
+            "number": self.number or "",
+            "name": self.name or "",
+            "client": self.client_key_id.name
+            or self.partner_id.commercial_partner_id.name
+            or "",
+            "description": html2plaintext(self.description or "").strip(),
+            "chatter": chatter,
+        }
+
+    def _engagement_send_errors(self, summary):
+        """Reasons (translated, short) why this ticket cannot be sent to its
+        owner with ``summary``; empty when it can. Override to add checks."""
+        self.ensure_one()
+        errors = []
+        if not (summary or "").strip():
+            errors.append(self.env._("the summary is empty"))
+        client = self.client_key_id
+        if not client:
+            errors.append(self.env._("the ticket has no client, so no owner to ask"))
+        elif not (client.owner_email or "").strip():
+            errors.append(
+                self.env._("the owner email of client %s is not known", client.name)
+            )
+        elif not email_normalize(client.owner_email):
+            errors.append(
+                self.env._(
+                    "the owner email %(email)s of client %(client)s is not valid",
+                    email=client.owner_email,
+                    client=client.name,
+                )
+            )
+        if not self.has_access("write"):
+            errors.append(self.env._("you are not allowed to modify this ticket"))
+        return errors
+
+    def _engagement_prepare_values(self, findings, summary):
+        """Field values of a fresh engagement: owner snapshot, new token,
+        ``pending``; every trace of the previous one cleared. Override to add."""
+        self.ensure_one()
+        client = self.client_key_id
+        return {
+            "engagement_state": "pending",
+            "engagement_owner_email": email_normalize(client.owner_email or ""),
+            "engagement_owner_name": (client.owner_name or "").strip() or False,
+            # A new token on every send: the links of any earlier mail die.
+            "engagement_token": str(uuid.uuid4()),
+            "engagement_sent_at": fields.Datetime.now(),
+            "engagement_reminded_at": False,
+            "engagement_decided_at": False,
+            "engagement_findings": (findings or "").strip() or False,
+            "engagement_summary": (summary or "").strip(),
+            "engagement_decision_comment": False,
+            "engagement_decision_ip": False,
+            "engagement_decision_user_agent": False,
+            "engagement_decision_message_id": False,
+        }
+
+    def _engagement_start(self, findings, summary):
+        """Start a fresh engagement on this ticket and record it in an
+        internal note. The mail is sent by ``_engagement_send_mails``."""
+        self.ensure_one()
+        errors = self._engagement_send_errors(summary)
+        if errors:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s cannot be sent to its owner: %(reasons)s.",
+                    ticket=self.display_name,
+                    reasons="; ".join(errors),
+                )
+            )
+        values = self._engagement_prepare_values(findings, summary)
+        # The token is readable by administrators only; the engineer's right
+        # to write the ticket was checked above.
+        self.sudo().write(values)
+        self._engagement_post_sent_note()
+        return True
+
+    def _engagement_post_sent_note(self):
+        """Internal note recording what was sent to the owner (never the links)."""
+        self.ensure_one()
+        owner = self.engagement_owner_email
+        if self.engagement_owner_name:
+            owner = "%s (%s)" % (self.engagement_owner_name, owner)
+        body = Markup("<p>%s</p>") % self.env._("Owner approval requested from %s.", owner)
+        sections = [(self.env._("Summary sent:"), self.engagement_summary)]
+        if self.engagement_findings:
+            sections.append((self.env._("Engineer's findings sent:"), self.engagement_findings))
+        for label, text in sections:
+            # Markup.join escapes each line: the texts are plain, typed by people.
+            lines = Markup("<br/>").join((text or "").splitlines())
+            body += Markup("<p><strong>%s</strong><br/>%s</p>") % (label, lines)
+        return self.message_post(
+            body=body, message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+
+    def _engagement_mail_tickets(self):
+        """Tickets one engagement mail rendered on ``self`` presents: those
+        given by the sender in the context, restricted to the same owner."""
+        self.ensure_one()
+        ticket_ids = self.env.context.get("fusion_engagement_ticket_ids") or self.ids
+        tickets = self.browse(ticket_ids).exists() | self
+        owner = email_normalize(self.engagement_owner_email or "")
+        return tickets.filtered(
+            lambda t: t.engagement_state == "pending"
+            and email_normalize(t.engagement_owner_email or "") == owner
+        ).sorted("id")
+
+    def _engagement_mail_groups(self):
+        """Pending tickets of ``self`` grouped by owner email, in id order."""
+        groups = {}
+        for ticket in self.sorted("id"):
+            email = email_normalize(ticket.engagement_owner_email or "")
+            if ticket.engagement_state != "pending" or not email:
+                continue
+            if not ticket.sudo().engagement_token:
+                continue
+            groups.setdefault(email, self.browse())
+            groups[email] |= ticket
+        return groups
+
+    def _engagement_send_mails(self, reminder=False):
+        """Email every owner their pending engagements among ``self``: one
+        mail per owner, single template for one ticket, bulk template (one
+        card per ticket) for several; ``reminder`` renders them as reminders.
+        Returns the queued ``mail.mail`` records."""
+        single = self.env.ref("fusion_helpdesk_central.mail_template_engagement_single")
+        bulk = self.env.ref("fusion_helpdesk_central.mail_template_engagement_bulk")
+        mails = self.env["mail.mail"].sudo()
+        for tickets in self._engagement_mail_groups().values():
+            template = single if len(tickets) == 1 else bulk
+            # Both keys are read by the templates (subject and body).
+            mails |= template.with_context(
+                fusion_engagement_ticket_ids=tickets.ids,
+                fusion_engagement_reminder=bool(reminder),
+            ).send_mail_batch(
+                tickets[:1].ids,
+                # The mail carries the owner's magic links: keep it off the
+                # ticket's thread, where engineers and the client's thread
+                # API would see usable links.
+                email_values={"model": False, "res_id": False},
+            )
+        if mails:
+            # Approval requests should not wait for the hourly mail queue.
+            cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+            if cron:
+                cron._trigger()
+        return mails
 
     # ------------------------------------------------------------------
     # Engagement: owner decision (see controllers/main.py)

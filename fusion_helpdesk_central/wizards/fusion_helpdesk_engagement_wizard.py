@@ -1,6 +1,12 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+
+from .. import utils
+
+OPENAI_PARAMS = (utils.ICP_API_KEY, utils.ICP_MODEL, utils.ICP_BASE_URL)
 
 
 class FusionHelpdeskEngagementWizard(models.TransientModel):
@@ -9,14 +15,254 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
 
     mode = fields.Selection(
         selection=[("single", "Single"), ("bulk", "Bulk")],
-        default="single",
-        required=True,
+        compute="_compute_mode",
+        store=True,
+        readonly=True,
     )
     ticket_ids = fields.Many2many(comodel_name="helpdesk.ticket", string="Tickets")
-    findings = fields.Text()
-    summary = fields.Text()
+    findings = fields.Text(
+        help="Your engineering analysis: scope, effort, approach, risk. The AI "
+        "summary treats it as authoritative, above the original report.",
+    )
+    summary = fields.Text(
+        help="What the owner reads before approving. Generate it from your "
+        "findings or type it yourself; you can edit it before sending.",
+    )
     line_ids = fields.One2many(
         comodel_name="fusion.helpdesk.engagement.wizard.line",
         inverse_name="wizard_id",
         string="Lines",
     )
+    owner_email = fields.Char(compute="_compute_owner")
+    owner_name = fields.Char(compute="_compute_owner")
+    pending_warning = fields.Text(compute="_compute_pending_warning")
+    ai_notice = fields.Text(
+        string="Notice",
+        readonly=True,
+        help="What the last summary generation could not do.",
+    )
+
+    @api.depends("ticket_ids")
+    def _compute_mode(self):
+        for wizard in self:
+            wizard.mode = "bulk" if len(wizard.ticket_ids) > 1 else "single"
+
+    @api.depends("ticket_ids.client_key_id.owner_email", "ticket_ids.client_key_id.owner_name")
+    def _compute_owner(self):
+        for wizard in self:
+            client = wizard.ticket_ids.client_key_id if wizard.mode == "single" else False
+            wizard.owner_email = client and client[:1].owner_email
+            wizard.owner_name = client and client[:1].owner_name
+
+    @api.depends("ticket_ids.engagement_state")
+    def _compute_pending_warning(self):
+        for wizard in self:
+            pending = wizard.ticket_ids.filtered(lambda t: t.engagement_state == "pending")
+            wizard.pending_warning = pending and self.env._(
+                "Already waiting for the owner: %s. Sending again replaces that "
+                "request: the links of the earlier email stop working.",
+                ", ".join(pending.mapped("number")),
+            )
+
+    @api.model
+    def default_get(self, fields):
+        """Tickets from the action context; findings and summary start empty
+        and no AI runs: the engineer writes the findings first."""
+        values = super().default_get(fields)
+        context = self.env.context
+        if context.get("active_model") != "helpdesk.ticket":
+            return values
+        tickets = self.env["helpdesk.ticket"].browse(context.get("active_ids") or [])
+        tickets = tickets.exists()
+        if not tickets:
+            raise UserError(self.env._("Select at least one ticket."))
+        tickets.check_access("read")
+        if "ticket_ids" in fields:
+            values["ticket_ids"] = [Command.set(tickets.ids)]
+        if "line_ids" in fields and len(tickets) > 1:
+            values["line_ids"] = [
+                Command.create(self._prepare_line_values(ticket)) for ticket in tickets
+            ]
+        return values
+
+    @api.model
+    def _prepare_line_values(self, ticket):
+        """Values of the bulk line of ``ticket``; override to prefill more."""
+        return {"ticket_id": ticket.id}
+
+    # ------------------------------------------------------------------
+    # Summaries
+    # ------------------------------------------------------------------
+    def action_generate_summary(self):
+        """Single mode: summary from ticket + chatter + findings, one AI call;
+        the wizard stays open for review."""
+        self.ensure_one()
+        if self.mode != "single":
+            return self.action_generate_all_summaries()
+        if not (self.findings or "").strip():
+            raise UserError(
+                self.env._(
+                    "Write your findings first (scope, effort, approach, risk): "
+                    "the summary is generated from them."
+                )
+            )
+        settings = self._openai_settings()
+        if not settings.api_key:
+            self.ai_notice = self._ai_not_configured_notice()
+            return self._action_reopen()
+        messages = utils.build_summary_messages(
+            self.ticket_ids._engagement_summary_payload(), self.findings
+        )
+        summary = utils.call_openai_chat(messages, settings)
+        if summary:
+            self.write({"summary": summary, "ai_notice": False})
+        else:
+            self.ai_notice = self.env._(
+                "The AI could not write the summary this time (service unavailable "
+                "or too slow). Try again, or type the summary yourself: it is sent "
+                "exactly like a generated one."
+            )
+        return self._action_reopen()
+
+    def action_generate_all_summaries(self):
+        """Bulk mode: one parallel AI call per line with that line's own
+        findings; lines without findings are skipped. Stays open for review."""
+        self.ensure_one()
+        if self.mode != "bulk":
+            return self.action_generate_summary()
+        lines = self.line_ids.filtered(lambda line: (line.findings or "").strip())
+        skipped = self.line_ids - lines
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "Write the findings of at least one ticket first (scope, effort, "
+                    "approach, risk): summaries are generated from them."
+                )
+            )
+        settings = self._openai_settings()
+        notices = []
+        if not settings.api_key:
+            notices.append(self._ai_not_configured_notice())
+        else:
+            # Everything the threads need is read here: they get plain data only.
+            jobs = {
+                line.id: utils.build_summary_messages(
+                    line.ticket_id._engagement_summary_payload(), line.findings
+                )
+                for line in lines
+            }
+            results = utils.generate_summaries(jobs, settings)
+            failed = self.env["fusion.helpdesk.engagement.wizard.line"]
+            for line in lines:
+                summary = results.get(line.id)
+                if summary:
+                    line.summary = summary
+                else:
+                    failed |= line
+            if failed:
+                notices.append(
+                    self.env._(
+                        "The AI could not write the summary of %s (service unavailable "
+                        "or too slow). Try again, or type those summaries yourself.",
+                        ", ".join(failed.mapped("ticket_id.number")),
+                    )
+                )
+        if skipped:
+            notices.append(
+                self.env._(
+                    "Skipped, no findings yet: %s.",
+                    ", ".join(skipped.mapped("ticket_id.number")),
+                )
+            )
+        self.ai_notice = "\n".join(notices) or False
+        return self._action_reopen()
+
+    def _openai_settings(self):
+        """OpenAI settings from the system parameters (key may come from env)."""
+        params = self.env["ir.config_parameter"].sudo()
+        return utils.openai_settings({key: params.get_param(key) or "" for key in OPENAI_PARAMS})
+
+    def _ai_not_configured_notice(self):
+        return self.env._(
+            "AI summaries are not configured (no OpenAI API key in Settings > "
+            "Helpdesk). Type the summary yourself: it is sent exactly like a "
+            "generated one."
+        )
+
+    def _action_reopen(self):
+        """Action showing this same wizard again, so the engineer can review."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Owner Approval"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": self.env.context,
+        }
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+    def action_send(self):
+        """Validate every ticket, start their engagements and email the owners."""
+        self.ensure_one()
+        tickets = self._action_send()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Approval requested from the owner for %s.",
+                    ", ".join(tickets.mapped("number")),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _action_send(self):
+        """Send without returning an action; returns the engaged tickets."""
+        self.ensure_one()
+        items = self._prepare_engagement_values()
+        self._check_engagement_values(items)
+        tickets = self.env["helpdesk.ticket"]
+        for item in items:
+            item["ticket"]._engagement_start(item["findings"], item["summary"])
+            tickets |= item["ticket"]
+        tickets._engagement_send_mails()
+        return tickets
+
+    def _prepare_engagement_values(self):
+        """One dict per ticket to engage: ``ticket``, ``findings``, ``summary``.
+        Override to alter what is sent."""
+        self.ensure_one()
+        if self.mode == "single":
+            return [
+                {"ticket": ticket, "findings": self.findings, "summary": self.summary}
+                for ticket in self.ticket_ids
+            ]
+        return [
+            {"ticket": line.ticket_id, "findings": line.findings, "summary": line.summary}
+            for line in self.line_ids
+        ]
+
+    def _check_engagement_values(self, items):
+        """Raise one error naming every ticket that cannot be sent, and why;
+        nothing is sent unless every ticket passes."""
+        if not items:
+            raise UserError(self.env._("There is no ticket to send."))
+        problems = []
+        for item in items:
+            errors = item["ticket"]._engagement_send_errors(item["summary"])
+            if errors:
+                problems.append(
+                    "%s: %s" % (item["ticket"].display_name, "; ".join(errors))
+                )
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Nothing was sent. Fix these tickets first:\n%s", "\n".join(problems)
+                )
+            )

@@ -13,5 +13,11 @@ class FusionHelpdeskEngagementWizardLine(models.TransientModel):
         ondelete="cascade",
     )
     ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", required=True)
-    findings = fields.Text()
-    summary = fields.Text()
+    findings = fields.Text(
+        help="Your engineering analysis of this ticket: scope, effort, approach, "
+        "risk. Its summary is generated from it.",
+    )
+    summary = fields.Text(help="What the owner reads for this ticket; editable.")
+    client_key_id = fields.Many2one(related="ticket_id.client_key_id")
+    owner_email = fields.Char(related="ticket_id.client_key_id.owner_email")
+    engagement_state = fields.Selection(related="ticket_id.engagement_state")
