@@ -20,7 +20,12 @@
         "views/fusion_helpdesk_menus.xml",
     ],
     "demo": ["demo/fusion_helpdesk_demo.xml"],
-    "assets": {},
+    "assets": {
+        "web.assets_backend": [
+            "fusion_helpdesk/static/src/thread_field/thread_field.js",
+            "fusion_helpdesk/static/src/thread_field/thread_field.xml",
+        ],
+    },
     "application": True,
     "installable": True,
 }

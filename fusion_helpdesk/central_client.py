@@ -1,3 +1,284 @@
 # Copyright 2026 Fusion Helpdesk
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Pure-Python client of the central API. Imports nothing from Odoo."""
+"""Pure-Python client of the central API. Imports nothing from Odoo.
+
+Every call takes the central base URL and the client key explicitly, uses
+short timeouts, never follows redirects (a redirected POST would lose its
+body, and the key must only ever go to the configured host) and turns every
+failure into a :class:`CentralError` subclass. The Odoo layer maps those to
+translated messages; the English ``str()`` of each error is the fallback.
+The client key is sent in the ``Authorization`` header only: it never
+appears in a log line, an exception message or a ``repr``.
+"""
+
+import logging
+from urllib.parse import urlsplit
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+API_PREFIX = "/fusion_helpdesk_central/api/v1"
+# (connect, read) seconds: an employee is waiting on the other end.
+DEFAULT_TIMEOUT = (5, 10)
+DECISION_STATES = ("approved", "rejected")
+ENGAGEMENT_STATES = ("none", "pending", "approved", "rejected")
+
+
+# --------------------------------------------------------------------------- errors
+class CentralError(Exception):
+    """Central did not take the request; ``str()`` is a sentence for a person."""
+
+
+class CentralNotConfigured(CentralError):
+    """Something needed before calling central is missing or malformed.
+
+    ``setting`` names it: ``"central_url"``, ``"client_key"`` or ``"central_id"``.
+    """
+
+    def __init__(self, message, setting):
+        super().__init__(message)
+        self.setting = setting
+
+
+class CentralUnreachable(CentralError):
+    """Central could not be reached, timed out or is temporarily failing (5xx)."""
+
+
+class CentralBadResponse(CentralError):
+    """Central answered something this client does not understand."""
+
+
+class CentralRefused(CentralError):
+    """Central understood the request and refused it (4xx).
+
+    ``status`` is the HTTP status, ``field`` the offending payload field when
+    central names one, ``message`` central's own explanation and
+    ``retry_after`` the seconds to wait on a 429 (``None`` when unknown).
+    """
+
+    def __init__(self, status, message, field=None, retry_after=None):
+        super().__init__(message)
+        self.status = status
+        self.field = field
+        self.message = message
+        self.retry_after = retry_after
+
+
+# --------------------------------------------------------------------------- payload
+def build_ticket_payload(
+    subject,
+    description,
+    requester_name,
+    requester_email,
+    client_ref,
+    owner_email=None,
+    owner_name=None,
+):
+    """Return the intake JSON body; owner fields only when they are set."""
+    payload = {
+        "subject": (subject or "").strip(),
+        "description": description or "",
+        "requester_name": requester_name or "",
+        "requester_email": requester_email or "",
+        "client_ref": str(client_ref),
+    }
+    # Piggybacked on every ticket so central keeps the key's owner fresh.
+    if owner_email and owner_email.strip():
+        payload["owner_email"] = owner_email.strip()
+    if owner_name and owner_name.strip():
+        payload["owner_name"] = owner_name.strip()
+    return payload
+
+
+# --------------------------------------------------------------------------- calls
+def submit_ticket(base_url, key, payload, timeout=DEFAULT_TIMEOUT):
+    """Create a ticket on central; return ``{"id": int, "number": str}``."""
+    data = _request("POST", base_url, key, "/tickets", json=payload, timeout=timeout)
+    if (
+        not isinstance(data, dict)
+        or not _is_int(data.get("id"))
+        or not isinstance(data.get("number"), str)
+    ):
+        raise CentralBadResponse(
+            "The helpdesk server accepted the ticket but did not return its number."
+        )
+    return {"id": data["id"], "number": data["number"]}
+
+
+def fetch_messages(base_url, key, central_id, timeout=DEFAULT_TIMEOUT):
+    """Return the public thread of a central ticket: ``{"ticket": {...}, "messages": [...]}``."""
+    if not _is_int(central_id) or central_id <= 0:
+        raise CentralNotConfigured(
+            "This ticket has no number on the helpdesk server yet.", "central_id"
+        )
+    data = _request(
+        "GET", base_url, key, "/tickets/%d/messages" % central_id, timeout=timeout
+    )
+    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
+        raise CentralBadResponse("The helpdesk server sent a conversation it could not read.")
+    ticket = data.get("ticket") if isinstance(data.get("ticket"), dict) else {}
+    return {
+        "ticket": _clean_ticket(ticket),
+        "messages": [_clean_message(message) for message in data["messages"]],
+    }
+
+
+def ping(base_url, key, timeout=DEFAULT_TIMEOUT):
+    """Check that central accepts ``key``; return ``{"ok": True, "client": name}``."""
+    data = _request("GET", base_url, key, "/ping", timeout=timeout)
+    if not isinstance(data, dict) or data.get("ok") is not True:
+        raise CentralBadResponse("The helpdesk server answered the test in an unexpected way.")
+    return {"ok": True, "client": str(data.get("client") or "")}
+
+
+# --------------------------------------------------------------------------- helpers
+def normalize_base_url(url):
+    """Return ``url`` without surrounding spaces or trailing slashes; check it is http(s)."""
+    url = (url or "").strip().rstrip("/")
+    if not url:
+        raise CentralNotConfigured("The helpdesk server URL is not configured.", "central_url")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CentralNotConfigured(
+            "The helpdesk server URL must start with https:// (or http://).", "central_url"
+        )
+    if parts.query or parts.fragment:
+        raise CentralNotConfigured(
+            "The helpdesk server URL must not contain ? or #.", "central_url"
+        )
+    return url
+
+
+def api_url(base_url, path):
+    """Return the absolute URL of an API ``path`` on central."""
+    return normalize_base_url(base_url) + API_PREFIX + path
+
+
+def _request(method, base_url, key, path, json=None, timeout=DEFAULT_TIMEOUT):
+    url = api_url(base_url, path)
+    key = (key or "").strip()
+    if not key:
+        raise CentralNotConfigured("The client key is not configured.", "client_key")
+    headers = {"Authorization": "Bearer %s" % key, "Accept": "application/json"}
+    try:
+        response = requests.request(
+            method,
+            url,
+            json=json,
+            headers=headers,
+            timeout=timeout,
+            allow_redirects=False,
+        )
+    except requests.Timeout as error:
+        _logger.info("Central %s %s timed out", method, url)
+        raise CentralUnreachable(
+            "The helpdesk server did not answer in time. Please try again later."
+        ) from error
+    except requests.RequestException as error:
+        # The exception text holds the URL and the socket error, never the headers.
+        _logger.info("Central %s %s failed: %s", method, url, error.__class__.__name__)
+        raise CentralUnreachable(
+            "The helpdesk server could not be reached. Please try again later."
+        ) from error
+    _logger.debug("Central %s %s answered %s", method, url, response.status_code)
+    return _decode(response)
+
+
+def _decode(response):
+    status = response.status_code
+    if 200 <= status < 300:
+        try:
+            return response.json()
+        except ValueError as error:
+            raise CentralBadResponse(
+                "The helpdesk server sent an answer that is not valid JSON."
+            ) from error
+    if 300 <= status < 400:
+        raise CentralBadResponse(
+            "The helpdesk server redirected the request (to %s): check the configured URL."
+            % (response.headers.get("Location") or "another address")
+        )
+    if status >= 500:
+        raise CentralUnreachable(
+            "The helpdesk server is temporarily unavailable (error %d). "
+            "Please try again later." % status
+        )
+    field, message = _error_details(response)
+    if status == 401:
+        message = message or "The helpdesk server does not accept this client key."
+    elif status == 404:
+        message = message or "The helpdesk server does not know this ticket."
+    elif status == 413:
+        message = message or "The ticket is too large for the helpdesk server."
+    elif status == 429:
+        message = message or "The helpdesk server received too many failed attempts."
+    else:
+        message = message or "The helpdesk server refused the request (error %d)." % status
+    retry_after = _retry_after(response) if status == 429 else None
+    raise CentralRefused(status, message, field=field, retry_after=retry_after)
+
+
+def _error_details(response):
+    """Return ``(field, message)`` from a ``{"error": {...}}`` body, or ``(None, "")``."""
+    try:
+        data = response.json()
+    except ValueError:
+        return None, ""
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, str):
+        return None, error.strip()
+    if not isinstance(error, dict):
+        return None, ""
+    field = error.get("field")
+    message = error.get("message")
+    return (
+        field if isinstance(field, str) and field else None,
+        message.strip() if isinstance(message, str) else "",
+    )
+
+
+def _retry_after(response):
+    value = (response.headers.get("Retry-After") or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(value):
+    return value if isinstance(value, str) else ""
+
+
+def _clean_ticket(ticket):
+    engagement_state = ticket.get("engagement_state")
+    return {
+        "id": ticket.get("id") if _is_int(ticket.get("id")) else None,
+        "number": _text(ticket.get("number")),
+        "name": _text(ticket.get("name")),
+        "stage": _text(ticket.get("stage")),
+        "engagement_state": (
+            engagement_state if engagement_state in ENGAGEMENT_STATES else "none"
+        ),
+    }
+
+
+def _clean_message(message):
+    if not isinstance(message, dict):
+        raise CentralBadResponse("The helpdesk server sent a conversation it could not read.")
+    decision = message.get("decision")
+    if decision is not None:
+        if not isinstance(decision, dict) or decision.get("state") not in DECISION_STATES:
+            raise CentralBadResponse(
+                "The helpdesk server sent an owner decision it could not read."
+            )
+        decision = {"state": decision["state"], "comment": _text(decision.get("comment"))}
+    return {
+        "id": message.get("id") if _is_int(message.get("id")) else None,
+        "author": _text(message.get("author")),
+        "date": _text(message.get("date")),
+        # Still untrusted HTML: the Odoo layer sanitizes it before storing it.
+        "body": _text(message.get("body")),
+        "decision": decision,
+    }

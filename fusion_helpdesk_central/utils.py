@@ -169,7 +169,7 @@ def build_summary_messages(ticket: Mapping, findings: str) -> list[dict]:
             "</conversation>",
             "</ticket>",
             "",
-            "<engineer_findings authoritative=\"true\">",
+            '<engineer_findings authoritative="true">',
             findings,
             "</engineer_findings>",
             "",
@@ -289,7 +289,7 @@ def generate_summaries(
         results[futures[future]] = future.result()
     if not_done:
         _logger.warning(
-            "OpenAI summaries stopped at the %.0f s cap: %d of %d unfinished.",
+            "OpenAI summaries stopped at the %g s cap: %d of %d unfinished.",
             overall_timeout,
             len(not_done),
             len(futures),

@@ -118,8 +118,9 @@ def test_every_model_has_access_rules():
             declared.update(re.findall(r'^\s+_name = "([\w.]+)"', path.read_text(), re.M))
         access = (ROOT / addon / "security" / "ir.model.access.csv").read_text()
         for model in declared:
-            assert "model_%s," % model.replace(".", "_") in access, (
-                "%s: no access rule for %s" % (addon, model)
+            assert "model_%s," % model.replace(".", "_") in access, "%s: no access rule for %s" % (
+                addon,
+                model,
             )
 
 

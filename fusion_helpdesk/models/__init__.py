@@ -1,1 +1,2 @@
+from . import fusion_helpdesk_ticket
 from . import res_config_settings

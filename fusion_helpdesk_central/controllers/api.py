@@ -1,3 +1,111 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Intake and thread API called by client instances (see SPEC)."""
+
+from odoo import SUPERUSER_ID, http
+from odoo.http import request
+
+from .. import intake
+
+API_ROUTE = "/fusion_helpdesk_central/api/v1"
+
+
+class FusionHelpdeskApi(http.Controller):
+    """Thin JSON routes: read the request, authenticate, call one model method."""
+
+    @http.route(
+        API_ROUTE + "/tickets",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def create_ticket(self, **kwargs):
+        """Create a ticket for the client key of the request: 201 {id, number}."""
+        try:
+            raw = self._read_body()
+            client_key = self._authenticate()
+            payload = intake.validate_ticket_payload(intake.parse_json(raw))
+        except intake.IntakeError as error:
+            return self._error_response(error)
+        ticket = client_key._intake_create_ticket(payload)
+        return self._json_response({"id": ticket.id, "number": ticket.number}, 201)
+
+    @http.route(
+        API_ROUTE + "/tickets/<int:ticket_id>/messages",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def ticket_messages(self, ticket_id, **kwargs):
+        """Public thread of one of the key's tickets: 200 {ticket, messages}."""
+        try:
+            client_key = self._authenticate()
+            ticket = client_key._intake_get_ticket(ticket_id)
+            if not ticket:
+                raise intake.NotFound("No such ticket for this client key.")
+        except intake.IntakeError as error:
+            return self._error_response(error)
+        return self._json_response(
+            {
+                "ticket": ticket._prepare_thread_values(),
+                "messages": [
+                    ticket._prepare_thread_message_values(message)
+                    for message in ticket._fusion_thread_messages()
+                ],
+            }
+        )
+
+    @http.route(
+        API_ROUTE + "/ping",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def ping(self, **kwargs):
+        """Check the link and the key from the client's settings: 200 {ok, client}."""
+        try:
+            client_key = self._authenticate()
+        except intake.IntakeError as error:
+            return self._error_response(error)
+        return self._json_response({"ok": True, "client": client_key.name})
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _read_body(self):
+        """The raw request body, refused (413) before reading when announced too
+        large, and after reading when it turned out too large (chunked)."""
+        httprequest = request.httprequest
+        intake.check_body_size(httprequest.content_length)
+        raw = httprequest.get_data(cache=False)
+        intake.check_body_size(len(raw))
+        return raw
+
+    def _authenticate(self):
+        """The client key of the request, in an environment of the API's
+        technical user; everything after this only reaches that key's data."""
+        ClientKey = request.env(user=SUPERUSER_ID)["fusion.helpdesk.client.key"]
+        return ClientKey._api_authenticate(
+            request.httprequest.headers.get("Authorization"),
+            request.httprequest.remote_addr,
+        )
+
+    def _json_response(self, data, status=200, headers=None):
+        return request.make_json_response(
+            data,
+            headers=[("Cache-Control", "no-store")] + (headers or []),
+            status=status,
+        )
+
+    def _error_response(self, error):
+        headers = []
+        if isinstance(error, intake.TooManyAttempts):
+            headers.append(("Retry-After", str(error.retry_after)))
+        return self._json_response(error.as_dict(), error.status, headers)

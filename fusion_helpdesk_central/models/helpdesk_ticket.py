@@ -9,7 +9,16 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, email_normalize, html2plaintext
+from odoo.tools import (
+    SQL,
+    email_normalize,
+    formataddr,
+    html2plaintext,
+    html_sanitize,
+    is_html_empty,
+    parse_contact_from_email,
+    plaintext2html,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -96,6 +105,94 @@ class HelpdeskTicket(models.Model):
                 ticket.engagement_turnaround_hours = delta.total_seconds() / 3600.0
             else:
                 ticket.engagement_turnaround_hours = 0.0
+
+    # Intake API (see controllers/api.py and fusion_helpdesk_client_key.py)
+    @api.model
+    def _prepare_intake_ticket_values(self, client_key, payload):
+        """Values of the ticket created from a validated intake ``payload`` sent
+        with ``client_key``; override to fill more fields."""
+        partner = self._intake_find_or_create_partner(
+            payload["requester_name"], payload["requester_email"]
+        )
+        values = {
+            "name": payload["subject"],
+            "description": plaintext2html(payload["description"]),
+            "client_key_id": client_key.id,
+            "client_ref": payload.get("client_ref") or False,
+            "partner_id": partner.id,
+            "partner_name": payload["requester_name"],
+            "partner_email": payload["requester_email"],
+            # Not the API's technical user, even when helpdesk auto-assigns.
+            "user_id": False,
+        }
+        channel = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_web", raise_if_not_found=False
+        )
+        if channel:
+            values["channel_id"] = channel.id
+        return values
+
+    @api.model
+    def _intake_find_or_create_partner(self, name, email):
+        """Contact of the requester: the oldest one with ``email``, or a new one."""
+        Partner = self.env["res.partner"]
+        partner = Partner.search(
+            [("email_normalized", "=", email_normalize(email))], order="id", limit=1
+        )
+        return partner or Partner.create({"name": name, "email": email})
+
+    def _fusion_thread_messages(self):
+        """Public messages of the ticket, oldest first: comments and emails that
+        are not internal and say something. Never notes, tracking or system
+        notifications (so never an engagement email and its magic links)."""
+        self.ensure_one()
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("message_type", "in", ("comment", "email")),
+                ("is_internal", "=", False),
+                ("subtype_id", "!=", False),
+                ("subtype_id.internal", "=", False),
+            ],
+            order="date, id",
+        )
+        return messages.filtered(lambda message: not is_html_empty(message.body))
+
+    def _prepare_thread_values(self):
+        """The ``ticket`` block of the thread API answer."""
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "number": self.number,
+            "name": self.name,
+            "stage": self.stage_id.name or None,
+            "engagement_state": self.engagement_state,
+        }
+
+    def _prepare_thread_message_values(self, message):
+        """One message of the thread API answer; override to add keys."""
+        self.ensure_one()
+        author = message.author_id.name
+        if not author and message.email_from:
+            name, email = parse_contact_from_email(message.email_from)
+            author = name or email
+        decision = None
+        if (
+            message == self.engagement_decision_message_id
+            and self.engagement_state in ("approved", "rejected")
+        ):
+            decision = {
+                "state": self.engagement_state,
+                "comment": self.engagement_decision_comment or "",
+            }
+        return {
+            "id": message.id,
+            "author": author or "",
+            "date": fields.Datetime.to_string(message.date),
+            "body": str(html_sanitize(message.body)),
+            "decision": decision,
+        }
 
     def _get_engagement_url(self, decision):
         """Absolute magic link of the pending engagement for ``decision``."""
@@ -238,18 +335,6 @@ class HelpdeskTicket(models.Model):
             body=body, message_type="comment", subtype_xmlid="mail.mt_note"
         )
 
-    def _engagement_owner_lang(self):
-        """Language to write to the owner in: their partner's when known,
-        else the requester's; empty means the sender's language."""
-        self.ensure_one()
-        email = email_normalize(self.engagement_owner_email or "")
-        partner = self.env["res.partner"]
-        if email:
-            partner = partner.sudo().search(
-                [("email_normalized", "=", email), ("lang", "!=", False)], limit=1
-            )
-        return partner.lang or self.partner_id.lang or ""
-
     def _engagement_mail_tickets(self):
         """Tickets one engagement mail rendered on ``self`` presents: those
         given by the sender in the context, restricted to the same owner."""
@@ -306,6 +391,196 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Engagement: owner decision (see controllers/main.py)
     # ------------------------------------------------------------------
+
+    @api.model
+    def _engagement_token_lookup_values(self, token):
+        """Stored forms of a well-formed UUID4 ``token`` (canonical and hex), or ()."""
+        # Reject anything that is not exactly a UUID4 before touching the
+        # database: the lookup then only ever sees values of one fixed shape.
+        if not isinstance(token, str) or len(token) not in (32, 36):
+            return ()
+        try:
+            parsed = uuid.UUID(token)
+        except ValueError:
+            return ()
+        forms = (str(parsed), parsed.hex)
+        if parsed.version != 4 or token.lower() not in forms:
+            return ()
+        return forms
+
+    @api.model
+    def _engagement_find_pending(self, token):
+        """Pending ticket (sudo) whose engagement link carries ``token``, or empty."""
+        forms = self._engagement_token_lookup_values(token)
+        if not forms:
+            return self.sudo().browse()
+        # Exact match through the unique index (as portal access tokens are
+        # looked up): no Python comparison with a stored secret, no prefix or
+        # LIKE search whose timing could tell a near miss from a far one.
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [("engagement_token", "in", list(forms)), ("engagement_state", "=", "pending")],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _engagement_decision_fnames(self):
+        """Fields the decision's SQL statement writes (cache and computes follow them)."""
+        return [
+            "engagement_state",
+            "engagement_decided_at",
+            "engagement_token",
+            "engagement_decision_comment",
+            "engagement_decision_ip",
+            "engagement_decision_user_agent",
+        ]
+
+    @api.model
+    def _engagement_decide(self, token, decision, comment=None, ip=None, user_agent=None):
+        """Record the owner's ``decision`` once; return the ticket (sudo), or empty."""
+        forms = self._engagement_token_lookup_values(token)
+        if not forms or decision not in ENGAGEMENT_DECISIONS:
+            return self.sudo().browse()
+        state = "approved" if decision == "approve" else "rejected"
+        # Bounded like the confirm page's textarea (a forged POST could send more).
+        comment = (comment or "").strip()[:10000] or None
+        user_agent = (user_agent or "")[:1024] or None
+        fnames = self._engagement_decision_fnames()
+        self.flush_model(fnames)
+        # One statement checks and consumes the token. PostgreSQL row-locks the
+        # ticket: a racing POST waits on that lock and, once the winner commits,
+        # either finds the token gone (0 rows: invalid page) or, under Odoo's
+        # REPEATABLE READ, fails with SerializationFailure, which must reach
+        # Odoo's retrying() so the request is replayed and then finds 0 rows.
+        # No check-then-write window: exactly one decision. log_exceptions=False
+        # keeps the token out of the "bad query" log line of that failure.
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE helpdesk_ticket
+                   SET engagement_state = %(state)s,
+                       engagement_decided_at = %(now)s,
+                       engagement_token = NULL,
+                       engagement_decision_comment = %(comment)s,
+                       engagement_decision_ip = %(ip)s,
+                       engagement_decision_user_agent = %(user_agent)s,
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
+                 WHERE engagement_token IN %(forms)s
+                   AND engagement_state = 'pending'
+             RETURNING id
+                """,
+                state=state,
+                comment=comment,
+                ip=ip or None,
+                user_agent=user_agent,
+                uid=self.env.uid,
+                # NOW() AT TIME ZONE 'UTC' of this transaction, as the ORM uses.
+                now=self.env.cr.now(),
+                forms=forms,
+            ),
+            log_exceptions=False,
+        )
+        tickets = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        if not tickets:
+            return tickets
+        # The ORM did not see the UPDATE: drop its cache and let the stored
+        # turnaround (which depends on decided_at) recompute.
+        tickets.invalidate_recordset(fnames + ["write_uid", "write_date"])
+        tickets.modified(fnames)
+        tickets._engagement_post_decision_message()
+        tickets._engagement_notify_engineer()
+        return tickets
+
+    def _engagement_owner_partner(self, create=False):
+        """Partner of the snapshotted owner (found by email; created when ``create``)."""
+        self.ensure_one()
+        email = self.engagement_owner_email
+        if not email:
+            return self.env["res.partner"]
+        return self.sudo()._partner_find_from_emails_single(
+            [formataddr((self.engagement_owner_name or "", email))],
+            no_create=not create,
+        )
+
+    def _engagement_page_lang(self):
+        """Language of the owner's pages: the owner's, else the company's."""
+        self.ensure_one()
+        return (
+            self._engagement_owner_partner().lang
+            or self.sudo().company_id.partner_id.lang
+            or False
+        )
+
+    def _prepare_engagement_decision_message_values(self):
+        """``message_post`` values of the decision comment; override to change it."""
+        self.ensure_one()
+        state_labels = dict(self._fields["engagement_state"]._description_selection(self.env))
+        body = Markup("<p><strong>%s</strong></p>") % self.env._(
+            "Owner decision: %s", state_labels[self.engagement_state]
+        )
+        if self.engagement_decision_comment:
+            # Markup.join escapes each line of the owner's text: only our tags stay.
+            body += Markup("<p>%s</p>") % Markup("<br/>").join(
+                self.engagement_decision_comment.splitlines()
+            )
+        return {
+            "body": body,
+            "author_id": self._engagement_owner_partner(create=True).id,
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+        }
+
+    def _engagement_post_decision_message(self):
+        """Post each ticket's decision as a public comment authored by its owner."""
+        # The owner answers once through a magic link: never make them a
+        # follower who would then receive every later reply on the ticket.
+        poster = self.with_context(
+            mail_create_nosubscribe=True,
+            mail_post_autofollow=False,
+            mail_post_autofollow_author_skip=True,
+        )
+        for ticket in poster:
+            message = ticket.message_post(**ticket._prepare_engagement_decision_message_values())
+            ticket.engagement_decision_message_id = message
+
+    def _engagement_notify_engineer(self):
+        """Give the assigned engineer a to-do about the decision; override to notify otherwise."""
+        for ticket in self.filtered("user_id"):
+            engineer = ticket.user_id
+            ticket = ticket.with_context(lang=engineer.lang or self.env.lang)
+            state_labels = dict(
+                ticket._fields["engagement_state"]._description_selection(ticket.env)
+            )
+            owner = ticket.engagement_owner_name or ticket.engagement_owner_email
+            if ticket.engagement_state == "approved":
+                sentence = ticket.env._(
+                    "%(owner)s approved the proposed work on %(ticket)s.",
+                    owner=owner,
+                    ticket=ticket.display_name,
+                )
+            else:
+                sentence = ticket.env._(
+                    "%(owner)s rejected the proposed work on %(ticket)s.",
+                    owner=owner,
+                    ticket=ticket.display_name,
+                )
+            note = Markup("<p>%s</p>") % sentence
+            if ticket.engagement_decision_comment:
+                note += Markup("<p>%s</p>") % Markup("<br/>").join(
+                    ticket.engagement_decision_comment.splitlines()
+                )
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=engineer.id,
+                summary=ticket.env._(
+                    "Owner decision: %s", state_labels[ticket.engagement_state]
+                ),
+                note=note,
+            )
 
     # ------------------------------------------------------------------
     # Engagement: reminders

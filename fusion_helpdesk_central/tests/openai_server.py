@@ -14,10 +14,10 @@ benchmarks and the Odoo tests all use it to point the ``openai`` SDK at
 
 Behaviour is set by attributes that may also be changed while it runs:
 ``reply`` (text, or a callable ``body -> text``), ``latency`` (seconds before
-answering), ``status`` (an HTTP error status such as 500), ``malformed``
-(a 200 whose body is not JSON), ``stall`` (never answer until the server
-stops), ``response`` (a dict, or a callable ``body -> dict``, replacing the
-whole completion, e.g. ``{"choices": []}``).
+answering), ``status`` (an HTTP error status such as 500, answered with
+``error_message``), ``malformed`` (a 200 whose body is not JSON), ``stall``
+(never answer until the server stops), ``response`` (a dict, or a callable
+``body -> dict``, replacing the whole completion, e.g. ``{"choices": []}``).
 
 A request counts as in flight from its arrival until it is answered or the
 client hangs up (a client that times out is noticed within ~20 ms), so the
@@ -45,6 +45,7 @@ class CallRecord:
     path: str
     body: object
     authorization: str
+    client_port: int
     started: float
     ended: float | None = None
     outcome: str = "pending"  # replied, error, client_gone, stopped
@@ -118,6 +119,7 @@ class OpenAIServer:
         reply="- Recommendation: proceed as described in the findings.",
         latency=0.0,
         status=200,
+        error_message="Simulated failure",
         malformed=False,
         stall=False,
         response=None,
@@ -125,6 +127,7 @@ class OpenAIServer:
         self.reply = reply
         self.latency = latency
         self.status = status
+        self.error_message = error_message
         self.malformed = malformed
         self.stall = stall
         self.response = response
@@ -224,13 +227,14 @@ class OpenAIServer:
         return True
 
     # ------------------------------------------------------------------ serving
-    def _begin(self, path, body, authorization):
+    def _begin(self, path, body, authorization, client_port):
         with self._lock:
             record = CallRecord(
                 index=len(self._calls),
                 path=path,
                 body=body,
                 authorization=authorization,
+                client_port=client_port,
                 started=time.monotonic(),
             )
             self._calls.append(record)
@@ -260,7 +264,12 @@ class OpenAIServer:
 
     def handle(self, handler, body):
         """Record the request, then answer it (or not) as configured."""
-        record = self._begin(handler.path, body, handler.headers.get("Authorization", ""))
+        record = self._begin(
+            handler.path,
+            body,
+            handler.headers.get("Authorization", ""),
+            handler.client_address[1],
+        )
         outcome = "error"
         try:
             outcome = self._serve(handler, record)
@@ -285,7 +294,7 @@ class OpenAIServer:
 
     def _answer(self, body):
         if self.status >= 400:
-            payload = {"error": {"message": "Simulated failure", "type": "server_error"}}
+            payload = {"error": {"message": self.error_message, "type": "server_error"}}
             return self.status, json.dumps(payload).encode(), None
         if self.malformed:
             return self.status, b'{"id": "chatcmpl-broken", "choices": [', None

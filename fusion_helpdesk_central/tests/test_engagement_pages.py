@@ -1,2 +1,415 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import re
+import threading
+import uuid
+from contextlib import closing
+from datetime import timedelta
+from functools import partial
+from unittest.mock import patch
+
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.service.model import retrying
+from odoo.sql_db import db_connect
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from ..controllers.main import EngagementController
+from .common import FusionHelpdeskCentralCommon
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+PAGE_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "default-src 'none'",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket.engagement_summary = (
+            "Recommendation: replace the fuser unit.\nEffort: 2 hours.\nRisk: low."
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.token = str(uuid.uuid4())
+        self.ticket.write(
+            {
+                "engagement_state": "pending",
+                "engagement_token": self.token,
+                "engagement_sent_at": fields.Datetime.now() - timedelta(hours=5),
+                "engagement_owner_email": "owner@acme.example.com",
+                "engagement_owner_name": "Olivia Owner",
+            }
+        )
+
+    # ------------------------------------------------------------ helpers
+    def _url(self, decision="approve", token=None):
+        return "/fusion_helpdesk/engagement/%s/%s" % (token or self.token, decision)
+
+    def _csrf(self, page):
+        match = CSRF_INPUT.search(page.text)
+        self.assertTrue(match, "the confirm page carries the form's CSRF token")
+        return match.group(1)
+
+    def _confirm(self, decision, comment="", user_agent="OwnerPhone/1.0"):
+        """Open the confirm page, then submit its form like a browser does."""
+        page = self.url_open(self._url(decision))
+        self.assertEqual(page.status_code, 200)
+        return self.url_open(
+            self._url(decision),
+            data={"csrf_token": self._csrf(page), "comment": comment},
+            headers={"User-Agent": user_agent},
+        )
+
+    def _messages(self):
+        return self.env["mail.message"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", self.ticket.id)]
+        )
+
+    def _owner_partners(self):
+        return self.env["res.partner"].search(
+            [("email_normalized", "=", "owner@acme.example.com")]
+        )
+
+    def _snapshot(self):
+        self.env.invalidate_all()
+        ticket = self.ticket
+        return {
+            "state": ticket.engagement_state,
+            "token": ticket.engagement_token,
+            "write_date": ticket.write_date,
+            "messages": len(self._messages()),
+            "activities": len(ticket.activity_ids),
+            "owner_partners": len(self._owner_partners()),
+        }
+
+    def _assert_headers(self, response):
+        for header, value in PAGE_HEADERS.items():
+            self.assertIn(value, response.headers.get(header, ""), header)
+
+    # ------------------------------------------------------------ GET / HEAD
+    def test_get_and_head_change_nothing(self):
+        before = self._snapshot()
+        for decision in ("approve", "reject", "approve"):
+            page = self.url_open(self._url(decision))
+            self.assertEqual(page.status_code, 200)
+        head = self.url_open(self._url("approve"), method="HEAD")
+        self.assertEqual(head.status_code, 200)
+        self.assertEqual(self._snapshot(), before)
+
+    def test_confirm_page_shows_the_engagement(self):
+        page = self.url_open(self._url("approve"))
+        self.assertIn(self.ticket.number, page.text)
+        self.assertIn("Printer on fire", page.text)
+        self.assertIn("Recommendation: replace the fuser unit.\nEffort: 2 hours.", page.text)
+        self.assertIn("Confirm approval", page.text)
+        self.assertNotIn("Confirm rejection", page.text)
+        self.assertIn('name="comment"', page.text)
+        self.assertEqual(page.text.count('type="submit"'), 1)
+        self.assertIn(self._url("reject"), page.text, "a link switches the decision")
+        self.assertNotIn("<script", page.text)
+        self.assertNotRegex(page.text, r'(src|href)="(https?:)?//', "nothing third-party")
+        reject = self.url_open(self._url("reject"))
+        self.assertIn("Confirm rejection", reject.text)
+
+    def test_confirm_page_escapes_the_summary(self):
+        self.ticket.engagement_summary = "Use <b>care</b>\n<script>alert(1)</script>"
+        page = self.url_open(self._url("approve"))
+        self.assertIn("Use &lt;b&gt;care&lt;/b&gt;\n&lt;script&gt;", page.text)
+        self.assertNotIn("<script>alert", page.text)
+
+    def test_confirm_page_in_the_owner_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["res.partner"].create(
+            {"name": "Olivia Owner", "email": "owner@acme.example.com", "lang": "fr_FR"}
+        )
+        page = self.url_open(self._url("approve"))
+        self.assertIn('<html lang="fr-FR">', page.text)
+
+    # ------------------------------------------------------------ POST
+    def test_post_approve_records_the_decision_once(self):
+        csrf = self._csrf(self.url_open(self._url("reject")))
+        response = self._confirm("approve", comment="Go ahead.\nBefore Friday please.")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("your decision is recorded", response.text)
+        self.assertIn("approved", response.text)
+        self._assert_headers(response)
+
+        self.env.invalidate_all()
+        ticket = self.ticket
+        self.assertEqual(ticket.engagement_state, "approved")
+        self.assertFalse(ticket.engagement_token)
+        self.assertTrue(ticket.engagement_decided_at)
+        self.assertAlmostEqual(ticket.engagement_turnaround_hours, 5.0, delta=0.1)
+        self.assertEqual(ticket.engagement_decision_comment, "Go ahead.\nBefore Friday please.")
+        self.assertEqual(ticket.engagement_decision_ip, "127.0.0.1")
+        self.assertEqual(ticket.engagement_decision_user_agent, "OwnerPhone/1.0")
+
+        owner = self._owner_partners()
+        self.assertEqual(len(owner), 1, "the owner's partner is created once")
+        self.assertEqual(owner.name, "Olivia Owner")
+        message = ticket.engagement_decision_message_id
+        self.assertEqual(message.author_id, owner)
+        self.assertEqual(message.message_type, "comment")
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertFalse(message.is_internal)
+        self.assertIn("Approved", message.body)
+        self.assertIn("Go ahead.<br>Before Friday please.", message.body)
+        self.assertNotIn(owner, ticket.message_partner_ids, "the owner does not follow")
+
+        activity = ticket.activity_ids.filtered(lambda act: act.user_id == self.engineer)
+        self.assertEqual(len(activity), 1, "the engineer gets a to-do")
+        self.assertIn("Approved", activity.summary)
+        self.assertIn("Before Friday please.", activity.note)
+
+        # The link is spent: a second POST and a later GET find nothing.
+        again = self.url_open(self._url("reject"), data={"csrf_token": csrf, "comment": "x"})
+        self.assertEqual(again.status_code, 404)
+        self.assertEqual(self.url_open(self._url("reject")).status_code, 404)
+        self.env.invalidate_all()
+        self.assertEqual(ticket.engagement_state, "approved")
+        self.assertEqual(len(self._messages().filtered(lambda m: m.author_id == owner)), 1)
+
+    def test_second_post_with_the_same_form_is_invalid(self):
+        page = self.url_open(self._url("reject"))
+        form = {"csrf_token": self._csrf(page), "comment": ""}
+        self.assertEqual(self.url_open(self._url("reject"), data=form).status_code, 200)
+        again = self.url_open(self._url("approve"), data=form)
+        self.assertEqual(again.status_code, 404)
+        self.assertIn("This link is no longer valid", again.text)
+        self.env.invalidate_all()
+        self.assertEqual(self.ticket.engagement_state, "rejected")
+
+    def test_post_reject_uses_an_existing_owner_partner(self):
+        owner = self.env["res.partner"].create(
+            {"name": "Olivia O.", "email": "Olivia <OWNER@acme.example.com>"}
+        )
+        response = self._confirm("reject")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("rejected", response.text)
+        self.env.invalidate_all()
+        ticket = self.ticket
+        self.assertEqual(ticket.engagement_state, "rejected")
+        self.assertFalse(ticket.engagement_token)
+        self.assertFalse(ticket.engagement_decision_comment)
+        self.assertEqual(self._owner_partners(), owner, "no duplicate partner")
+        self.assertEqual(ticket.engagement_decision_message_id.author_id, owner)
+        self.assertIn("Rejected", ticket.engagement_decision_message_id.body)
+        self.assertIn("Rejected", ticket.activity_ids.summary)
+
+    def test_owner_comment_is_escaped(self):
+        comment = "<b>bold</b> <script>alert('x')</script>"
+        response = self._confirm("approve", comment=comment)
+        self.assertNotIn("<script>alert", response.text)
+        self.assertIn("&lt;script&gt;", response.text)
+        self.env.invalidate_all()
+        body = self.ticket.engagement_decision_message_id.body
+        self.assertIn("&lt;b&gt;bold&lt;/b&gt;", body)
+        self.assertIn("&lt;script&gt;", body)
+        self.assertNotIn("<b>bold", body)
+        self.assertNotIn("<script", body)
+
+    def test_post_without_csrf_decides_nothing(self):
+        before = self._snapshot()
+        with mute_logger("odoo.http"):
+            missing = self.url_open(self._url("approve"), data={"comment": "forged"})
+            forged = self.url_open(
+                self._url("approve"), data={"comment": "forged", "csrf_token": "0" * 40 + "o9"}
+            )
+        self.assertEqual(missing.status_code, 400)
+        self.assertEqual(forged.status_code, 400)
+        self.assertEqual(self._snapshot(), before)
+
+    # ------------------------------------------------------------ invalid links
+    def test_unusable_links_all_get_the_same_404(self):
+        superseded = self.token
+        self.ticket.engagement_token = str(uuid.uuid4())
+        live = self.ticket.engagement_token
+        cases = [
+            ("unknown token", self._url(token=str(uuid.uuid4()))),
+            ("malformed token", self._url(token="not-a-token")),
+            ("truncated token", self._url(token=live[:-1])),
+            ("uuid1 token", self._url(token=str(uuid.uuid1()))),
+            ("uuid with junk hyphens", self._url(token=live.replace("-", "") + "----")),
+            ("bad decision", self._url("maybe", token=live)),
+            ("superseded token", self._url(token=superseded)),
+        ]
+        before = self._snapshot()
+        bodies = set()
+        for label, url in cases:
+            with self.subTest(label):
+                response = self.url_open(url)
+                self.assertEqual(response.status_code, 404)
+                self.assertIn("This link is no longer valid", response.text)
+                self._assert_headers(response)
+                bodies.add(response.text)
+                self.assertEqual(self.url_open(url, method="HEAD").status_code, 404)
+        self.assertEqual(len(bodies), 1, "the invalid page tells nothing apart")
+        # A form posted to an unusable link decides nothing either.
+        csrf = self._csrf(self.url_open(self._url(token=live)))
+        for label, url in cases:
+            with self.subTest(label, method="POST"):
+                response = self.url_open(url, data={"csrf_token": csrf})
+                self.assertEqual(response.status_code, 404)
+        self.assertEqual(self._snapshot(), before)
+
+    def test_both_token_forms_open_the_page(self):
+        hex_url = self._url(token=uuid.UUID(self.token).hex)
+        self.assertEqual(self.url_open(hex_url).status_code, 200)
+        self.assertEqual(self.url_open(self._url(token=self.token.upper())).status_code, 200)
+
+    # ------------------------------------------------------------ headers, errors
+    def test_headers_on_every_page(self):
+        confirm = self.url_open(self._url("approve"))
+        invalid = self.url_open(self._url(token=str(uuid.uuid4())))
+        with (
+            patch.object(EngagementController, "_engagement_done_values", side_effect=RuntimeError),
+            self.assertLogs("odoo.addons.fusion_helpdesk_central.controllers.main", "ERROR"),
+        ):
+            error = self.url_open(self._url("approve"), data={"csrf_token": self._csrf(confirm)})
+        done = self._confirm("approve")
+        for name, response in (
+            ("confirm", confirm),
+            ("done", done),
+            ("invalid", invalid),
+            ("error", error),
+        ):
+            with self.subTest(name):
+                self._assert_headers(response)
+                self.assertIn('name="viewport"', response.text)
+
+    def test_unexpected_failure_shows_the_error_page_without_the_token(self):
+        with (
+            patch.object(
+                EngagementController,
+                "_engagement_confirm_values",
+                side_effect=RuntimeError("template values exploded"),
+            ),
+            self.assertLogs(level=logging.WARNING) as logs,
+        ):
+            response = self.url_open(self._url("approve"))
+        self.assertEqual(response.status_code, 500)
+        self.assertIn("Something went wrong", response.text)
+        formatter = logging.Formatter()
+        logged = "\n".join(formatter.format(record) for record in logs.records)
+        self.assertIn("template values exploded", logged)
+        self.assertNotIn(self.token, logged)
+        self.assertNotIn(uuid.UUID(self.token).hex, logged)
+
+    def test_failure_after_deciding_rolls_the_decision_back(self):
+        before = self._snapshot()
+        page = self.url_open(self._url("approve"))
+        with (
+            patch.object(EngagementController, "_engagement_done_values", side_effect=RuntimeError),
+            mute_logger("odoo.addons.fusion_helpdesk_central.controllers.main"),
+        ):
+            response = self.url_open(
+                self._url("approve"), data={"csrf_token": self._csrf(page), "comment": "ok"}
+            )
+        self.assertEqual(response.status_code, 500)
+        self.assertIn("not</strong> recorded", response.text)
+        self.assertEqual(self._snapshot(), before, "the link still works")
+        self.assertEqual(self._confirm("approve").status_code, 200)
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementDecisionRace(HttpCase):
+    """Two real transactions race on one link (the HTTP test cursor cannot)."""
+
+    def _real_env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _commit_pending_ticket(self, token, owner_email):
+        db = db_connect(self.env.cr.dbname)
+        with closing(db.cursor()) as cr:
+            ticket = (
+                self._real_env(cr)["helpdesk.ticket"]
+                .with_context(tracking_disable=True)
+                .create(
+                    {
+                        "name": "Race on the approval link",
+                        "number": "RACE-%s" % token[:8],
+                        "description": "<p>race</p>",
+                        "engagement_state": "pending",
+                        "engagement_token": token,
+                        "engagement_sent_at": fields.Datetime.now() - timedelta(hours=1),
+                        "engagement_owner_email": owner_email,
+                        "engagement_owner_name": "Racing Owner",
+                        "engagement_summary": "Race summary",
+                    }
+                )
+            )
+            # Real transactions only see committed rows; _delete_committed undoes it.
+            cr.commit()  # pylint: disable=invalid-commit
+        self.addCleanup(self._delete_committed, ticket.id, owner_email)
+        return ticket.id
+
+    def _delete_committed(self, ticket_id, owner_email):
+        db = db_connect(self.env.cr.dbname)
+        with closing(db.cursor()) as cr:
+            env = self._real_env(cr)
+            env["helpdesk.ticket"].browse(ticket_id).with_context(active_test=False).unlink()
+            env["res.partner"].with_context(active_test=False).search(
+                [("email_normalized", "=", owner_email)]
+            ).unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def test_two_racing_posts_give_exactly_one_decision(self):
+        token = str(uuid.uuid4())
+        owner_email = "race-%s@acme.example.com" % token[:8]
+        ticket_id = self._commit_pending_ticket(token, owner_email)
+        db = db_connect(self.env.cr.dbname)
+        with closing(db.cursor()) as cr_a, closing(db.cursor()) as cr_b:
+            env_a, env_b = self._real_env(cr_a), self._real_env(cr_b)
+            # B's request is under way: its snapshot still shows the link pending.
+            self.assertEqual(env_b["helpdesk.ticket"]._engagement_find_pending(token).id, ticket_id)
+            won = env_a["helpdesk.ticket"]._engagement_decide(token, "approve", "A", "10.0.0.1")
+            self.assertEqual(won.id, ticket_id)
+
+            outcome = {}
+
+            def b_decides():
+                try:
+                    outcome["ticket"] = env_b["helpdesk.ticket"]._engagement_decide(
+                        token, "reject", "B", "10.0.0.2"
+                    )
+                except errors.SerializationFailure as error:
+                    outcome["error"] = error
+
+            racer = threading.Thread(target=b_decides)
+            racer.start()
+            # B's UPDATE waits on A's row lock (or runs just after): either way
+            # its snapshot predates A's commit, so it must not decide too.
+            racer.join(0.5)
+            cr_a.commit()
+            racer.join(30)
+            self.assertFalse(racer.is_alive())
+            self.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
+            self.assertNotIn("ticket", outcome)
+
+            # Odoo's retrying() replays B's request: the link is now spent.
+            cr_b.rollback()
+            replay = partial(
+                env_b["helpdesk.ticket"]._engagement_decide, token, "reject", "B", "10.0.0.2"
+            )
+            self.assertFalse(retrying(replay, env_b))
+
+        with closing(db.cursor()) as cr:
+            ticket = self._real_env(cr)["helpdesk.ticket"].browse(ticket_id)
+            self.assertEqual(ticket.engagement_state, "approved")
+            self.assertEqual(ticket.engagement_decision_comment, "A")
+            self.assertFalse(ticket.engagement_token)
+            self.assertAlmostEqual(ticket.engagement_turnaround_hours, 1.0, delta=0.1)
+            decisions = ticket.message_ids.filtered(
+                lambda message: message.author_id.email_normalized == owner_email
+            )
+            self.assertEqual(len(decisions), 1, "exactly one decision message")

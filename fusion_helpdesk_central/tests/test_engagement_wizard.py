@@ -368,18 +368,12 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
     def test_send_again_starts_a_fresh_engagement(self):
         self._wizard(self.ticket, summary="First plan").action_send()
         first_token = self._token(self.ticket)
-        # What the owner's decision leaves behind (the decision helper is tested
-        # with the public page).
-        self.ticket.sudo().write(
-            {
-                "engagement_state": "approved",
-                "engagement_token": False,
-                "engagement_decided_at": "2026-05-28 10:00:00",
-                "engagement_decision_comment": "Go ahead",
-                "engagement_reminded_at": "2026-05-27 09:00:00",
-            }
+        self.env["helpdesk.ticket"]._engagement_decide(
+            first_token, "approve", comment="Go ahead", ip="203.0.113.7", user_agent="Mail"
         )
-        self.assertTrue(self.ticket.engagement_turnaround_hours)
+        self.assertEqual(self.ticket.engagement_state, "approved")
+        self.assertTrue(self.ticket.engagement_decided_at)
+        self.ticket.sudo().engagement_reminded_at = "2026-05-27 09:00:00"
 
         wizard = self._wizard(self.ticket, summary="Second plan")
         wizard.action_send()
@@ -392,7 +386,12 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         self.assertFalse(ticket.engagement_decided_at)
         self.assertFalse(ticket.engagement_reminded_at)
         self.assertFalse(ticket.engagement_decision_comment)
+        self.assertFalse(ticket.engagement_decision_ip)
+        self.assertFalse(ticket.engagement_decision_message_id)
         self.assertFalse(ticket.engagement_turnaround_hours)
+        Ticket = self.env["helpdesk.ticket"]
+        self.assertFalse(Ticket._engagement_find_pending(first_token), "old link is dead")
+        self.assertEqual(Ticket._engagement_find_pending(second_token), ticket)
         self.assertEqual(ticket.engagement_summary, "Second plan")
 
     def test_send_again_while_pending_kills_the_old_links(self):
@@ -402,11 +401,10 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         self.assertIn(self.ticket.number, wizard.pending_warning)
         wizard.action_send()
         self.assertNotEqual(self._token(self.ticket), first_token)
-        self.assertFalse(
-            self.env["helpdesk.ticket"]
-            .sudo()
-            .search_count([("engagement_token", "=", first_token)])
-        )
+        Ticket = self.env["helpdesk.ticket"]
+        self.assertFalse(Ticket._engagement_find_pending(first_token), "old link is dead")
+        self.assertFalse(Ticket._engagement_decide(first_token, "approve"))
+        self.assertEqual(self.ticket.engagement_state, "pending")
         self.assertEqual(len(self._mails_to("owner@acme.example.com")), 2)
 
     def test_reminder_mail_uses_the_same_templates(self):

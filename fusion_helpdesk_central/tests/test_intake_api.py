@@ -1,2 +1,390 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+import http.client
+import json
+from unittest.mock import patch
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.fusion_helpdesk_central import intake
+
+from .common import FusionHelpdeskCentralCommon
+
+API = "/fusion_helpdesk_central/api/v1"
+KEY_LOGGER = "odoo.addons.fusion_helpdesk_central.models.fusion_helpdesk_client_key"
+GOOD_PAYLOAD = {
+    "subject": "Invoices do not print",
+    "description": "Clicking Print gives <b>nothing</b> & no error.\nSince today.",
+    "requester_name": "Jane Doe",
+    "requester_email": "Jane.Doe@Acme.example.com",
+    "client_ref": "42",
+}
+
+
+class IntakeApiCase(HttpCase, FusionHelpdeskCentralCommon):
+    """Requests to the API with the shared client key, on a clean failure map."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.key_value = cls.client_key.key
+        cls.other_key = cls.env["fusion.helpdesk.client.key"].create({"name": "Globex"})
+
+    def setUp(self):
+        super().setUp()
+        failures = self.env["fusion.helpdesk.client.key"]._api_failures()
+        failures.clear()
+        self.addCleanup(failures.clear)
+
+    def _headers(self, key=None):
+        key = self.key_value if key is None else key
+        headers = {"Content-Type": "application/json"}
+        if key is not False:
+            headers["Authorization"] = "Bearer %s" % key
+        return headers
+
+    def _post(self, payload=None, key=None, raw=None, headers=None):
+        data = raw if raw is not None else json.dumps(payload or GOOD_PAYLOAD)
+        return self.url_open(
+            API + "/tickets",
+            data=data,
+            headers=headers or self._headers(key),
+            method="POST",
+        )
+
+    def _get(self, path, key=None):
+        return self.url_open(API + path, headers=self._headers(key))
+
+    def _ticket_count(self):
+        return self.env["helpdesk.ticket"].with_context(active_test=False).search_count([])
+
+    def assertJsonResponse(self, response, status):
+        self.assertEqual(response.status_code, status, response.text)
+        self.assertTrue(response.headers["Content-Type"].startswith("application/json"))
+        self.assertEqual(response.headers["Cache-Control"], "no-store")
+        return response.json()
+
+    def assertError(self, response, status, field=None):
+        body = self.assertJsonResponse(response, status)
+        self.assertEqual(set(body), {"error"})
+        self.assertEqual(body["error"]["field"], field)
+        self.assertTrue(body["error"]["message"])
+        return body["error"]["message"]
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeApi(IntakeApiCase):
+    def test_good_key_creates_the_ticket(self):
+        response = self._post()
+
+        body = self.assertJsonResponse(response, 201)
+        ticket = self.env["helpdesk.ticket"].browse(body["id"])
+        self.assertEqual(body, {"id": ticket.id, "number": ticket.number})
+        self.assertTrue(ticket.number.startswith("HT"))
+        self.assertEqual(ticket.client_key_id, self.client_key)
+        self.assertEqual(ticket.client_ref, "42")
+        self.assertEqual(ticket.name, "Invoices do not print")
+        self.assertEqual(ticket.partner_name, "Jane Doe")
+        self.assertEqual(ticket.partner_email, "jane.doe@acme.example.com")
+        self.assertEqual(ticket.partner_id.email, "jane.doe@acme.example.com")
+        self.assertEqual(ticket.partner_id.name, "Jane Doe")
+        self.assertEqual(
+            ticket.channel_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web")
+        )
+        self.assertFalse(ticket.user_id)
+        # The description is the text as typed, escaped, never interpreted.
+        self.assertIn("&lt;b&gt;nothing&lt;/b&gt; &amp; no error.", ticket.description)
+        self.assertNotIn("<b>", ticket.description)
+        self.assertIn("<br>Since today.", ticket.description)
+        note = ticket.message_ids.filtered("is_internal")
+        self.assertIn("Received through the API from client Acme Corp", note.body)
+        self.assertIn("Client reference: 42", note.body)
+        self.assertNotIn(self.key_value, response.text)
+
+    def test_known_requester_email_reuses_the_contact(self):
+        jane = self.env["res.partner"].create(
+            {"name": "Jane D.", "email": "jane.doe@acme.example.com"}
+        )
+        partners = self.env["res.partner"].search_count([])
+
+        body = self.assertJsonResponse(self._post(), 201)
+
+        self.assertEqual(self.env["helpdesk.ticket"].browse(body["id"]).partner_id, jane)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
+
+    def test_bad_keys_are_refused_and_create_nothing(self):
+        inactive = self.env["fusion.helpdesk.client.key"].create(
+            {"name": "Former client", "active": False}
+        )
+        tickets = self._ticket_count()
+        cases = [
+            ("missing header", {"Content-Type": "application/json"}),
+            ("unknown key", self._headers("x" * 43)),
+            ("truncated key", self._headers(self.key_value[:-1])),
+            ("inactive key", self._headers(inactive.key)),
+            ("empty bearer", {"Authorization": "Bearer "}),
+            ("basic scheme", {"Authorization": "Basic %s" % self.key_value}),
+            ("key without scheme", {"Authorization": self.key_value}),
+        ]
+        for label, headers in cases:
+            with self.subTest(label):
+                self.env["fusion.helpdesk.client.key"]._api_failures().clear()
+                self.assertError(self._post(headers=headers), 401)
+        self.assertEqual(self._ticket_count(), tickets)
+
+    def test_bad_key_with_bad_body_answers_401_not_400(self):
+        self.assertError(self._post(raw="not json", key="nope"), 401)
+
+    def test_invalid_bodies_name_the_field_and_create_nothing(self):
+        tickets = self._ticket_count()
+        cases = [
+            ({**GOOD_PAYLOAD, "subject": ""}, "subject"),
+            ({k: v for k, v in GOOD_PAYLOAD.items() if k != "description"}, "description"),
+            ({**GOOD_PAYLOAD, "requester_name": ["Jane"]}, "requester_name"),
+            ({**GOOD_PAYLOAD, "requester_email": "jane at acme"}, "requester_email"),
+            ({**GOOD_PAYLOAD, "owner_email": "owner@"}, "owner_email"),
+            ({**GOOD_PAYLOAD, "owner_name": "O" * 129}, "owner_name"),
+            ({**GOOD_PAYLOAD, "client_ref": True}, "client_ref"),
+            ({**GOOD_PAYLOAD, "subject": "S" * 201}, "subject"),
+        ]
+        for payload, field in cases:
+            with self.subTest(field=field):
+                self.assertError(self._post(payload), 400, field)
+        self.assertEqual(self._ticket_count(), tickets)
+        # A refused body never touches the key's owner either.
+        self.assertEqual(self.client_key.owner_email, "owner@acme.example.com")
+
+    def test_bodies_that_are_not_a_json_object(self):
+        tickets = self._ticket_count()
+        for raw in ("subject=Printer", "", '{"subject": ', "[1, 2]", '"text"'):
+            with self.subTest(raw=raw):
+                self.assertError(self._post(raw=raw), 400, None)
+        self.assertEqual(self._ticket_count(), tickets)
+
+    def test_oversized_body_announced_is_refused_before_reading(self):
+        base = urlsplit(self.base_url())
+        connection = http.client.HTTPConnection(base.hostname, base.port, timeout=10)
+        self.addCleanup(connection.close)
+        connection.putrequest("POST", API + "/tickets")
+        connection.putheader("Content-Type", "application/json")
+        # Even the right key does not make the server read a body this large.
+        connection.putheader("Authorization", "Bearer %s" % self.key_value)
+        connection.putheader("Content-Length", str(intake.MAX_BODY_BYTES + 1))
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            connection.endheaders()  # and no body: the answer must not wait for it
+            response = connection.getresponse()
+            raw = response.read()
+
+        self.assertEqual(response.status, 413, raw)
+        self.assertEqual(response.getheader("Cache-Control"), "no-store")
+        self.assertIsNone(json.loads(raw)["error"]["field"])
+
+    def test_oversized_chunked_body_is_refused_after_reading(self):
+        tickets = self._ticket_count()
+        padding = "x" * intake.MAX_BODY_BYTES
+        raw = json.dumps({**GOOD_PAYLOAD, "padding": padding}).encode()
+
+        def chunks():
+            for start in range(0, len(raw), 65536):
+                yield raw[start : start + 65536]
+
+        # The size is checked before the key: a bad key still gets 413.
+        response = self._post(raw=chunks(), key="not-checked-yet")
+
+        self.assertError(response, 413)
+        self.assertEqual(self._ticket_count(), tickets)
+        self.assertFalse(self.env["fusion.helpdesk.client.key"]._api_failures())
+
+    def test_chunked_body_within_the_limit_is_accepted(self):
+        raw = json.dumps(GOOD_PAYLOAD).encode()
+        response = self._post(raw=iter([raw[:20], raw[20:]]))
+        self.assertJsonResponse(response, 201)
+
+    def test_owner_is_upserted_onto_the_key(self):
+        payload = {
+            **GOOD_PAYLOAD,
+            "owner_email": "New.Owner@Acme.example.com",
+            "owner_name": "Nina New",
+        }
+        self.assertJsonResponse(self._post(payload), 201)
+        self.env.invalidate_all()
+        self.assertEqual(self.client_key.owner_email, "new.owner@acme.example.com")
+        self.assertEqual(self.client_key.owner_name, "Nina New")
+
+        # Only the name changes: only the name is written.
+        ClientKey = type(self.env["fusion.helpdesk.client.key"])
+        with patch.object(ClientKey, "write", autospec=True, side_effect=ClientKey.write) as write:
+            payload["owner_name"] = "Nina Newer"
+            self.assertJsonResponse(self._post(payload), 201)
+        self.assertEqual(
+            [call.args[1] for call in write.call_args_list], [{"owner_name": "Nina Newer"}]
+        )
+
+    def test_owner_unchanged_or_absent_is_not_written(self):
+        ClientKey = type(self.env["fusion.helpdesk.client.key"])
+        same = {**GOOD_PAYLOAD, "owner_email": "owner@acme.example.com", "owner_name": "Olivia Owner"}
+        blank = {**GOOD_PAYLOAD, "owner_email": "", "owner_name": None}
+        for label, payload in (("same", same), ("blank", blank), ("absent", GOOD_PAYLOAD)):
+            with self.subTest(label), patch.object(
+                ClientKey, "write", autospec=True, side_effect=ClientKey.write
+            ) as write:
+                self.assertJsonResponse(self._post(payload), 201)
+                self.assertFalse(write.called)
+        self.env.invalidate_all()
+        self.assertEqual(self.client_key.owner_email, "owner@acme.example.com")
+        self.assertEqual(self.client_key.owner_name, "Olivia Owner")
+
+    def test_repeated_bad_keys_cool_the_address_down(self):
+        tickets = self._ticket_count()
+        with self.assertLogs(KEY_LOGGER, "WARNING") as logs:
+            for attempt in range(intake.AUTH_FAILURES_BEFORE_COOLDOWN):
+                self.assertError(self._post(key="guess-%d" % attempt), 401)
+        self.assertIn("bad client keys in a row from 127.0.0.1", logs.output[0])
+        self.assertNotIn("guess-", "".join(logs.output))
+
+        for label, key in (("bad key", "guess-again"), ("good key", None)):
+            with self.subTest(label):
+                response = self._post(key=key)
+                self.assertError(response, 429)
+                retry_after = int(response.headers["Retry-After"])
+                self.assertGreater(retry_after, 0)
+                self.assertLessEqual(retry_after, intake.AUTH_COOLDOWN_SECONDS)
+        self.assertError(self._get("/ping"), 429)
+        self.assertEqual(self._ticket_count(), tickets)
+
+        # Once the cooldown is over the good key works and clears the slate.
+        failures = self.env["fusion.helpdesk.client.key"]._api_failures()
+        count, last = failures["127.0.0.1"]
+        self.assertEqual(count, intake.AUTH_FAILURES_BEFORE_COOLDOWN)
+        past = last - datetime.timedelta(seconds=intake.AUTH_COOLDOWN_SECONDS)
+        failures["127.0.0.1"] = (count, past)
+        self.assertJsonResponse(self._post(), 201)
+        self.assertNotIn("127.0.0.1", failures)
+
+    def test_cooldown_can_be_disabled(self):
+        self.env["ir.config_parameter"].set_param(
+            "fusion_helpdesk_central.api_cooldown_after", "0"
+        )
+        for _attempt in range(intake.AUTH_FAILURES_BEFORE_COOLDOWN + 1):
+            self.assertError(self._post(key="guess"), 401)
+        self.assertJsonResponse(self._post(), 201)
+
+    def test_tickets_route_only_accepts_post(self):
+        response = self.url_open(API + "/tickets", headers=self._headers())
+        self.assertEqual(response.status_code, 405)
+
+    def test_ping(self):
+        body = self.assertJsonResponse(self._get("/ping"), 200)
+        self.assertEqual(body, {"ok": True, "client": "Acme Corp"})
+        self.assertError(self._get("/ping", key=False), 401)
+        self.assertError(self._get("/ping", key="nope"), 401)
+
+
+@tagged("post_install", "-at_install")
+class TestThreadApi(IntakeApiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ticket = cls.ticket
+        cls.requester = cls.env["res.partner"].create(
+            {"name": "Jane Doe", "email": "jane.doe@acme.example.com"}
+        )
+        cls.owner = cls.env["res.partner"].create(
+            {"name": "Olivia Owner", "email": "owner@acme.example.com"}
+        )
+        cls.reply = ticket.with_user(cls.engineer).message_post(
+            body="We are looking at the printer.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        cls.note = ticket.with_user(cls.engineer).message_post(
+            body="Internal: the customer broke it.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        ticket._message_log(body="Logged system note")
+        cls.email = ticket.message_post(
+            body=Markup("<p>It is <b>still</b> smoking.</p>"),
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+            author_id=cls.requester.id,
+        )
+        cls.empty = ticket.with_user(cls.engineer).message_post(
+            body="", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        cls.decision = ticket.message_post(
+            body=Markup("<p>Approved: go ahead.</p>"),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=cls.owner.id,
+        )
+        ticket.write(
+            {
+                "engagement_state": "approved",
+                "engagement_decision_comment": "Go ahead, within budget.",
+                "engagement_decision_message_id": cls.decision.id,
+            }
+        )
+
+    def test_thread_shows_public_messages_oldest_first(self):
+        body = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
+
+        self.assertEqual(
+            body["ticket"],
+            {
+                "id": self.ticket.id,
+                "number": self.ticket.number,
+                "name": "Printer on fire",
+                "stage": self.ticket.stage_id.name,
+                "engagement_state": "approved",
+            },
+        )
+        messages = body["messages"]
+        self.assertEqual(
+            [m["id"] for m in messages], [self.reply.id, self.email.id, self.decision.id]
+        )
+        reply, email, decision = messages
+        self.assertEqual(reply["author"], "Eddie Engineer")
+        self.assertIn("We are looking at the printer.", reply["body"])
+        self.assertEqual(
+            reply["date"], self.reply.date.strftime("%Y-%m-%d %H:%M:%S")
+        )
+        self.assertIsNone(reply["decision"])
+        self.assertEqual(email["author"], "Jane Doe")
+        self.assertIn("<b>still</b>", email["body"])
+        self.assertEqual(decision["author"], "Olivia Owner")
+        self.assertEqual(
+            decision["decision"], {"state": "approved", "comment": "Go ahead, within budget."}
+        )
+        everything = json.dumps(body)
+        self.assertNotIn("Internal: the customer broke it.", everything)
+        self.assertNotIn("Logged system note", everything)
+
+    def test_decision_is_not_marked_while_a_new_engagement_is_pending(self):
+        self.ticket.engagement_state = "pending"
+        body = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
+        self.assertEqual([m["decision"] for m in body["messages"]], [None, None, None])
+
+    def test_a_key_only_sees_its_own_tickets(self):
+        other_ticket = self._create_ticket("Globex printer", client_key=self.other_key)
+        missing = other_ticket.id + 1000
+        cases = [
+            ("other key's ticket", other_ticket.id, None),
+            ("ticket of the key, asked by the other key", self.ticket.id, self.other_key.key),
+            ("no such ticket", missing, None),
+            ("id beyond integers", 2**40, None),
+        ]
+        for label, ticket_id, key in cases:
+            with self.subTest(label):
+                response = self._get("/tickets/%d/messages" % ticket_id, key=key)
+                self.assertError(response, 404)
+                self.assertNotIn("Printer", response.text)
+
+    def test_thread_needs_a_good_key(self):
+        self.assertError(self._get("/tickets/%d/messages" % self.ticket.id, key=False), 401)
+        self.assertError(self._get("/tickets/%d/messages" % self.ticket.id, key="x"), 401)

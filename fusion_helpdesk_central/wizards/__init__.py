@@ -1,2 +1,3 @@
 from . import fusion_helpdesk_engagement_wizard
 from . import fusion_helpdesk_engagement_wizard_line
+from . import fusion_helpdesk_client_key_reveal

@@ -1,0 +1,358 @@
+# Copyright 2026 Fusion Helpdesk
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_datetime, html_sanitize, plaintext2html
+
+from .. import central_client
+
+_logger = logging.getLogger(__name__)
+
+
+class FusionHelpdeskTicket(models.Model):
+    """An employee's ticket, kept locally and sent to the provider's central helpdesk."""
+
+    _name = "fusion.helpdesk.ticket"
+    _description = "Support Ticket"
+    _order = "create_date desc, id desc"
+
+    # Written by this model only (through sudo): an employee who could set
+    # ``central_id`` could read a colleague's thread with the company's key.
+    _central_fields = frozenset(
+        {
+            "state",
+            "central_id",
+            "central_number",
+            "central_stage",
+            "engagement_state",
+            "last_error",
+            "sent_at",
+            "thread_html",
+            "thread_refreshed_at",
+            "thread_error",
+        }
+    )
+    _thread_template = "fusion_helpdesk.fusion_helpdesk_ticket_thread"
+
+    name = fields.Char(string="Subject", required=True)
+    description = fields.Text()
+    user_id = fields.Many2one(
+        "res.users",
+        string="Requested By",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+        ondelete="restrict",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("not_sent", "Not Sent"), ("sent", "Sent")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    central_id = fields.Integer(string="Central ID", readonly=True, copy=False, index=True)
+    central_number = fields.Char(string="Number", readonly=True, copy=False)
+    central_stage = fields.Char(string="Stage", readonly=True, copy=False)
+    engagement_state = fields.Selection(
+        [
+            ("none", "None"),
+            ("pending", "Waiting for Owner"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        string="Owner Approval",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    last_error = fields.Text(readonly=True, copy=False)
+    sent_at = fields.Datetime(readonly=True, copy=False)
+    thread_html = fields.Html(
+        string="Conversation", readonly=True, copy=False, sanitize_style=True
+    )
+    thread_refreshed_at = fields.Datetime(
+        string="Conversation Refreshed On", readonly=True, copy=False
+    )
+    thread_error = fields.Char(string="Conversation Refresh Error", readonly=True, copy=False)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(ticket.state == "sent" for ticket in self):
+            raise UserError(
+                self.env._("A ticket already sent to the support team cannot be deleted.")
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            # The web client may send the defaults of readonly fields back; the
+            # values are this model's to set, so they are dropped, not refused.
+            vals_list = [
+                {key: value for key, value in vals.items() if key not in self._central_fields}
+                for vals in vals_list
+            ]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and self._central_fields.intersection(vals):
+            raise AccessError(
+                self.env._("The sending status of a ticket is set by Fusion Helpdesk only.")
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------ actions
+    def action_send(self):
+        """Send (again) the selected tickets not yet accepted by central; notify the outcome."""
+        self.check_access("write")
+        tickets = self.filtered(lambda ticket: ticket.state != "sent")
+        if not tickets:
+            raise UserError(self.env._("This ticket was already sent to the support team."))
+        # A double click must not create the ticket twice on central.
+        locked = tickets.try_lock_for_update()
+        if locked != tickets:
+            raise UserError(
+                self.env._("This ticket is being sent right now. Please wait a moment.")
+            )
+        errors = [error for error in (ticket._send_to_central() for ticket in tickets) if error]
+        if errors:
+            return self._notification(
+                self.env._("Ticket not sent"), "\n".join(errors), "danger", sticky=True
+            )
+        return self._notification(
+            self.env._("Ticket sent"),
+            self.env._(
+                "The support team received your ticket: %s",
+                ", ".join(tickets.mapped("central_number")),
+            ),
+            "success",
+        )
+
+    def action_refresh_thread(self):
+        """Fetch the public conversation of the sent tickets from central and store it."""
+        self.check_access("read")
+        for ticket in self.filtered("central_id"):
+            ticket._refresh_thread()
+        return True
+
+    # ------------------------------------------------------------------ submit
+    @api.model
+    def submit_from_employee(self, subject, description):
+        """Create the current user's ticket and send it; return the route's JSON answer.
+
+        Never raises on a central failure: the local record must survive the
+        request so that nothing the employee typed is lost.
+        """
+        error = self._check_submitted_texts(subject, description)
+        if error:
+            return {"ok": False, "id": None, "error": error}
+        ticket = self.create(self._prepare_submit_vals(subject.strip(), description))
+        error = ticket._send_to_central()
+        if error:
+            return {"ok": False, "id": ticket.id, "error": error}
+        return {"ok": True, "id": ticket.id, "number": ticket.central_number}
+
+    @api.model
+    def _check_submitted_texts(self, subject, description):
+        """Return why the submitted texts cannot make a ticket, or ``None``."""
+        if not isinstance(subject, (str, type(None))) or not isinstance(
+            description, (str, type(None))
+        ):
+            return self.env._("The subject and the description must be plain text.")
+        if not (subject or "").strip():
+            return self.env._("Please give your ticket a subject.")
+        return None
+
+    @api.model
+    def _prepare_submit_vals(self, subject, description):
+        """Return the create values of a ticket submitted by the current user; override to add fields."""
+        return {"name": subject, "description": description or False, "user_id": self.env.uid}
+
+    # ------------------------------------------------------------------ sending
+    def _prepare_central_payload(self):
+        """Return the JSON body sent to central for this ticket; override to add fields."""
+        self.ensure_one()
+        icp = self.env["ir.config_parameter"].sudo()
+        user = self.user_id.sudo()
+        return central_client.build_ticket_payload(
+            subject=self.name,
+            description=self.description,
+            requester_name=user.name,
+            requester_email=user.email,
+            client_ref=self.id,
+            owner_email=icp.get_param("fusion_helpdesk.owner_email"),
+            owner_name=icp.get_param("fusion_helpdesk.owner_name"),
+        )
+
+    @api.model
+    def _central_connection(self):
+        """Return ``(central_url, client_key)`` from the settings."""
+        icp = self.env["ir.config_parameter"].sudo()
+        return (
+            icp.get_param("fusion_helpdesk.central_url"),
+            icp.get_param("fusion_helpdesk.client_key"),
+        )
+
+    def _send_to_central(self):
+        """Send this ticket to central; return ``None`` when sent, else the employee's message."""
+        self.ensure_one()
+        try:
+            result = central_client.submit_ticket(
+                *self._central_connection(), self._prepare_central_payload()
+            )
+        except central_client.CentralError as error:
+            message = self._central_error_message(error)
+            _logger.warning(
+                "Fusion Helpdesk ticket %s was not sent to central: %s", self.id, error
+            )
+            self.sudo().write({"state": "not_sent", "last_error": message})
+            return message
+        self.sudo().write(
+            {
+                "state": "sent",
+                "central_id": result["id"],
+                "central_number": result["number"],
+                "last_error": False,
+                "sent_at": fields.Datetime.now(),
+            }
+        )
+        return None
+
+    @api.model
+    def _central_error_message(self, error):
+        """Return a translated sentence for a person explaining a ``CentralError``."""
+        if isinstance(error, central_client.CentralNotConfigured):
+            return self._central_setting_message(error.setting)
+        if isinstance(error, central_client.CentralUnreachable):
+            return self.env._(
+                "The support server could not be reached or did not answer in time. "
+                "Please try again later."
+            )
+        if isinstance(error, central_client.CentralRefused):
+            return self._central_refusal_message(error)
+        return self.env._(
+            "The support server sent an unexpected answer. Please try again later or "
+            "tell your administrator."
+        )
+
+    @api.model
+    def _central_setting_message(self, setting):
+        if setting == "central_id":
+            return self.env._("This ticket has no number on the support server yet.")
+        if setting == "client_key":
+            return self.env._(
+                "The client key is not configured. Please ask your administrator to "
+                "check Settings > Fusion Helpdesk."
+            )
+        return self.env._(
+            "The support server URL is missing or invalid (it must start with https://). "
+            "Please ask your administrator to check Settings > Fusion Helpdesk."
+        )
+
+    @api.model
+    def _central_refusal_message(self, error):
+        if error.status == 401:
+            return self.env._(
+                "The support server does not accept this company's client key. Please ask "
+                "your administrator to check Settings > Fusion Helpdesk."
+            )
+        if error.status == 404:
+            return self.env._("The support server does not know this ticket.")
+        if error.status == 413:
+            return self.env._(
+                "The ticket is too large for the support server. Please shorten the "
+                "description and send it again."
+            )
+        if error.status == 429:
+            if error.retry_after:
+                return self.env._(
+                    "The support server is refusing requests for a while. Please try "
+                    "again in %s seconds.",
+                    error.retry_after,
+                )
+            return self.env._(
+                "The support server is refusing requests for a while. Please try again later."
+            )
+        if error.field:
+            return self.env._(
+                "The support server refused the ticket (%(field)s): %(message)s",
+                field=error.field,
+                message=error.message,
+            )
+        return self.env._("The support server refused the ticket: %s", error.message)
+
+    # ------------------------------------------------------------------ thread
+    def _refresh_thread(self):
+        """Fetch and store this ticket's public thread; return whether it worked."""
+        self.ensure_one()
+        try:
+            thread = central_client.fetch_messages(*self._central_connection(), self.central_id)
+        except central_client.CentralError as error:
+            # Opening a form while central is down is routine: no warning here.
+            _logger.info("Could not refresh the thread of ticket %s: %s", self.id, error)
+            self.sudo().write({"thread_error": self._central_error_message(error)})
+            return False
+        self.sudo().write(self._prepare_thread_vals(thread))
+        return True
+
+    def _prepare_thread_vals(self, thread):
+        """Return the values stored from central's thread answer; override to keep more."""
+        ticket = thread["ticket"]
+        vals = {
+            "thread_html": self._render_thread(thread["messages"]),
+            "thread_refreshed_at": fields.Datetime.now(),
+            "thread_error": False,
+            "engagement_state": ticket["engagement_state"],
+        }
+        if ticket["stage"]:
+            vals["central_stage"] = ticket["stage"]
+        return vals
+
+    def _render_thread(self, messages):
+        """Render central's public messages as sanitized HTML."""
+        return self.env["ir.qweb"]._render(
+            self._thread_template,
+            {"messages": [self._prepare_thread_message(message) for message in messages]},
+        )
+
+    def _prepare_thread_message(self, message):
+        """Return the template values of one message; its body is sanitized again here."""
+        decision = message["decision"]
+        return {
+            "author": message["author"] or self.env._("Support team"),
+            "date": self._format_central_date(message["date"]),
+            # Untrusted HTML from another server: no classes (no fake badges), no styles.
+            "body": html_sanitize(
+                message["body"],
+                sanitize_attributes=True,
+                strip_style=True,
+                strip_classes=True,
+            ),
+            "decision": decision
+            and {
+                "state": decision["state"],
+                # Owners write line breaks in the confirm page's textarea.
+                "comment": plaintext2html(decision["comment"]) if decision["comment"] else "",
+            },
+        }
+
+    def _format_central_date(self, value):
+        try:
+            moment = datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        except (TypeError, ValueError):
+            return value or ""
+        return format_datetime(self.env, moment, tz=self.env.user.tz, dt_format="medium")
+
+    @api.model
+    def _notification(self, title, message, kind, sticky=False, reload=True):
+        """Return a client action showing a notification, then reloading the form."""
+        params = {"title": title, "message": message, "type": kind, "sticky": sticky}
+        if reload:
+            # Closing the "action" makes the form reload and show the new state.
+            params["next"] = {"type": "ir.actions.act_window_close"}
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

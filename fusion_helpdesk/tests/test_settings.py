@@ -1,0 +1,85 @@
+# Copyright 2026 Fusion Helpdesk
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import requests
+
+from .common import CENTRAL_URL, PING_URL, FusionHelpdeskCommon
+
+
+class TestSettings(FusionHelpdeskCommon):
+    """Settings > Fusion Helpdesk: the ICP keys and the connection test."""
+
+    def settings(self, **values):
+        return self.env["res.config.settings"].with_user(self.admin).create(values)
+
+    def test_settings_write_and_read_the_icp_keys(self):
+        self.settings(
+            fusion_helpdesk_central_url="https://support.example.org",
+            fusion_helpdesk_client_key="new-key",
+            fusion_helpdesk_owner_email="boss@acme.example.com",
+            fusion_helpdesk_owner_name="Bea Boss",
+        ).execute()
+        expected = {
+            "fusion_helpdesk.central_url": "https://support.example.org",
+            "fusion_helpdesk.client_key": "new-key",
+            "fusion_helpdesk.owner_email": "boss@acme.example.com",
+            "fusion_helpdesk.owner_name": "Bea Boss",
+        }
+        for key, value in expected.items():
+            self.assertEqual(self.icp.get_param(key), value, key)
+        fresh = self.settings()
+        self.assertEqual(fresh.fusion_helpdesk_owner_name, "Bea Boss")
+        self.assertEqual(fresh.fusion_helpdesk_client_key, "new-key")
+
+    def test_connection_test_reports_the_client_central_knows(self):
+        settings = self.settings(
+            fusion_helpdesk_central_url=CENTRAL_URL + "/",
+            fusion_helpdesk_client_key="typed-not-saved",
+        )
+        with self.mock_central() as mock:
+            mock.get(PING_URL, json={"ok": True, "client": "Acme Corp"})
+            action = settings.action_fusion_helpdesk_test_connection()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("accepts this client key", action["params"]["message"])
+        self.assertIn("Acme Corp", action["params"]["message"])
+        [call] = mock.calls
+        self.assertEqual(call.request.headers["Authorization"], "Bearer typed-not-saved")
+        # What the admin typed is tested, nothing is saved by the test.
+        self.assertNotEqual(self.icp.get_param("fusion_helpdesk.client_key"), "typed-not-saved")
+
+    def test_connection_test_failures_say_what_is_wrong(self):
+        cases = [
+            (
+                "key refused",
+                {"url": PING_URL, "status": 401,
+                 "json": {"error": {"field": None, "message": "Unknown key"}}},
+                CENTRAL_URL,
+                "does not accept this company's client key",
+            ),
+            (
+                "central down",
+                {"url": PING_URL, "body": requests.ConnectionError("refused")},
+                CENTRAL_URL,
+                "could not be reached",
+            ),
+            (
+                "redirected",
+                {"url": PING_URL, "status": 302,
+                 "headers": {"Location": "https://login.example.com/"}},
+                CENTRAL_URL,
+                "https://login.example.com/",
+            ),
+            ("no URL", None, "", "URL is missing or invalid"),
+            ("not a URL", None, "central.example.com", "URL is missing or invalid"),
+        ]
+        for label, answer, url, expected in cases:
+            with self.subTest(label), self.mock_central() as mock:
+                if answer:
+                    mock.get(**answer)
+                settings = self.settings(
+                    fusion_helpdesk_central_url=url, fusion_helpdesk_client_key="some-key"
+                )
+                action = settings.action_fusion_helpdesk_test_connection()
+                self.assertEqual(action["params"]["type"], "danger")
+                self.assertIn(expected, action["params"]["message"])
+                self.assertEqual(len(mock.calls), 1 if answer else 0)

@@ -1,0 +1,187 @@
+# Copyright 2026 Fusion Helpdesk
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import requests
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from .common import (
+    CLIENT_KEY,
+    OWNER_EMAIL,
+    OWNER_NAME,
+    TICKETS_URL,
+    FusionHelpdeskCommon,
+    request_json,
+)
+
+TICKET_LOGGER = "odoo.addons.fusion_helpdesk.models.fusion_helpdesk_ticket"
+
+
+@tagged("post_install", "-at_install")
+class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
+    """``/fusion_helpdesk/submit`` over HTTP, as a logged-in employee."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.employee.login, self.employee.login)
+
+    def submit(self, **params):
+        return self.make_jsonrpc_request("/fusion_helpdesk/submit", params)
+
+    def test_submit_sends_the_ticket_with_the_owner_and_answers_the_number(self):
+        with self.mock_central() as mock:
+            self.central_accepts(mock, central_id=42, number="HT00042")
+            result = self.submit(subject="  Printer on fire ", description="Smoke from tray 2.")
+        ticket = self.Ticket.browse(result["id"])
+        self.assertEqual(result, {"ok": True, "id": ticket.id, "number": "HT00042"})
+        self.assertRecordValues(
+            ticket,
+            [
+                {
+                    "name": "Printer on fire",
+                    "description": "Smoke from tray 2.",
+                    "user_id": self.employee.id,
+                    "state": "sent",
+                    "central_id": 42,
+                    "central_number": "HT00042",
+                    "last_error": False,
+                }
+            ],
+        )
+        self.assertTrue(ticket.sent_at)
+        [call] = self.central_calls(mock, TICKETS_URL)
+        self.assertEqual(call.request.headers["Authorization"], "Bearer %s" % CLIENT_KEY)
+        self.assertEqual(
+            request_json(call),
+            {
+                "subject": "Printer on fire",
+                "description": "Smoke from tray 2.",
+                "requester_name": "Erin Employee",
+                "requester_email": "erin@acme.example.com",
+                "client_ref": str(ticket.id),
+                "owner_email": OWNER_EMAIL,
+                "owner_name": OWNER_NAME,
+            },
+        )
+
+    def test_owner_is_left_out_when_not_configured(self):
+        self.icp.set_param("fusion_helpdesk.owner_email", False)
+        self.icp.set_param("fusion_helpdesk.owner_name", "")
+        with self.mock_central() as mock:
+            self.central_accepts(mock)
+            result = self.submit(subject="VPN is down", description="")
+        self.assertTrue(result["ok"])
+        body = request_json(self.central_calls(mock, TICKETS_URL)[0])
+        self.assertNotIn("owner_email", body)
+        self.assertNotIn("owner_name", body)
+
+    def test_central_down_keeps_the_ticket_and_it_can_be_sent_again(self):
+        with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING") as logs:
+            mock.post(TICKETS_URL, body=requests.ConnectionError("Connection refused"))
+            result = self.submit(subject="Printer on fire", description="Smoke from tray 2.")
+        self.assertIs(result["ok"], False)
+        self.assertIn("could not be reached", result["error"])
+        self.assertNotIn(CLIENT_KEY, "\n".join(logs.output))
+        ticket = self.Ticket.browse(result["id"])
+        self.assertRecordValues(
+            ticket,
+            [
+                {
+                    "name": "Printer on fire",
+                    "description": "Smoke from tray 2.",
+                    "user_id": self.employee.id,
+                    "state": "not_sent",
+                    "central_id": 0,
+                    "last_error": result["error"],
+                }
+            ],
+        )
+        # Later, from the form: "Send Again".
+        with self.mock_central() as mock:
+            self.central_accepts(mock, central_id=77, number="HT00077")
+            action = ticket.with_user(self.employee).action_send()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("HT00077", action["params"]["message"])
+        self.assertRecordValues(
+            ticket,
+            [{"state": "sent", "central_id": 77, "central_number": "HT00077", "last_error": False}],
+        )
+        self.assertEqual(
+            request_json(self.central_calls(mock, TICKETS_URL)[0])["client_ref"], str(ticket.id)
+        )
+
+    def test_central_refusing_keeps_the_ticket_with_a_clear_error(self):
+        cases = [
+            (401, None, "Unknown or inactive client key.", "does not accept this company's"),
+            (400, "requester_email", "Not a valid email address.", "(requester_email): Not a"),
+            (400, None, "Subject too long.", "refused the ticket: Subject too long."),
+            (413, None, "Too large.", "too large for the support server"),
+        ]
+        for status, field, message, expected in cases:
+            with self.subTest(status=status, field=field):
+                with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
+                    self.central_refuses(mock, status, message, field=field)
+                    result = self.submit(subject="Refused %d" % status, description="Keep me")
+                self.assertIs(result["ok"], False)
+                self.assertIn(expected, result["error"])
+                self.assertRecordValues(
+                    self.Ticket.browse(result["id"]),
+                    [{"name": "Refused %d" % status, "description": "Keep me",
+                      "state": "not_sent", "last_error": result["error"]}],
+                )
+
+    def test_too_many_attempts_tells_when_to_retry(self):
+        with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
+            mock.post(TICKETS_URL, status=429, headers={"Retry-After": "300"})
+            result = self.submit(subject="Throttled", description="")
+        self.assertIs(result["ok"], False)
+        self.assertIn("300 seconds", result["error"])
+
+    def test_missing_configuration_keeps_the_ticket(self):
+        self.icp.set_param("fusion_helpdesk.client_key", "")
+        with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
+            result = self.submit(subject="Not configured", description="")
+        self.assertIs(result["ok"], False)
+        self.assertIn("client key is not configured", result["error"])
+        self.assertEqual(self.Ticket.browse(result["id"]).state, "not_sent")
+        self.assertFalse(mock.calls)
+
+    def test_invalid_input_creates_nothing_and_calls_nobody(self):
+        cases = [
+            ({"subject": "", "description": "The text is still in the caller's form."},
+             "give your ticket a subject"),
+            ({"subject": "   \n", "description": "x"}, "give your ticket a subject"),
+            ({"description": "No subject at all"}, "give your ticket a subject"),
+            ({}, "give your ticket a subject"),
+            ({"subject": ["a", "list"], "description": "x"}, "must be plain text"),
+            ({"subject": "Fine", "description": {"a": 1}}, "must be plain text"),
+        ]
+        before = self.Ticket.search_count([])
+        for params, expected in cases:
+            with self.subTest(params=params), self.mock_central() as mock:
+                result = self.submit(**params)
+                self.assertEqual(result["ok"], False)
+                self.assertIsNone(result["id"])
+                self.assertIn(expected, result["error"])
+                self.assertFalse(mock.calls)
+        self.assertEqual(self.Ticket.search_count([]), before)
+
+    def test_route_needs_a_logged_in_user(self):
+        self.authenticate(None, None)
+        with self.mock_central() as mock, self.assertRaises(JsonRpcException):
+            self.submit(subject="Anonymous", description="")
+        self.assertFalse(mock.calls)
+        self.assertFalse(self.Ticket.search([("name", "=", "Anonymous")]))
+
+    def test_portal_users_cannot_submit(self):
+        portal = new_test_user(self.env, login="fh-portal", groups="base.group_portal")
+        self.authenticate(portal.login, portal.login)
+        with (
+            self.mock_central() as mock,
+            mute_logger("odoo.http"),
+            self.assertRaises(JsonRpcException),
+        ):
+            self.submit(subject="From the portal", description="")
+        self.assertFalse(mock.calls)
+        self.assertFalse(self.Ticket.search([("name", "=", "From the portal")]))

@@ -1,0 +1,100 @@
+# Copyright 2026 Fusion Helpdesk
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import requests
+
+from odoo.exceptions import AccessError, UserError
+
+from .common import TICKETS_URL, FusionHelpdeskCommon, messages_url, request_json
+
+TICKET_LOGGER = "odoo.addons.fusion_helpdesk.models.fusion_helpdesk_ticket"
+
+
+class TestTicket(FusionHelpdeskCommon):
+    """Sending from the form, record rules and the protected sending status."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket_erin = cls._create_ticket(cls.employee, "Erin's printer")
+        cls.ticket_oscar = cls._create_ticket(
+            cls.other_employee,
+            "Oscar's salary slip",
+            state="sent",
+            central_id=51,
+            central_number="HT00051",
+        )
+
+    def test_submit_button_of_a_new_ticket_sends_it(self):
+        ticket = self.Ticket.with_user(self.employee).create(
+            {"name": "Mail quota", "description": "Mailbox full."}
+        )
+        self.assertEqual((ticket.state, ticket.user_id), ("draft", self.employee))
+        with self.mock_central() as mock:
+            self.central_accepts(mock, central_id=60, number="HT00060")
+            action = ticket.action_send()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertRecordValues(ticket, [{"state": "sent", "central_number": "HT00060"}])
+        body = request_json(self.central_calls(mock, TICKETS_URL)[0])
+        self.assertEqual((body["subject"], body["requester_email"]), ("Mail quota", "erin@acme.example.com"))
+
+    def test_failed_send_from_the_form_notifies_and_keeps_the_ticket(self):
+        ticket = self.ticket_erin.with_user(self.employee)
+        with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
+            mock.post(TICKETS_URL, body=requests.ReadTimeout("read timed out"))
+            action = ticket.action_send()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("did not answer in time", action["params"]["message"])
+        self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"})
+        self.assertRecordValues(
+            ticket, [{"state": "not_sent", "name": "Erin's printer", "central_id": 0}]
+        )
+        self.assertIn("did not answer in time", ticket.last_error)
+
+    def test_a_sent_ticket_is_not_sent_twice(self):
+        with self.mock_central() as mock, self.assertRaises(UserError):
+            self.ticket_oscar.with_user(self.other_employee).action_send()
+        self.assertFalse(mock.calls)
+
+    def test_employee_sees_only_their_own_tickets(self):
+        Ticket = self.Ticket.with_user(self.employee)
+        self.assertEqual(Ticket.search([]), self.ticket_erin)
+        with self.assertRaises(AccessError):
+            self.ticket_oscar.with_user(self.employee).read(["name"])
+        with self.assertRaises(AccessError):
+            self.ticket_oscar.with_user(self.employee).write({"name": "Mine now"})
+        with self.assertRaises(AccessError):
+            Ticket.create({"name": "For Oscar", "user_id": self.other_employee.id})
+
+    def test_employee_cannot_refresh_or_send_someone_elses_ticket(self):
+        for method in ("action_refresh_thread", "action_send"):
+            with self.subTest(method=method), self.mock_central() as mock:
+                mock.get(messages_url(51), json={"messages": []})
+                with self.assertRaises(AccessError):
+                    getattr(self.ticket_oscar.with_user(self.employee), method)()
+                self.assertFalse(mock.calls)
+
+    def test_administrator_sees_every_ticket(self):
+        tickets = self.Ticket.with_user(self.admin).search([])
+        self.assertIn(self.ticket_erin, tickets)
+        self.assertIn(self.ticket_oscar, tickets)
+
+    def test_employee_cannot_set_the_sending_status(self):
+        ticket = self.ticket_erin.with_user(self.employee)
+        for vals in ({"central_id": 51}, {"state": "sent"}, {"thread_html": "<p>fake</p>"}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                ticket.write(vals)
+        created = self.Ticket.with_user(self.employee).create(
+            {"name": "Sneaky", "central_id": 51, "state": "sent", "central_number": "HT00051"}
+        )
+        self.assertRecordValues(
+            created, [{"state": "draft", "central_id": 0, "central_number": False}]
+        )
+        ticket.write({"name": "Erin's printer (tray 2)", "description": "Still smoking."})
+        self.assertEqual(ticket.name, "Erin's printer (tray 2)")
+
+    def test_only_unsent_tickets_can_be_deleted(self):
+        with self.assertRaises(UserError):
+            self.ticket_oscar.with_user(self.other_employee).unlink()
+        self.ticket_erin.with_user(self.employee).unlink()
+        self.assertFalse(self.ticket_erin.exists())

@@ -1,0 +1,134 @@
+# Copyright 2026 Fusion Helpdesk
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import requests
+from lxml import html
+
+from .common import CLIENT_KEY, FusionHelpdeskCommon, messages_url
+
+
+def thread_answer(*messages, engagement_state="none", stage="In Progress"):
+    return {
+        "ticket": {
+            "id": 42,
+            "number": "HT00042",
+            "name": "Printer on fire",
+            "stage": stage,
+            "engagement_state": engagement_state,
+        },
+        "messages": list(messages),
+    }
+
+
+ENGINEER_MESSAGE = {
+    "id": 1,
+    "author": "Eddie Engineer",
+    "date": "2026-05-27 09:00:00",
+    "body": '<p>We will replace the fuser.</p><script>alert("x")</script>'
+    '<p class="badge text-bg-success" onclick="steal()" style="color:red">Approved?</p>',
+    "decision": None,
+}
+
+
+def decision_message(state, comment):
+    return {
+        "id": 2,
+        "author": "Olivia Owner",
+        "date": "2026-05-27 10:30:00",
+        "body": "<p>Decision recorded.</p>",
+        "decision": {"state": state, "comment": comment},
+    }
+
+
+class TestTicketThread(FusionHelpdeskCommon):
+    """My Tickets shows central's public thread, refreshed on demand and kept when central is down."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket = cls._create_ticket(
+            cls.employee, state="sent", central_id=42, central_number="HT00042"
+        ).with_user(cls.employee)
+
+    def refresh(self, answer=None, **mock_kwargs):
+        if answer is not None:
+            mock_kwargs["json"] = answer
+        with self.mock_central() as mock:
+            mock.get(messages_url(42), **mock_kwargs)
+            self.ticket.action_refresh_thread()
+        return mock
+
+    def test_refresh_stores_the_public_thread_sanitized(self):
+        mock = self.refresh(thread_answer(ENGINEER_MESSAGE))
+        self.assertEqual(mock.calls[0].request.headers["Authorization"], "Bearer %s" % CLIENT_KEY)
+        self.assertRecordValues(
+            self.ticket, [{"central_stage": "In Progress", "thread_error": False}]
+        )
+        self.assertTrue(self.ticket.thread_refreshed_at)
+        page = html.fromstring(self.ticket.thread_html)
+        self.assertIn("Eddie Engineer", page.text_content())
+        self.assertIn("We will replace the fuser.", page.text_content())
+        self.assertIn("27", page.text_content())
+        stored = str(self.ticket.thread_html)
+        self.assertNotIn("<script", stored)
+        self.assertNotIn("onclick", stored)
+        self.assertNotIn("color:red", stored)
+        # Central's HTML cannot dress itself up as one of our decision badges.
+        self.assertFalse(page.xpath("//*[contains(@class, 'text-bg-success')]"))
+        self.assertFalse(page.xpath("//*[contains(@class, 'o_fusion_helpdesk_decision')]"))
+
+    def test_owner_decisions_are_shown_as_badges_with_the_comment(self):
+        cases = [
+            ("approved", "Go ahead.\nBudget is fine.", "Approved", "text-bg-success"),
+            ("rejected", "Too expensive <b>this</b> quarter.", "Rejected", "text-bg-danger"),
+        ]
+        for state, comment, label, badge_class in cases:
+            with self.subTest(state=state):
+                self.refresh(
+                    thread_answer(ENGINEER_MESSAGE, decision_message(state, comment),
+                                  engagement_state=state)
+                )
+                self.assertEqual(self.ticket.engagement_state, state)
+                page = html.fromstring(self.ticket.thread_html)
+                [decision] = page.xpath("//*[contains(@class, 'o_fusion_helpdesk_decision')]")
+                [badge] = decision.xpath(".//span[contains(@class, 'badge')]")
+                self.assertEqual(badge.text_content().strip(), label)
+                self.assertIn(badge_class, badge.get("class"))
+                self.assertIn(comment.split("\n")[0], decision.text_content())
+                self.assertIn("Olivia Owner", page.text_content())
+        # The owner's comment is text: the markup typed in it is shown, not interpreted.
+        self.assertIn("&lt;b&gt;this&lt;/b&gt;", str(self.ticket.thread_html))
+
+    def test_decision_without_comment_says_so(self):
+        self.refresh(thread_answer(decision_message("approved", "")))
+        page = html.fromstring(self.ticket.thread_html)
+        self.assertIn("No comment.", page.text_content())
+
+    def test_empty_thread_says_the_team_will_answer_here(self):
+        self.refresh(thread_answer())
+        self.assertIn("No public message yet", str(self.ticket.thread_html))
+
+    def test_central_down_keeps_the_last_copy_with_a_notice(self):
+        self.refresh(thread_answer(ENGINEER_MESSAGE))
+        copy = self.ticket.thread_html
+        refreshed_at = self.ticket.thread_refreshed_at
+        cases = [
+            ({"body": requests.ConnectionError("refused")}, "could not be reached"),
+            ({"status": 404, "json": {"error": {"field": None, "message": "Not found"}}},
+             "does not know this ticket"),
+            ({"status": 200, "body": "<html>maintenance</html>"}, "unexpected answer"),
+        ]
+        for mock_kwargs, expected in cases:
+            with self.subTest(expected=expected):
+                self.refresh(**mock_kwargs)
+                self.assertIn(expected, self.ticket.thread_error)
+                self.assertEqual(self.ticket.thread_html, copy)
+                self.assertEqual(self.ticket.thread_refreshed_at, refreshed_at)
+        self.refresh(thread_answer(ENGINEER_MESSAGE))
+        self.assertFalse(self.ticket.thread_error)
+
+    def test_tickets_not_sent_are_not_refreshed(self):
+        draft = self._create_ticket(self.employee, "Draft").with_user(self.employee)
+        with self.mock_central() as mock:
+            self.assertTrue(draft.action_refresh_thread())
+        self.assertFalse(mock.calls)
+        self.assertFalse(draft.thread_html)

@@ -1,0 +1,411 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Layer 1: the client side's HTTP client of central, with central mocked by ``responses``."""
+
+import json
+import logging
+
+import pytest
+import requests
+import responses
+
+from fusion_helpdesk import central_client
+
+CENTRAL = "https://central.example.com"
+KEY = "fhk-secret-4f0c2e9a7b1d"
+TICKETS = CENTRAL + "/fusion_helpdesk_central/api/v1/tickets"
+PING = CENTRAL + "/fusion_helpdesk_central/api/v1/ping"
+MESSAGES = TICKETS + "/42/messages"
+
+
+def payload(**overrides):
+    values = {
+        "subject": "Printer on fire",
+        "description": "Smoke from tray 2.",
+        "requester_name": "Erin Employee",
+        "requester_email": "erin@acme.example.com",
+        "client_ref": 7,
+        "owner_email": "owner@acme.example.com",
+        "owner_name": "Olivia Owner",
+    }
+    values.update(overrides)
+    return central_client.build_ticket_payload(**values)
+
+
+# --------------------------------------------------------------------------- payload
+def test_payload_carries_ticket_requester_and_owner():
+    assert payload() == {
+        "subject": "Printer on fire",
+        "description": "Smoke from tray 2.",
+        "requester_name": "Erin Employee",
+        "requester_email": "erin@acme.example.com",
+        "client_ref": "7",
+        "owner_email": "owner@acme.example.com",
+        "owner_name": "Olivia Owner",
+    }
+
+
+@pytest.mark.parametrize("unset", [None, "", "   "])
+def test_payload_omits_owner_fields_when_unset(unset):
+    data = payload(owner_email=unset, owner_name=unset)
+    assert "owner_email" not in data
+    assert "owner_name" not in data
+    assert data["subject"] == "Printer on fire"
+
+
+def test_payload_sends_each_owner_field_on_its_own():
+    assert payload(owner_name=None)["owner_email"] == "owner@acme.example.com"
+    assert "owner_name" not in payload(owner_name=None)
+    assert payload(owner_email="")["owner_name"] == "Olivia Owner"
+    assert "owner_email" not in payload(owner_email="")
+
+
+def test_payload_trims_subject_and_owner_and_fills_missing_texts():
+    data = payload(
+        subject="  Printer  ",
+        description=None,
+        requester_email=False,
+        owner_email=" owner@acme.example.com ",
+    )
+    assert data["subject"] == "Printer"
+    assert data["description"] == ""
+    assert data["requester_email"] == ""
+    assert data["owner_email"] == "owner@acme.example.com"
+
+
+# --------------------------------------------------------------------------- submit
+@responses.activate
+def test_submit_posts_json_with_bearer_key_and_returns_the_number():
+    responses.post(TICKETS, json={"id": 42, "number": "HT0042"}, status=201)
+    result = central_client.submit_ticket(CENTRAL + "//", KEY, payload())
+    assert result == {"id": 42, "number": "HT0042"}
+    request = responses.calls[0].request
+    assert request.url == TICKETS
+    assert request.headers["Authorization"] == "Bearer " + KEY
+    assert json.loads(request.body)["owner_email"] == "owner@acme.example.com"
+    assert json.loads(request.body)["client_ref"] == "7"
+
+
+@responses.activate
+def test_submit_401_is_a_refusal_with_centrals_message():
+    responses.post(
+        TICKETS, json={"error": {"field": None, "message": "Unknown client key."}}, status=401
+    )
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert caught.value.status == 401
+    assert caught.value.field is None
+    assert str(caught.value) == "Unknown client key."
+
+
+@responses.activate
+def test_submit_400_surfaces_field_and_message():
+    responses.post(
+        TICKETS,
+        json={"error": {"field": "requester_email", "message": "Not an email address."}},
+        status=400,
+    )
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload(requester_email="nope"))
+    assert caught.value.status == 400
+    assert caught.value.field == "requester_email"
+    assert caught.value.message == "Not an email address."
+
+
+@pytest.mark.parametrize(
+    "status, headers, body, expected_message, retry_after",
+    [
+        (413, {}, "Request Entity Too Large", "too large", None),
+        (429, {"Retry-After": "120"}, "", "too many failed attempts", 120),
+        (429, {"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, "", "too many", None),
+        (401, {}, "<html>nope</html>", "does not accept this client key", None),
+        (404, {}, "", "does not know this ticket", None),
+        (403, {}, "", "refused the request (error 403)", None),
+    ],
+)
+@responses.activate
+def test_submit_refusals_without_json_get_a_readable_message(
+    status, headers, body, expected_message, retry_after
+):
+    responses.post(TICKETS, body=body, status=status, headers=headers)
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert caught.value.status == status
+    assert expected_message in str(caught.value)
+    assert caught.value.retry_after == retry_after
+
+
+@responses.activate
+def test_submit_error_given_as_a_plain_string_is_kept():
+    responses.post(TICKETS, json={"error": "Body too large."}, status=413)
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert str(caught.value) == "Body too large."
+
+
+@responses.activate
+def test_submit_error_body_of_another_shape_falls_back_to_our_message():
+    responses.post(TICKETS, json=["unexpected"], status=400)
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert "refused the request (error 400)" in str(caught.value)
+    assert caught.value.field is None
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (requests.ConnectTimeout("connect timed out"), "did not answer in time"),
+        (requests.ReadTimeout("read timed out"), "did not answer in time"),
+        (requests.ConnectionError("Connection refused"), "could not be reached"),
+    ],
+)
+@responses.activate
+def test_submit_network_failures_are_unreachable(error, expected):
+    responses.post(TICKETS, body=error)
+    with pytest.raises(central_client.CentralUnreachable) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert expected in str(caught.value)
+
+
+def test_submit_uses_short_timeouts(monkeypatch):
+    seen = {}
+
+    def fake_request(method, url, **kwargs):
+        seen.update(kwargs)
+        raise requests.ConnectionError("stop here")
+
+    monkeypatch.setattr(central_client.requests, "request", fake_request)
+    with pytest.raises(central_client.CentralUnreachable):
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    connect, read = seen["timeout"]
+    assert connect <= 5 and read <= 10
+    assert seen["allow_redirects"] is False
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+@responses.activate
+def test_submit_server_errors_are_unreachable(status):
+    responses.post(TICKETS, body="oops", status=status)
+    with pytest.raises(central_client.CentralUnreachable) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert "temporarily unavailable (error %d)" % status in str(caught.value)
+
+
+@responses.activate
+def test_submit_redirect_is_not_followed():
+    responses.post(TICKETS, status=301, headers={"Location": "https://elsewhere.example.com/"})
+    with pytest.raises(central_client.CentralBadResponse) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert "https://elsewhere.example.com/" in str(caught.value)
+    assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["not json", json.dumps({"id": "42", "number": "HT0042"}), json.dumps({"id": 42}),
+     json.dumps({"id": True, "number": "HT1"}), json.dumps([42])],
+)
+@responses.activate
+def test_submit_bad_answers_are_bad_responses(body):
+    responses.post(TICKETS, body=body, status=201, content_type="application/json")
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+
+
+@pytest.mark.parametrize(
+    "url, key, setting, expected",
+    [
+        ("", KEY, "central_url", "URL is not configured"),
+        (None, KEY, "central_url", "URL is not configured"),
+        ("central.example.com", KEY, "central_url", "must start with https://"),
+        ("ftp://central.example.com", KEY, "central_url", "must start with https://"),
+        ("https://central.example.com/?x=1", KEY, "central_url", "must not contain"),
+        (CENTRAL, "", "client_key", "client key is not configured"),
+        (CENTRAL, "   ", "client_key", "client key is not configured"),
+        (CENTRAL, None, "client_key", "client key is not configured"),
+    ],
+)
+@responses.activate
+def test_missing_configuration_sends_nothing(url, key, setting, expected):
+    with pytest.raises(central_client.CentralNotConfigured) as caught:
+        central_client.submit_ticket(url, key, payload())
+    assert caught.value.setting == setting
+    assert expected in str(caught.value)
+    assert not responses.calls
+
+
+def test_base_url_is_normalised():
+    assert central_client.normalize_base_url("  https://c.example.com/odoo/// ") == (
+        "https://c.example.com/odoo"
+    )
+    assert central_client.api_url("http://c.example.com:8069/", "/ping") == (
+        "http://c.example.com:8069/fusion_helpdesk_central/api/v1/ping"
+    )
+
+
+def test_errors_share_one_base_class():
+    for error in (
+        central_client.CentralNotConfigured,
+        central_client.CentralUnreachable,
+        central_client.CentralBadResponse,
+        central_client.CentralRefused,
+    ):
+        assert issubclass(error, central_client.CentralError)
+
+
+# --------------------------------------------------------------------------- thread
+THREAD = {
+    "ticket": {
+        "id": 42,
+        "number": "HT0042",
+        "name": "Printer on fire",
+        "stage": "In Progress",
+        "engagement_state": "approved",
+    },
+    "messages": [
+        {
+            "id": 1,
+            "author": "Eddie Engineer",
+            "date": "2026-05-27 09:00:00",
+            "body": "<p>We will replace the fuser.</p>",
+            "decision": None,
+        },
+        {
+            "id": 2,
+            "author": "Olivia Owner",
+            "date": "2026-05-27 10:30:00",
+            "body": "<p>Approved</p>",
+            "decision": {"state": "approved", "comment": "Go ahead."},
+        },
+    ],
+}
+
+
+@responses.activate
+def test_fetch_messages_returns_ticket_and_messages_in_order():
+    responses.get(MESSAGES, json=THREAD)
+    thread = central_client.fetch_messages(CENTRAL + "/", KEY, 42)
+    assert thread["ticket"]["stage"] == "In Progress"
+    assert thread["ticket"]["engagement_state"] == "approved"
+    assert [m["author"] for m in thread["messages"]] == ["Eddie Engineer", "Olivia Owner"]
+    assert thread["messages"][0]["decision"] is None
+    assert thread["messages"][1]["decision"] == {"state": "approved", "comment": "Go ahead."}
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer " + KEY
+
+
+@responses.activate
+def test_fetch_messages_tolerates_missing_optional_parts():
+    responses.get(
+        MESSAGES,
+        json={
+            "ticket": {"engagement_state": "weird"},
+            "messages": [{"author": None, "body": 3, "decision": {"state": "rejected"}}],
+        },
+    )
+    thread = central_client.fetch_messages(CENTRAL, KEY, 42)
+    assert thread["ticket"] == {
+        "id": None, "number": "", "name": "", "stage": "", "engagement_state": "none",
+    }
+    assert thread["messages"] == [
+        {
+            "id": None,
+            "author": "",
+            "date": "",
+            "body": "",
+            "decision": {"state": "rejected", "comment": ""},
+        }
+    ]
+
+
+@responses.activate
+def test_fetch_messages_without_ticket_block_still_reads_messages():
+    responses.get(MESSAGES, json={"messages": []})
+    thread = central_client.fetch_messages(CENTRAL, KEY, 42)
+    assert thread["messages"] == []
+    assert thread["ticket"]["engagement_state"] == "none"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"messages": "nope"},
+        {"ticket": {}},
+        {"messages": ["text"]},
+        {"messages": [{"decision": {"state": "maybe"}}]},
+        {"messages": [{"decision": "approved"}]},
+    ],
+)
+@responses.activate
+def test_fetch_messages_bad_shapes_are_bad_responses(body):
+    responses.get(MESSAGES, json=body)
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.fetch_messages(CENTRAL, KEY, 42)
+
+
+@responses.activate
+def test_fetch_messages_of_another_keys_ticket_is_a_404_refusal():
+    responses.get(MESSAGES, json={"error": {"field": None, "message": "Not found."}}, status=404)
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.fetch_messages(CENTRAL, KEY, 42)
+    assert caught.value.status == 404
+
+
+@pytest.mark.parametrize("central_id", [0, None, -3, "42", False])
+@responses.activate
+def test_fetch_messages_needs_a_central_id(central_id):
+    with pytest.raises(central_client.CentralNotConfigured) as caught:
+        central_client.fetch_messages(CENTRAL, KEY, central_id)
+    assert caught.value.setting == "central_id"
+    assert not responses.calls
+
+
+# --------------------------------------------------------------------------- ping
+@responses.activate
+def test_ping_returns_the_client_name_central_knows():
+    responses.get(PING, json={"ok": True, "client": "Acme Corp"})
+    assert central_client.ping(CENTRAL, KEY) == {"ok": True, "client": "Acme Corp"}
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer " + KEY
+
+
+@responses.activate
+def test_ping_with_a_rejected_key_is_a_401_refusal():
+    responses.get(PING, json={"error": {"field": None, "message": "Unknown key."}}, status=401)
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.ping(CENTRAL, KEY)
+    assert caught.value.status == 401
+
+
+@pytest.mark.parametrize("body", [{"ok": False}, {"client": "x"}, ["ok"]])
+@responses.activate
+def test_ping_unexpected_answer_is_a_bad_response(body):
+    responses.get(PING, json=body)
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.ping(CENTRAL, KEY)
+
+
+# --------------------------------------------------------------------------- secrecy
+@responses.activate
+def test_the_key_never_reaches_logs_or_error_messages(caplog):
+    caplog.set_level(logging.DEBUG)
+    responses.post(TICKETS, json={"id": 1, "number": "HT1"}, status=201)
+    responses.get(PING, json={"error": {"field": None, "message": "Unknown key."}}, status=401)
+    responses.get(MESSAGES, body=requests.ConnectionError("refused by %s" % CENTRAL))
+    responses.get(
+        TICKETS + "/43/messages", body=requests.ReadTimeout("read timed out")
+    )
+    central_client.submit_ticket(CENTRAL, KEY, payload())
+    errors = []
+    for call in (
+        lambda: central_client.ping(CENTRAL, KEY),
+        lambda: central_client.fetch_messages(CENTRAL, KEY, 42),
+        lambda: central_client.fetch_messages(CENTRAL, KEY, 43),
+    ):
+        with pytest.raises(central_client.CentralError) as caught:
+            call()
+        errors.append(caught.value)
+    assert caplog.records, "the calls are logged (without the key)"
+    assert KEY not in caplog.text
+    for error in errors:
+        assert KEY not in str(error) and KEY not in repr(error)
+        assert KEY not in repr(error.__cause__)
