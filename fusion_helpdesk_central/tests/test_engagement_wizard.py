@@ -89,6 +89,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
             self.assertFalse(form.findings)
             self.assertFalse(form.summary)
             self.assertEqual(form.owner_email, "owner@acme.example.com")
+            self.assertFalse(form.pending_warning, "nothing is pending: no banner")
             form.findings = "Scope: the printer"
             single = form.save()
             bulk = self._wizard(self.ticket | self.ticket_b | self.ticket_c)

@@ -58,10 +58,14 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     def _compute_pending_warning(self):
         for wizard in self:
             pending = wizard.ticket_ids.filtered(lambda t: t.engagement_state == "pending")
-            wizard.pending_warning = pending and self.env._(
-                "Already waiting for the owner: %s. Sending again replaces that "
-                "request: the links of the earlier email stop working.",
-                ", ".join(pending.mapped("number")),
+            wizard.pending_warning = (
+                self.env._(
+                    "Already waiting for the owner: %s. Sending again replaces that "
+                    "request: the links of the earlier email stop working.",
+                    ", ".join(pending.mapped("number")),
+                )
+                if pending
+                else False
             )
 
     @api.model
