@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ("fusion_helpdesk_central", "fusion_helpdesk")
@@ -49,6 +50,7 @@ LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
     r"(?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)$"
 )
+JUNIT_XML = ROOT / ".fhdev" / "layer1-junit.xml"
 TEST_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 
 
@@ -225,10 +227,13 @@ def run_layer1(args):
         "no:odoo",
         "-p",
         "no:cacheprovider",
+        "--junitxml=%s" % JUNIT_XML,
         str(ROOT / "tests"),
     ]
     if args.keyword:
         cmd += ["-k", args.keyword]
+    JUNIT_XML.parent.mkdir(exist_ok=True)
+    JUNIT_XML.unlink(missing_ok=True)
     proc = subprocess.run(cmd, cwd=ROOT)
     if proc.returncode not in (0, 5):
         return proc.returncode
@@ -246,6 +251,20 @@ def run_layer1(args):
         say("!! %s must keep 100%% line and branch coverage." % ", ".join(FULL_COVERAGE))
         return proc.returncode
     return 0
+
+
+def layer1_counts():
+    """(passed, failed, skipped) of the last layer-1 run, from pytest's JUnit XML."""
+    if not JUNIT_XML.exists():
+        return 0, 0, 0
+    root = ElementTree.parse(JUNIT_XML).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root)
+    total = failed = skipped = 0
+    for suite in suites:
+        total += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+    return total - failed - skipped, failed, skipped
 
 
 def run_layer2(args):
@@ -359,6 +378,11 @@ def cmd_test(args):
         if not odoo_result["total"]:
             say("  Odoo ran no test: the addons did not install (see .fhdev/odoo-test.log).")
         say("odoo: %d passed, %d failed" % (odoo_result["passed"], odoo_result["failed"]))
+    passed, failed, skipped = layer1_counts() if args.only != "odoo" else (0, 0, 0)
+    if odoo_result:
+        passed += odoo_result["passed"]
+        failed += odoo_result["failed"]
+    say("total: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if (rc1 or rc2) else 0
 
 
