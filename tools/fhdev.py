@@ -403,6 +403,8 @@ with Registry(central_db).cursor() as cr:
     client_key = env.ref("fusion_helpdesk_central.fusion_helpdesk_client_key_demo_data")
     env["ir.config_parameter"].set_param("web.base.url", central_url)
     key, owner_email, owner_name = client_key.key, client_key.owner_email, client_key.owner_name
+    central_ticket = env.ref("fusion_helpdesk_central.fusion_helpdesk_ticket_1_demo_data")
+    central_ticket_id, central_number = central_ticket.id, central_ticket.number
 with Registry(client_db).cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     icp = env["ir.config_parameter"]
@@ -410,6 +412,11 @@ with Registry(client_db).cursor() as cr:
     icp.set_param("fusion_helpdesk.client_key", key)
     icp.set_param("fusion_helpdesk.owner_email", owner_email or "owner@example.com")
     icp.set_param("fusion_helpdesk.owner_name", owner_name or "Demo Owner")
+    # The client's demo "sent" ticket points at a real central demo ticket, so
+    # refreshing its conversation shows central's thread.
+    sent = env.ref("fusion_helpdesk.fusion_helpdesk_ticket_demo_sent", raise_if_not_found=False)
+    if sent:
+        sent.sudo().write({"central_id": central_ticket_id, "central_number": central_number})
 print("linked")
 """
 
