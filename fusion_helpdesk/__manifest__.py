@@ -2,8 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Fusion Helpdesk",
-    "summary": "Submit support tickets to your provider and follow their "
-    "thread from your own Odoo",
+    "summary": "Submit support tickets to your provider and follow their thread from your own Odoo",
     "version": "19.0.2.0.0",
     "license": "LGPL-3",
     "category": "Services/Helpdesk",

@@ -112,9 +112,7 @@ def fetch_messages(base_url, key, central_id, timeout=DEFAULT_TIMEOUT):
         raise CentralNotConfigured(
             "This ticket has no number on the helpdesk server yet.", "central_id"
         )
-    data = _request(
-        "GET", base_url, key, "/tickets/%d/messages" % central_id, timeout=timeout
-    )
+    data = _request("GET", base_url, key, "/tickets/%d/messages" % central_id, timeout=timeout)
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise CentralBadResponse("The helpdesk server sent a conversation it could not read.")
     ticket = data.get("ticket") if isinstance(data.get("ticket"), dict) else {}
@@ -258,9 +256,7 @@ def _clean_ticket(ticket):
         "number": _text(ticket.get("number")),
         "name": _text(ticket.get("name")),
         "stage": _text(ticket.get("stage")),
-        "engagement_state": (
-            engagement_state if engagement_state in ENGAGEMENT_STATES else "none"
-        ),
+        "engagement_state": (engagement_state if engagement_state in ENGAGEMENT_STATES else "none"),
     }
 
 

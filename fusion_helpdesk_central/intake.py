@@ -94,9 +94,7 @@ class TooManyAttempts(IntakeError):
 def check_body_size(length):
     """Raise :class:`PayloadTooLarge` when ``length`` bytes is over the limit."""
     if length is not None and length > MAX_BODY_BYTES:
-        raise PayloadTooLarge(
-            "The request body is larger than %d bytes." % MAX_BODY_BYTES
-        )
+        raise PayloadTooLarge("The request body is larger than %d bytes." % MAX_BODY_BYTES)
 
 
 def parse_bearer(header):

@@ -203,8 +203,13 @@ def test_submit_redirect_is_not_followed():
 
 @pytest.mark.parametrize(
     "body",
-    ["not json", json.dumps({"id": "42", "number": "HT0042"}), json.dumps({"id": 42}),
-     json.dumps({"id": True, "number": "HT1"}), json.dumps([42])],
+    [
+        "not json",
+        json.dumps({"id": "42", "number": "HT0042"}),
+        json.dumps({"id": 42}),
+        json.dumps({"id": True, "number": "HT1"}),
+        json.dumps([42]),
+    ],
 )
 @responses.activate
 def test_submit_bad_answers_are_bad_responses(body):
@@ -305,7 +310,11 @@ def test_fetch_messages_tolerates_missing_optional_parts():
     )
     thread = central_client.fetch_messages(CENTRAL, KEY, 42)
     assert thread["ticket"] == {
-        "id": None, "number": "", "name": "", "stage": "", "engagement_state": "none",
+        "id": None,
+        "number": "",
+        "name": "",
+        "stage": "",
+        "engagement_state": "none",
     }
     assert thread["messages"] == [
         {
@@ -391,9 +400,7 @@ def test_the_key_never_reaches_logs_or_error_messages(caplog):
     responses.post(TICKETS, json={"id": 1, "number": "HT1"}, status=201)
     responses.get(PING, json={"error": {"field": None, "message": "Unknown key."}}, status=401)
     responses.get(MESSAGES, body=requests.ConnectionError("refused by %s" % CENTRAL))
-    responses.get(
-        TICKETS + "/43/messages", body=requests.ReadTimeout("read timed out")
-    )
+    responses.get(TICKETS + "/43/messages", body=requests.ReadTimeout("read timed out"))
     central_client.submit_ticket(CENTRAL, KEY, payload())
     errors = []
     for call in (

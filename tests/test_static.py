@@ -150,3 +150,13 @@ def test_pylint_odoo_is_clean():
         text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_is_clean():
+    """Lint and formatting of every Python file, with the repository's ruff.toml."""
+    pytest.importorskip("ruff")
+    for args in (["check", "."], ["format", "--check", "."]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -73,9 +73,7 @@ class FusionHelpdeskTicket(models.Model):
     )
     last_error = fields.Text(readonly=True, copy=False)
     sent_at = fields.Datetime(readonly=True, copy=False)
-    thread_html = fields.Html(
-        string="Conversation", readonly=True, copy=False, sanitize_style=True
-    )
+    thread_html = fields.Html(string="Conversation", readonly=True, copy=False, sanitize_style=True)
     thread_refreshed_at = fields.Datetime(
         string="Conversation Refreshed On", readonly=True, copy=False
     )
@@ -170,7 +168,7 @@ class FusionHelpdeskTicket(models.Model):
 
     @api.model
     def _prepare_submit_vals(self, subject, description):
-        """Return the create values of a ticket submitted by the current user; override to add fields."""
+        """Create values of a ticket submitted by the current user; override to add fields."""
         return {"name": subject, "description": description or False, "user_id": self.env.uid}
 
     # ------------------------------------------------------------------ sending
@@ -207,9 +205,7 @@ class FusionHelpdeskTicket(models.Model):
             )
         except central_client.CentralError as error:
             message = self._central_error_message(error)
-            _logger.warning(
-                "Fusion Helpdesk ticket %s was not sent to central: %s", self.id, error
-            )
+            _logger.warning("Fusion Helpdesk ticket %s was not sent to central: %s", self.id, error)
             self.sudo().write({"state": "not_sent", "last_error": message})
             return message
         self.sudo().write(

@@ -45,8 +45,7 @@ class ResConfigSettings(models.TransientModel):
         return tickets._notification(
             self.env._("Connection works"),
             self.env._(
-                "The support server accepts this client key. It knows this company as "
-                "“%s”.",
+                "The support server accepts this client key. It knows this company as “%s”.",
                 answer["client"],
             ),
             "success",

@@ -50,9 +50,10 @@ class CentralMockMixin:
 
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
-        if cls._central_mock is not None and urlsplit(r.url).hostname == urlsplit(
-            CENTRAL_URL
-        ).hostname:
+        if (
+            cls._central_mock is not None
+            and urlsplit(r.url).hostname == urlsplit(CENTRAL_URL).hostname
+        ):
             # responses answers at the adapter layer, where it is installed.
             adapter_kw = {key: kw[key] for key in ADAPTER_KWARGS if key in kw}
             return s.get_adapter(r.url).send(r, **adapter_kw)
@@ -130,6 +131,4 @@ class FusionHelpdeskCommon(CentralMockMixin, BaseCommon):
     @staticmethod
     def central_refuses(mock, status, message, field=None, url=TICKETS_URL, method="POST"):
         """Make central answer ``url`` with a JSON error."""
-        mock.add(
-            method, url, json={"error": {"field": field, "message": message}}, status=status
-        )
+        mock.add(method, url, json={"error": {"field": field, "message": message}}, status=status)

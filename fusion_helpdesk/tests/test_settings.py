@@ -51,8 +51,11 @@ class TestSettings(FusionHelpdeskCommon):
         cases = [
             (
                 "key refused",
-                {"url": PING_URL, "status": 401,
-                 "json": {"error": {"field": None, "message": "Unknown key"}}},
+                {
+                    "url": PING_URL,
+                    "status": 401,
+                    "json": {"error": {"field": None, "message": "Unknown key"}},
+                },
                 CENTRAL_URL,
                 "does not accept this company's client key",
             ),
@@ -64,8 +67,11 @@ class TestSettings(FusionHelpdeskCommon):
             ),
             (
                 "redirected",
-                {"url": PING_URL, "status": 302,
-                 "headers": {"Location": "https://login.example.com/"}},
+                {
+                    "url": PING_URL,
+                    "status": 302,
+                    "headers": {"Location": "https://login.example.com/"},
+                },
                 CENTRAL_URL,
                 "https://login.example.com/",
             ),

@@ -127,8 +127,14 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
                 self.assertIn(expected, result["error"])
                 self.assertRecordValues(
                     self.Ticket.browse(result["id"]),
-                    [{"name": "Refused %d" % status, "description": "Keep me",
-                      "state": "not_sent", "last_error": result["error"]}],
+                    [
+                        {
+                            "name": "Refused %d" % status,
+                            "description": "Keep me",
+                            "state": "not_sent",
+                            "last_error": result["error"],
+                        }
+                    ],
                 )
 
     def test_too_many_attempts_tells_when_to_retry(self):
@@ -149,8 +155,10 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
 
     def test_invalid_input_creates_nothing_and_calls_nobody(self):
         cases = [
-            ({"subject": "", "description": "The text is still in the caller's form."},
-             "give your ticket a subject"),
+            (
+                {"subject": "", "description": "The text is still in the caller's form."},
+                "give your ticket a subject",
+            ),
             ({"subject": "   \n", "description": "x"}, "give your ticket a subject"),
             ({"description": "No subject at all"}, "give your ticket a subject"),
             ({}, "give your ticket a subject"),

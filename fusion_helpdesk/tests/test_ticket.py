@@ -36,7 +36,9 @@ class TestTicket(FusionHelpdeskCommon):
         self.assertEqual(action["params"]["type"], "success")
         self.assertRecordValues(ticket, [{"state": "sent", "central_number": "HT00060"}])
         body = request_json(self.central_calls(mock, TICKETS_URL)[0])
-        self.assertEqual((body["subject"], body["requester_email"]), ("Mail quota", "erin@acme.example.com"))
+        self.assertEqual(
+            (body["subject"], body["requester_email"]), ("Mail quota", "erin@acme.example.com")
+        )
 
     def test_failed_send_from_the_form_notifies_and_keeps_the_ticket(self):
         ticket = self.ticket_erin.with_user(self.employee)

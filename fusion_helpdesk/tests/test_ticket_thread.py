@@ -40,7 +40,7 @@ def decision_message(state, comment):
 
 
 class TestTicketThread(FusionHelpdeskCommon):
-    """My Tickets shows central's public thread, refreshed on demand and kept when central is down."""
+    """My Tickets shows central's public thread, refreshed on demand, kept when central is down."""
 
     @classmethod
     def setUpClass(cls):
@@ -84,8 +84,9 @@ class TestTicketThread(FusionHelpdeskCommon):
         for state, comment, label, badge_class in cases:
             with self.subTest(state=state):
                 self.refresh(
-                    thread_answer(ENGINEER_MESSAGE, decision_message(state, comment),
-                                  engagement_state=state)
+                    thread_answer(
+                        ENGINEER_MESSAGE, decision_message(state, comment), engagement_state=state
+                    )
                 )
                 self.assertEqual(self.ticket.engagement_state, state)
                 page = html.fromstring(self.ticket.thread_html)
@@ -113,8 +114,10 @@ class TestTicketThread(FusionHelpdeskCommon):
         refreshed_at = self.ticket.thread_refreshed_at
         cases = [
             ({"body": requests.ConnectionError("refused")}, "could not be reached"),
-            ({"status": 404, "json": {"error": {"field": None, "message": "Not found"}}},
-             "does not know this ticket"),
+            (
+                {"status": 404, "json": {"error": {"field": None, "message": "Not found"}}},
+                "does not know this ticket",
+            ),
             ({"status": 200, "body": "<html>maintenance</html>"}, "unexpected answer"),
         ]
         for mock_kwargs, expected in cases:

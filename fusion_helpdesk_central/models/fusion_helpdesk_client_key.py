@@ -61,8 +61,7 @@ class FusionHelpdeskClientKey(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     owner_email = fields.Char(
         tracking=True,
-        help="Owner who approves engagements. Kept fresh by every ticket the "
-        "client sends.",
+        help="Owner who approves engagements. Kept fresh by every ticket the client sends.",
     )
     owner_name = fields.Char(tracking=True)
     ticket_ids = fields.One2many(
@@ -76,9 +75,7 @@ class FusionHelpdeskClientKey(models.Model):
     def _compute_key_hint(self):
         for client_key in self:
             key = client_key.sudo().key
-            client_key.key_hint = (
-                "\u2022" * 8 + key[-KEY_HINT_CHARS:] if key else False
-            )
+            client_key.key_hint = "\u2022" * 8 + key[-KEY_HINT_CHARS:] if key else False
 
     @api.depends("ticket_ids")
     def _compute_ticket_count(self):
@@ -104,8 +101,7 @@ class FusionHelpdeskClientKey(models.Model):
         if self.key_shown:
             raise UserError(
                 self.env._(
-                    "The key of %s has already been shown. Regenerate it to get "
-                    "a new one.",
+                    "The key of %s has already been shown. Regenerate it to get a new one.",
                     self.name,
                 )
             )
@@ -122,9 +118,7 @@ class FusionHelpdeskClientKey(models.Model):
     def action_view_tickets(self):
         """Open the tickets this client sent."""
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "helpdesk_mgmt.helpdesk_ticket_action"
-        )
+        action = self.env["ir.actions.actions"]._for_xml_id("helpdesk_mgmt.helpdesk_ticket_action")
         action.update(
             {
                 "domain": [("client_key_id", "=", self.id)],
@@ -222,9 +216,7 @@ class FusionHelpdeskClientKey(models.Model):
         """Seconds an address with ``failures`` bad keys, the last at ``previous``,
         must still wait; override for another policy."""
         after, seconds = self._api_cooldown_settings()
-        return intake.cooldown_remaining(
-            failures, previous, now, after=after, seconds=seconds
-        )
+        return intake.cooldown_remaining(failures, previous, now, after=after, seconds=seconds)
 
     @api.model
     def _api_failures(self):
@@ -254,9 +246,7 @@ class FusionHelpdeskClientKey(models.Model):
                 source,
             )
         else:
-            _logger.info(
-                "Intake API: bad client key from %s (%d in a row)", source, failures
-            )
+            _logger.info("Intake API: bad client key from %s (%d in a row)", source, failures)
 
     # ------------------------------------------------------------------
     # Intake and thread (see controllers/api.py)
@@ -286,16 +276,13 @@ class FusionHelpdeskClientKey(models.Model):
     def _intake_note(self, payload):
         """Internal note logged on a ticket received through the API."""
         text = self.env._(
-            "Received through the API from client %(client)s, submitted by "
-            "%(name)s <%(email)s>.",
+            "Received through the API from client %(client)s, submitted by %(name)s <%(email)s>.",
             client=self.name,
             name=payload["requester_name"],
             email=payload["requester_email"],
         )
         if payload.get("client_ref"):
-            text += " " + self.env._(
-                "Client reference: %(ref)s.", ref=payload["client_ref"]
-            )
+            text += " " + self.env._("Client reference: %(ref)s.", ref=payload["client_ref"])
         return Markup("<p>%s</p>") % text
 
     def _intake_get_ticket(self, ticket_id):

@@ -71,9 +71,7 @@ class HelpdeskTicket(models.Model):
     engagement_findings = fields.Text(copy=False, readonly=True)
     engagement_summary = fields.Text(copy=False, readonly=True)
     engagement_decision_comment = fields.Text(copy=False, readonly=True)
-    engagement_decision_ip = fields.Char(
-        string="Decision IP Address", copy=False, readonly=True
-    )
+    engagement_decision_ip = fields.Char(string="Decision IP Address", copy=False, readonly=True)
     engagement_decision_user_agent = fields.Char(copy=False, readonly=True)
     engagement_decision_message_id = fields.Many2one(
         comodel_name="mail.message",
@@ -93,8 +91,7 @@ class HelpdeskTicket(models.Model):
         "(engagement_token) WHERE engagement_token IS NOT NULL"
     )
     _engagement_reminder_due_index = models.Index(
-        "(engagement_sent_at) WHERE engagement_state = 'pending'"
-        " AND engagement_reminded_at IS NULL"
+        "(engagement_sent_at) WHERE engagement_state = 'pending' AND engagement_reminded_at IS NULL"
     )
 
     @api.depends("engagement_sent_at", "engagement_decided_at")
@@ -178,9 +175,9 @@ class HelpdeskTicket(models.Model):
             name, email = parse_contact_from_email(message.email_from)
             author = name or email
         decision = None
-        if (
-            message == self.engagement_decision_message_id
-            and self.engagement_state in ("approved", "rejected")
+        if message == self.engagement_decision_message_id and self.engagement_state in (
+            "approved",
+            "rejected",
         ):
             decision = {
                 "state": self.engagement_state,
@@ -242,9 +239,7 @@ class HelpdeskTicket(models.Model):
         return {
             "number": self.number or "",
             "name": self.name or "",
-            "client": self.client_key_id.name
-            or self.partner_id.commercial_partner_id.name
-            or "",
+            "client": self.client_key_id.name or self.partner_id.commercial_partner_id.name or "",
             "description": html2plaintext(self.description or "").strip(),
             "chatter": chatter,
         }
@@ -260,9 +255,7 @@ class HelpdeskTicket(models.Model):
         if not client:
             errors.append(self.env._("the ticket has no client, so no owner to ask"))
         elif not (client.owner_email or "").strip():
-            errors.append(
-                self.env._("the owner email of client %s is not known", client.name)
-            )
+            errors.append(self.env._("the owner email of client %s is not known", client.name))
         elif not email_normalize(client.owner_email):
             errors.append(
                 self.env._(
@@ -331,9 +324,7 @@ class HelpdeskTicket(models.Model):
             # Markup.join escapes each line: the texts are plain, typed by people.
             lines = Markup("<br/>").join((text or "").splitlines())
             body += Markup("<p><strong>%s</strong><br/>%s</p>") % (label, lines)
-        return self.message_post(
-            body=body, message_type="comment", subtype_xmlid="mail.mt_note"
-        )
+        return self.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
 
     def _engagement_mail_tickets(self):
         """Tickets one engagement mail rendered on ``self`` presents: those
@@ -343,8 +334,10 @@ class HelpdeskTicket(models.Model):
         tickets = self.browse(ticket_ids).exists() | self
         owner = email_normalize(self.engagement_owner_email or "")
         return tickets.filtered(
-            lambda t: t.engagement_state == "pending"
-            and email_normalize(t.engagement_owner_email or "") == owner
+            lambda t: (
+                t.engagement_state == "pending"
+                and email_normalize(t.engagement_owner_email or "") == owner
+            )
         ).sorted("id")
 
     def _engagement_mail_groups(self):
@@ -510,9 +503,7 @@ class HelpdeskTicket(models.Model):
         """Language of the owner's pages: the owner's, else the company's."""
         self.ensure_one()
         return (
-            self._engagement_owner_partner().lang
-            or self.sudo().company_id.partner_id.lang
-            or False
+            self._engagement_owner_partner().lang or self.sudo().company_id.partner_id.lang or False
         )
 
     def _prepare_engagement_decision_message_values(self):
@@ -576,9 +567,7 @@ class HelpdeskTicket(models.Model):
             ticket.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=engineer.id,
-                summary=ticket.env._(
-                    "Owner decision: %s", state_labels[ticket.engagement_state]
-                ),
+                summary=ticket.env._("Owner decision: %s", state_labels[ticket.engagement_state]),
                 note=note,
             )
 
@@ -616,8 +605,8 @@ class HelpdeskTicket(models.Model):
     def _engagement_reminder_days(self):
         """Configured reminder delay in days; 0 or less turns reminders off."""
         default = self._engagement_reminder_days_default
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            self._engagement_reminder_days_param
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(self._engagement_reminder_days_param)
         )
         if value is False or not str(value).strip():
             return default

@@ -76,9 +76,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         )
 
     def _owner_partners(self):
-        return self.env["res.partner"].search(
-            [("email_normalized", "=", "owner@acme.example.com")]
-        )
+        return self.env["res.partner"].search([("email_normalized", "=", "owner@acme.example.com")])
 
     def _snapshot(self):
         self.env.invalidate_all()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.sql_db import db_connect
 from odoo.tools import SQL, mute_logger
 
 from .common import FusionHelpdeskCentralCommon
@@ -188,12 +189,12 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         """The due selection matches the partial index declared on the model."""
         domain = self.Ticket._engagement_due_for_reminder_domain(fields.Datetime.now(), 3)
         query = self.Ticket._search(domain, order="engagement_sent_at, id", limit=100)
-        self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        try:
-            self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
-            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
-        finally:
-            self.env.cr.execute("RESET enable_seqscan")
+        # A fresh transaction: an index built while other transactions were open
+        # (indcheckxmin) is invisible to older snapshots such as the test's own.
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute("SET LOCAL enable_seqscan = off")
+            cr.execute(SQL("EXPLAIN %s", query.select()))
+            plan = "\n".join(row[0] for row in cr.fetchall())
         self.assertIn("helpdesk_ticket_engagement_reminder_due_index", plan)
 
     # ------------------------------------------------------------------ once only
@@ -242,9 +243,7 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         ):
             self._run_cron()
         self._assert_reminded_once(tickets)
-        progress = self.env["ir.cron.progress"].search(
-            [("cron_id", "=", self.cron.id)], order="id"
-        )
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", self.cron.id)], order="id")
         self.assertEqual(progress.mapped("done"), [2, 2, 1])
         self.assertEqual(progress.mapped("remaining"), [3, 1, 0])
 

@@ -44,8 +44,10 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
 
     # ------------------------------------------------------------------ views
     def test_action_and_views_load_for_manager(self):
-        action = self.env["ir.actions.actions"].with_user(self.manager)._for_xml_id(
-            "fusion_helpdesk_central.helpdesk_ticket_engagement_report_action"
+        action = (
+            self.env["ir.actions.actions"]
+            .with_user(self.manager)
+            ._for_xml_id("fusion_helpdesk_central.helpdesk_ticket_engagement_report_action")
         )
         self.assertEqual(action["res_model"], "helpdesk.ticket")
         self.assertEqual(safe_eval(action["domain"]), [("engagement_state", "!=", "none")])
@@ -70,7 +72,12 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
             self.assertIn('name="%s"' % name, archs["kanban"])
         for name in ("pending", "approved", "rejected", "reminded", "overdue"):
             self.assertIn('name="%s"' % name, archs["search"])
-        for group_by in ("client_key_id", "engagement_owner_email", "user_id", "engagement_sent_at:month"):
+        for group_by in (
+            "client_key_id",
+            "engagement_owner_email",
+            "user_id",
+            "engagement_sent_at:month",
+        ):
             self.assertIn(group_by, archs["search"])
         fields_info = result["models"]["helpdesk.ticket"]["fields"]
         self.assertEqual(fields_info["engagement_turnaround_hours"]["aggregator"], "avg")

@@ -181,9 +181,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
                 self.assertEqual(
                     ticket.engagement_summary, "Typed by hand: replace all fusers, 4h."
                 )
-                mail = self.env["mail.mail"].sudo().search(
-                    [("subject", "ilike", ticket.number)]
-                )
+                mail = self.env["mail.mail"].sudo().search([("subject", "ilike", ticket.number)])
                 self.assertEqual(len(mail), 1)
                 self.assertIn("Typed by hand: replace all fusers, 4h.", mail.body_html)
 
@@ -265,7 +263,8 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         self.assertNotIn("<script>", note.body)
         self.assertNotIn(token, note.body, "the chatter never shows a usable link")
         self.assertNotIn(
-            "owner@acme.example.com", ticket.message_partner_ids.mapped("email"),
+            "owner@acme.example.com",
+            ticket.message_partner_ids.mapped("email"),
             "the owner must not follow the ticket (every reply would reach them)",
         )
 
@@ -284,9 +283,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         self.assertIn("&lt;script&gt;alert(", body)
         self.assertNotIn("<script>", body)
         self.assertIn("Effort: 2h", body, "the findings reach the owner too")
-        self.assertFalse(
-            mails.res_id, "the mail with the magic links stays off the ticket thread"
-        )
+        self.assertFalse(mails.res_id, "the mail with the magic links stays off the ticket thread")
 
     def test_ticket_form_shows_the_engagement_to_the_engineer(self):
         self._wizard(self.ticket, findings="Effort: 2h", summary="Replace the fuser").action_send()

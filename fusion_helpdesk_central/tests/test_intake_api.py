@@ -227,12 +227,19 @@ class TestIntakeApi(IntakeApiCase):
 
     def test_owner_unchanged_or_absent_is_not_written(self):
         ClientKey = type(self.env["fusion.helpdesk.client.key"])
-        same = {**GOOD_PAYLOAD, "owner_email": "owner@acme.example.com", "owner_name": "Olivia Owner"}
+        same = {
+            **GOOD_PAYLOAD,
+            "owner_email": "owner@acme.example.com",
+            "owner_name": "Olivia Owner",
+        }
         blank = {**GOOD_PAYLOAD, "owner_email": "", "owner_name": None}
         for label, payload in (("same", same), ("blank", blank), ("absent", GOOD_PAYLOAD)):
-            with self.subTest(label), patch.object(
-                ClientKey, "write", autospec=True, side_effect=ClientKey.write
-            ) as write:
+            with (
+                self.subTest(label),
+                patch.object(
+                    ClientKey, "write", autospec=True, side_effect=ClientKey.write
+                ) as write,
+            ):
                 self.assertJsonResponse(self._post(payload), 201)
                 self.assertFalse(write.called)
         self.env.invalidate_all()
@@ -267,9 +274,7 @@ class TestIntakeApi(IntakeApiCase):
         self.assertNotIn("127.0.0.1", failures)
 
     def test_cooldown_can_be_disabled(self):
-        self.env["ir.config_parameter"].set_param(
-            "fusion_helpdesk_central.api_cooldown_after", "0"
-        )
+        self.env["ir.config_parameter"].set_param("fusion_helpdesk_central.api_cooldown_after", "0")
         for _attempt in range(intake.AUTH_FAILURES_BEFORE_COOLDOWN + 1):
             self.assertError(self._post(key="guess"), 401)
         self.assertJsonResponse(self._post(), 201)
@@ -351,9 +356,7 @@ class TestThreadApi(IntakeApiCase):
         reply, email, decision = messages
         self.assertEqual(reply["author"], "Eddie Engineer")
         self.assertIn("We are looking at the printer.", reply["body"])
-        self.assertEqual(
-            reply["date"], self.reply.date.strftime("%Y-%m-%d %H:%M:%S")
-        )
+        self.assertEqual(reply["date"], self.reply.date.strftime("%Y-%m-%d %H:%M:%S"))
         self.assertIsNone(reply["decision"])
         self.assertEqual(email["author"], "Jane Doe")
         self.assertIn("<b>still</b>", email["body"])

@@ -52,15 +52,23 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
         self.assertEqual(
             self.icp.get_param("fusion_helpdesk_central.openai_base_url"), self.server.base_url
         )
-        self.assertEqual(self.icp.get_param("fusion_helpdesk_central.engagement_reminder_days"), "5")
-        self.assertEqual(self.env["res.config.settings"].create({}).fusion_engagement_reminder_days, 5)
+        self.assertEqual(
+            self.icp.get_param("fusion_helpdesk_central.engagement_reminder_days"), "5"
+        )
+        self.assertEqual(
+            self.env["res.config.settings"].create({}).fusion_engagement_reminder_days, 5
+        )
 
     def test_zero_reminder_days_disables_and_reads_back(self):
         """Saving 0 keeps 0 (reminders off) instead of falling back to 3 days."""
         self._settings(fusion_engagement_reminder_days=0).execute()
-        self.assertEqual(self.icp.get_param("fusion_helpdesk_central.engagement_reminder_days"), "0")
+        self.assertEqual(
+            self.icp.get_param("fusion_helpdesk_central.engagement_reminder_days"), "0"
+        )
         self.assertEqual(self.env["helpdesk.ticket"]._engagement_reminder_days(), 0)
-        self.assertEqual(self.env["res.config.settings"].create({}).fusion_engagement_reminder_days, 0)
+        self.assertEqual(
+            self.env["res.config.settings"].create({}).fusion_engagement_reminder_days, 0
+        )
         self._settings(fusion_engagement_reminder_days=4).execute()
         self.assertEqual(self.env["helpdesk.ticket"]._engagement_reminder_days(), 4)
 

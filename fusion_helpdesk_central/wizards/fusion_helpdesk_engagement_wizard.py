@@ -261,12 +261,8 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         for item in items:
             errors = item["ticket"]._engagement_send_errors(item["summary"])
             if errors:
-                problems.append(
-                    "%s: %s" % (item["ticket"].display_name, "; ".join(errors))
-                )
+                problems.append("%s: %s" % (item["ticket"].display_name, "; ".join(errors)))
         if problems:
             raise UserError(
-                self.env._(
-                    "Nothing was sent. Fix these tickets first:\n%s", "\n".join(problems)
-                )
+                self.env._("Nothing was sent. Fix these tickets first:\n%s", "\n".join(problems))
             )
