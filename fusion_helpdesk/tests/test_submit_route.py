@@ -111,6 +111,15 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             request_json(self.central_calls(mock, TICKETS_URL)[0])["client_ref"], str(ticket.id)
         )
 
+    def test_unreachable_central_without_any_mock_keeps_the_ticket(self):
+        """Nothing answers at all (Odoo's test harness blocks the request, as a
+        firewall would): the employee still gets an answer and the ticket."""
+        with self.assertLogs(TICKET_LOGGER, "WARNING"):
+            result = self.submit(subject="Printer on fire", description="Smoke.")
+        self.assertIs(result["ok"], False)
+        self.assertIn("could not be reached", result["error"])
+        self.assertEqual(self.Ticket.browse(result["id"]).state, "not_sent")
+
     def test_central_refusing_keeps_the_ticket_with_a_clear_error(self):
         cases = [
             (401, None, "Unknown or inactive client key.", "does not accept this company's"),
