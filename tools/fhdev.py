@@ -100,10 +100,21 @@ def odoo_status():
 
 def _helpdesk_in_extra_paths():
     return any(
-        (Path(p.strip()) / "helpdesk_mgmt" / "__manifest__.py").exists()
-        for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",")
-        if p.strip()
+        (Path(path) / "helpdesk_mgmt" / "__manifest__.py").exists() for path in extra_addons_paths()
     )
+
+
+def odoo_ready():
+    """(True, '') when Odoo 19, helpdesk_mgmt and PostgreSQL are all there, else (False, why)."""
+    ok, why = odoo_status()
+    if ok:
+        ok, why = postgres_status()
+    return ok, why
+
+
+def extra_addons_paths():
+    """Folders named by ODOO_ADDONS_PATH."""
+    return [p.strip() for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p.strip()]
 
 
 def db_params():
@@ -149,9 +160,7 @@ def postgres_status():
 
 def odoo_command(database, *extra, data_dir=None, http_port=None):
     """The command line that runs Odoo 19 on ``database`` with our addons."""
-    addons_path = [str(ROOT)] + [
-        p.strip() for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p.strip()
-    ]
+    addons_path = [str(ROOT)] + extra_addons_paths()
     cmd = [sys.executable, "-m", "odoo"]
     if os.environ.get("ODOO_RC"):
         cmd += ["-c", os.environ["ODOO_RC"]]
@@ -349,9 +358,7 @@ def cmd_test(args):
     if args.only == "python":
         report.append(("layer 2 (Odoo 19)", "not asked (--only python)", 0))
     else:
-        ok, why = odoo_status()
-        if ok:
-            ok, why = postgres_status()
+        ok, why = odoo_ready()
         if not ok:
             report.append(("layer 2 (Odoo 19)", "SKIPPED: " + why, 0))
             if args.require_odoo:
@@ -422,9 +429,7 @@ print("linked")
 
 
 def cmd_demo(args):
-    ok, why = odoo_status()
-    if ok:
-        ok, why = postgres_status()
+    ok, why = odoo_ready()
     if not ok:
         say("Cannot start the demo: " + why)
         return 2
@@ -503,9 +508,7 @@ def cmd_demo(args):
 # --------------------------------------------------------------------------- pot
 def cmd_pot(args):
     """Regenerate i18n/<addon>.pot of both addons from a throw-away database."""
-    ok, why = odoo_status()
-    if ok:
-        ok, why = postgres_status()
+    ok, why = odoo_ready()
     if not ok:
         say("Cannot export translations: " + why)
         return 2
@@ -522,10 +525,7 @@ def cmd_pot(args):
     config_file = Path(data_dir) / "odoo.conf"
     options = dict(db_params())
     options.update(
-        addons_path=",".join(
-            [str(ROOT)]
-            + [p.strip() for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p.strip()]
-        ),
+        addons_path=",".join([str(ROOT)] + extra_addons_paths()),
         data_dir=data_dir,
     )
     config_file.write_text(

@@ -71,8 +71,17 @@ class HelpdeskTicket(models.Model):
     engagement_findings = fields.Text(copy=False, readonly=True)
     engagement_summary = fields.Text(copy=False, readonly=True)
     engagement_decision_comment = fields.Text(copy=False, readonly=True)
-    engagement_decision_ip = fields.Char(string="Decision IP Address", copy=False, readonly=True)
-    engagement_decision_user_agent = fields.Char(copy=False, readonly=True)
+    # Personal data of the owner: for the support team, not for requesters and
+    # followers who can read the ticket.
+    engagement_decision_ip = fields.Char(
+        string="Decision IP Address",
+        copy=False,
+        readonly=True,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+    engagement_decision_user_agent = fields.Char(
+        copy=False, readonly=True, groups="helpdesk_mgmt.group_helpdesk_user_own"
+    )
     engagement_decision_message_id = fields.Many2one(
         comodel_name="mail.message",
         copy=False,
