@@ -1,0 +1,158 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Intake throughput: tickets per second through POST /api/v1/tickets on one Odoo worker.
+
+A real Odoo HTTP server subprocess (threaded, ``--workers=0``) on 127.0.0.1
+receives ``--requests`` sequential POSTs from one ``requests.Session``, each
+a valid ticket with the client key and the owner piggyback (ten requesters
+in turn). Baseline in the same run: as many GETs of the ping endpoint (same
+authentication, no write): intake / ping says what creating a ticket costs.
+Queries are counted twice: per request by the server itself (its werkzeug
+access log: everything, session and commit included) and per ticket
+in-process through the controller's path (authenticate, validate,
+``_intake_create_ticket``, commit).
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import _common
+import _odoo
+
+REQUIRES_ODOO = True
+RATE_TARGET = 10.0  # tickets/s on one worker: far above any client's volume
+API = "/fusion_helpdesk_central/api/v1"
+
+
+def payload(index):
+    """The JSON body a client instance sends for its ``index``-th ticket."""
+    requester = index % 10
+    return {
+        "subject": "Invoices stuck in draft #%d" % index,
+        "description": "Since the upgrade our invoices stay in draft.\n" * 20,
+        "requester_name": "Employee %d" % requester,
+        "requester_email": "employee%d@acme.example.com" % requester,
+        "owner_email": _odoo.OWNER_EMAIL,
+        "owner_name": "Olivia Owner",
+        "client_ref": str(index),
+    }
+
+
+def queries_in_process(db, key, count):
+    """Median queries and seconds of ``count`` intakes through the controller's path."""
+    from odoo.addons.fusion_helpdesk_central import (  # pylint: disable=import-outside-toplevel
+        intake,
+    )
+
+    runs = []
+    with _odoo.environment(db) as env:
+        ClientKey = env["fusion.helpdesk.client.key"]
+        for index in range(count + 1):
+            raw = json.dumps(payload(100000 + index)).encode()
+            with _odoo.count_queries(env, commit=True) as counted:
+                client_key = ClientKey._api_authenticate("Bearer " + key, "127.0.0.1")
+                data = intake.validate_ticket_payload(intake.parse_json(raw))
+                client_key._intake_create_ticket(data)
+            runs.append(counted)
+    runs = runs[1:]  # the first one warms the caches
+    return (
+        statistics.median(run.queries for run in runs),
+        statistics.median(run.seconds for run in runs),
+    )
+
+
+def bench(db, args):
+    import requests  # pylint: disable=import-outside-toplevel
+
+    with _odoo.environment(db) as env:
+        key = _odoo.make_client_key(env).key
+    in_process = queries_in_process(db, key, args.in_process)
+    with _odoo.server(db) as server, requests.Session() as session:
+        session.headers["Authorization"] = "Bearer " + key
+
+        def ping(index):
+            response = session.get(server.url + API + "/ping", timeout=30)
+            assert response.status_code == 200, response.text
+
+        def post(index):
+            response = session.post(server.url + API + "/tickets", json=payload(index), timeout=30)
+            assert response.status_code == 201, response.text
+
+        for index in range(args.warmup):
+            ping(index)
+            post(-1 - index)
+        mark = server.mark()
+        start = time.perf_counter()
+        ping_seconds = _odoo.timed(args.requests, ping)
+        ping_wall = time.perf_counter() - start
+        start = time.perf_counter()
+        post_seconds = _odoo.timed(args.requests, post)
+        post_wall = time.perf_counter() - start
+        access = server.access_since(mark, API)
+        problems = server.problems()
+    rate = args.requests / post_wall
+    rows = []
+    for label, path, seconds, wall in (
+        ("GET ping (baseline)", API + "/ping", ping_seconds, ping_wall),
+        ("POST tickets", API + "/tickets", post_seconds, post_wall),
+    ):
+        p50, p95 = _odoo.p50_p95(seconds)
+        served = [entry["queries"] for entry in access if entry["path"] == path]
+        rows.append(
+            (
+                label,
+                len(seconds),
+                "%.1f" % (len(seconds) / wall),
+                _odoo.ms(p50),
+                _odoo.ms(p95),
+                _odoo.ms(max(seconds)),
+                "%g" % statistics.median(served) if served else "n/a",
+            )
+        )
+    print(
+        "one Odoo worker (--workers=0), sequential keep-alive requests; %s" % _odoo.load_average()
+    )
+    _common.print_table(
+        ("request", "n", "per s", "p50 ms", "p95 ms", "max ms", "queries/request (server log)"),
+        rows,
+    )
+    print(
+        "intake / ping p50 latency = %.1f; queries per ticket in-process "
+        "(authenticate + validate + _intake_create_ticket + commit) = %g, %.1f ms"
+        % (
+            _odoo.p50_p95(post_seconds)[0] / _odoo.p50_p95(ping_seconds)[0],
+            in_process[0],
+            in_process[1] * 1000,
+        )
+    )
+    print("server warnings/errors logged: %d" % len(problems))
+    for line in problems[:10]:
+        print("  " + line)
+    print(
+        "intake: %.1f tickets/s on one worker, p95 %s ms (target >= %g tickets/s: %s)"
+        % (
+            rate,
+            _odoo.ms(_odoo.p50_p95(post_seconds)[1]),
+            RATE_TARGET,
+            _odoo.verdict(rate >= RATE_TARGET),
+        )
+    )
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="bench_intake", description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="POSTs (and pings) timed")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests of each kind")
+    parser.add_argument(
+        "--in-process", type=int, default=20, help="intakes counted in-process (median)"
+    )
+    args = parser.parse_args(argv)
+    return _odoo.run("intake", bench, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
