@@ -285,10 +285,17 @@ def verdict(met):
 
 
 # --------------------------------------------------------------------------- fixtures
-def make_client_key(env):
-    """A client key with a known owner."""
+def make_client_keys(env, count=1):
+    """``count`` client keys, each with its own owner."""
     return env["fusion.helpdesk.client.key"].create(
-        {"name": "Acme Corp", "owner_email": OWNER_EMAIL, "owner_name": "Olivia Owner"}
+        [
+            {
+                "name": "Client %d" % index,
+                "owner_email": OWNER_EMAIL.replace("@", "%d@" % index) if index else OWNER_EMAIL,
+                "owner_name": "Owner %d" % index,
+            }
+            for index in range(count)
+        ]
     )
 
 
@@ -311,49 +318,47 @@ def make_engineer(env):
     )
 
 
-def make_tickets(env, count, client_key, engineer, quiet=True, **values):
-    """``count`` tickets of ``client_key`` assigned to ``engineer``, created in one
-    batch; ``quiet``: without tracking, creation message and followers (faster)."""
+def make_tickets(env, count, client_keys, engineer, quiet=True, values=None):
+    """``count`` tickets assigned to ``engineer``, created in one batch. Ticket
+    ``i`` belongs to ``client_keys[i * len(client_keys) // count]`` (consecutive
+    tickets share a client) and gets the fields ``values(i, client_key)``.
+    ``quiet``: without tracking, creation message and followers (faster)."""
     Ticket = env["helpdesk.ticket"]
     if quiet:
         Ticket = Ticket.with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
         )
-    return Ticket.create(
-        [
+    vals_list = []
+    for index in range(count):
+        client_key = client_keys[index * len(client_keys) // count]
+        vals_list.append(
             {
                 "name": "Invoices stuck in draft #%d" % index,
                 "description": "<p>Since the upgrade our invoices stay in draft.</p>",
                 "client_key_id": client_key.id,
                 "user_id": engineer.id,
-                **values,
+                **(values(index, client_key) if values else {}),
             }
-            for index in range(count)
-        ]
-    )
+        )
+    return Ticket.create(vals_list)
 
 
-def pending_values(client_key, sent_at):
-    """Field values of an engagement sent at ``sent_at`` and waiting for the owner
-    (what ``_engagement_start`` writes, without the note and the mail)."""
-    return {
-        "engagement_state": "pending",
-        "engagement_owner_email": client_key.owner_email,
-        "engagement_owner_name": client_key.owner_name,
-        "engagement_sent_at": sent_at,
-        "engagement_summary": "- Recommendation: fix the override, ~6 h, low risk.",
-    }
+def make_pending(env, count, client_keys, engineer, sent_at, quiet=True):
+    """``count`` tickets waiting for their owner's decision (what
+    ``_engagement_start`` writes, without the note and the mail), each with its
+    own token; ``sent_at(i)`` is when ticket ``i`` was sent."""
 
+    def pending(index, client_key):
+        return {
+            "engagement_state": "pending",
+            "engagement_owner_email": client_key.owner_email,
+            "engagement_owner_name": client_key.owner_name,
+            "engagement_token": str(uuid.uuid4()),
+            "engagement_sent_at": sent_at(index),
+            "engagement_summary": "- Recommendation: fix the override, ~6 h, low risk.",
+        }
 
-def make_pending(env, count, client_key, engineer, sent_at, quiet=True):
-    """``count`` tickets with a pending engagement, each with its own token."""
-    tickets = make_tickets(
-        env, count, client_key, engineer, quiet=quiet, **pending_values(client_key, sent_at)
-    )
-    for ticket in tickets:
-        ticket.engagement_token = str(uuid.uuid4())
-    env.flush_all()
-    return tickets
+    return make_tickets(env, count, client_keys, engineer, quiet=quiet, values=pending)
 
 
 def days_ago(days):

@@ -53,14 +53,14 @@ def bench(db, args):
     import requests  # pylint: disable=import-outside-toplevel
 
     with _odoo.environment(db) as env:
-        client_key = _odoo.make_client_key(env)
         engineer = _odoo.make_engineer(env)
+        sent_at = _odoo.days_ago(1)
         tickets = _odoo.make_pending(
             env,
             args.warmup + args.decisions + args.in_process + 1,
-            client_key,
+            _odoo.make_client_keys(env),
             engineer,
-            _odoo.days_ago(1),
+            lambda index: sent_at,
             quiet=False,
         )
         followers = tickets[:1].message_partner_ids.mapped("display_name")

@@ -68,7 +68,7 @@ def bench(db, args):
     import requests  # pylint: disable=import-outside-toplevel
 
     with _odoo.environment(db) as env:
-        key = _odoo.make_client_key(env).key
+        key = _odoo.make_client_keys(env).key
     in_process = queries_in_process(db, key, args.in_process)
     with _odoo.server(db) as server, requests.Session() as session:
         session.headers["Authorization"] = "Bearer " + key

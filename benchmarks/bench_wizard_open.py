@@ -47,9 +47,8 @@ def bench(db, args):
         params = env["ir.config_parameter"]
         params.set_param("fusion_helpdesk_central.openai_api_key", "sk-bench")
         params.set_param("fusion_helpdesk_central.openai_base_url", ai.base_url)
-        client_key = _odoo.make_client_key(env)
         engineer = _odoo.make_engineer(env)
-        tickets = _odoo.make_tickets(env, max(args.sizes), client_key, engineer)
+        tickets = _odoo.make_tickets(env, max(args.sizes), _odoo.make_client_keys(env), engineer)
         env.cr.commit()
         env = env(user=engineer)
         tickets = tickets.with_env(env)
