@@ -261,6 +261,7 @@ def run_layer2(args):
         "--test-tags=%s" % tags,
         "--stop-after-init",
         "--log-level=info",
+        "--with-demo",
         "--max-cron-threads=0",
         data_dir=data_dir,
     )

@@ -4,3 +4,4 @@ from . import test_engagement_wizard
 from . import test_engagement_pages
 from . import test_engagement_reminder
 from . import test_engagement_reporting
+from . import test_res_config_settings

@@ -1,2 +1,171 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, timedelta
+
+from odoo import fields
+from odoo.tools.safe_eval import safe_eval
+
+from .common import FusionHelpdeskCentralCommon
+
+REMINDER_DAYS = "fusion_helpdesk_central.engagement_reminder_days"
+REPORT_VIEWS = ("pivot", "graph", "list", "kanban", "search")
+
+
+class TestEngagementReporting(FusionHelpdeskCentralCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Ticket = cls.env["helpdesk.ticket"]
+        cls.action = cls.env.ref("fusion_helpdesk_central.helpdesk_ticket_engagement_report_action")
+        cls.menu = cls.env.ref("fusion_helpdesk_central.helpdesk_ticket_engagement_report_menu")
+        cls.icp = cls.env["ir.config_parameter"].sudo()
+        cls.other_key = cls.env["fusion.helpdesk.client.key"].create(
+            {"name": "Globex", "owner_email": "boss@globex.example.com", "owner_name": "Gary"}
+        )
+
+    @classmethod
+    def _engaged(cls, name, sent_at, state="pending", decided_after=None, client_key=None):
+        ticket = cls._create_ticket(name, client_key=client_key)
+        ticket.sudo().write(
+            {
+                "engagement_state": state,
+                "engagement_owner_email": ticket.client_key_id.owner_email,
+                "engagement_owner_name": ticket.client_key_id.owner_name,
+                "engagement_sent_at": sent_at,
+                "engagement_decided_at": (
+                    sent_at + timedelta(hours=decided_after) if decided_after is not None else False
+                ),
+            }
+        )
+        return ticket
+
+    def _report_domain(self, extra=()):
+        return safe_eval(self.action.domain) + list(extra)
+
+    # ------------------------------------------------------------------ views
+    def test_action_and_views_load_for_manager(self):
+        action = self.env["ir.actions.actions"].with_user(self.manager)._for_xml_id(
+            "fusion_helpdesk_central.helpdesk_ticket_engagement_report_action"
+        )
+        self.assertEqual(action["res_model"], "helpdesk.ticket")
+        self.assertEqual(safe_eval(action["domain"]), [("engagement_state", "!=", "none")])
+        context = safe_eval(action["context"])
+        self.assertTrue(any(key.startswith("search_default_") for key in context))
+        self.assertEqual(context["pivot_measures"], ["__count", "engagement_turnaround_hours"])
+        views = {view_type: view_id for view_id, view_type in action["views"]}
+        self.assertEqual(set(views) - {"form"}, set(REPORT_VIEWS) - {"search"})
+
+        result = self.Ticket.with_user(self.manager).get_views(
+            [[view_id, view_type] for view_type, view_id in views.items()]
+            + [[action["search_view_id"][0], "search"]],
+            {"load_filters": True, "toolbar": True, "action_id": action["id"]},
+        )
+        archs = {view_type: result["views"][view_type]["arch"] for view_type in REPORT_VIEWS}
+        self.assertIn('type="measure"', archs["pivot"])
+        self.assertIn('interval="month"', archs["pivot"])
+        self.assertIn("engagement_turnaround_hours", archs["pivot"])
+        self.assertIn('avg="', archs["list"])
+        self.assertIn('default_group_by="engagement_state"', archs["kanban"])
+        for name in ("number", "engagement_owner_name", "engagement_sent_at"):
+            self.assertIn('name="%s"' % name, archs["kanban"])
+        for name in ("pending", "approved", "rejected", "reminded", "overdue"):
+            self.assertIn('name="%s"' % name, archs["search"])
+        for group_by in ("client_key_id", "engagement_owner_email", "user_id", "engagement_sent_at:month"):
+            self.assertIn(group_by, archs["search"])
+        fields_info = result["models"]["helpdesk.ticket"]["fields"]
+        self.assertEqual(fields_info["engagement_turnaround_hours"]["aggregator"], "avg")
+
+    def test_regular_ticket_views_unchanged(self):
+        """The report views never become the default ticket views."""
+        report_views = self.action.view_ids.view_id | self.action.search_view_id
+        self.assertEqual(len(report_views), len(REPORT_VIEWS))
+        for view_type in REPORT_VIEWS:
+            with self.subTest(view_type=view_type):
+                default = self.env["ir.ui.view"].default_view("helpdesk.ticket", view_type)
+                self.assertNotIn(default, report_views.ids)
+
+    def test_menu_and_action_for_managers_only(self):
+        """Only managers see Owner Engagements. (Odoo 19 applies an act_window's
+        groups to its bindings, not to /web/action/load: the menu is the gate.)"""
+        Menu = self.env["ir.ui.menu"]
+        manager_group = self.env.ref("helpdesk_mgmt.group_helpdesk_manager")
+        self.assertEqual(
+            self.menu.parent_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_reporting_menu")
+        )
+        self.assertEqual(self.menu.action, self.action)
+        self.assertEqual(self.menu.group_ids, manager_group)
+        self.assertEqual(self.action.group_ids, manager_group)
+        self.assertIn(self.menu.id, Menu.with_user(self.manager)._visible_menu_ids())
+        for user in (self.engineer, self.plain_user):
+            with self.subTest(user=user.login):
+                self.assertNotIn(self.menu.id, Menu.with_user(user)._visible_menu_ids())
+                menus = Menu.with_user(user).load_menus(debug=False)
+                self.assertNotIn(self.menu.id, menus)
+
+    # ------------------------------------------------------------------ figures
+    def test_average_turnaround_in_sql(self):
+        """Average turnaround per client: the decided engagements only, a pending
+        one (stored as 0 hours) does not drag it down."""
+        sent = datetime(2026, 3, 2, 9, 0)
+        self._engaged("Two hours", sent, "approved", 2)
+        self._engaged("Four hours", sent, "rejected", 4)
+        self._engaged("Nine hours", sent + timedelta(days=1), "approved", 9)
+        self._engaged("Still pending", sent, "pending")
+        self._engaged("Globex", sent, "approved", 10, client_key=self.other_key)
+        self.env.flush_all()
+
+        groups = dict(
+            (client, (count, avg))
+            for client, count, avg in self.Ticket.with_user(self.manager)._read_group(
+                self._report_domain(),
+                ["client_key_id"],
+                ["__count", "engagement_turnaround_hours:avg"],
+            )
+        )
+        self.assertEqual(groups[self.client_key][0], 4)
+        self.assertAlmostEqual(groups[self.client_key][1], 5.0)
+        self.assertAlmostEqual(groups[self.other_key][1], 10.0)
+
+        [[count, avg, low, high]] = self.Ticket._read_group(
+            self._report_domain([("client_key_id", "=", self.client_key.id)]),
+            [],
+            [
+                "__count",
+                "engagement_turnaround_hours:avg",
+                "engagement_turnaround_hours:min",
+                "engagement_turnaround_hours:max",
+            ],
+        )
+        self.assertEqual((count, low, high), (4, 2.0, 9.0))
+        self.assertAlmostEqual(avg, 5.0)
+        # The stored per-ticket value is the plain difference in hours.
+        ticket = self.Ticket.search([("name", "=", "Nine hours")])
+        self.assertAlmostEqual(ticket.engagement_turnaround_hours, 9.0)
+
+    def test_overdue_filter(self):
+        now = fields.Datetime.now()
+        overdue = self._engaged("Pending 4 days", now - timedelta(days=4))
+        young = self._engaged("Pending 2 days", now - timedelta(days=2))
+        decided = self._engaged("Approved long ago", now - timedelta(days=20), "approved", 1)
+        engaged = overdue | young | decided | self.ticket
+
+        def overdue_ones(value=True):
+            return self.Ticket.search(
+                [("id", "in", engaged.ids), ("engagement_overdue", "=", value)]
+            )
+
+        cases = [
+            ("3", overdue, "the configured delay"),
+            ("1", overdue | young, "a shorter delay"),
+            ("0", overdue, "reminders off: the 3-day default"),
+        ]
+        for value, expected, why in cases:
+            with self.subTest(delay=value, why=why):
+                self.icp.set_param(REMINDER_DAYS, value)
+                self.assertEqual(overdue_ones(), expected)
+                self.assertEqual(overdue_ones(False), engaged - expected)
+                engaged.invalidate_recordset(["engagement_overdue"])
+                self.assertEqual(engaged.filtered("engagement_overdue"), expected)
+
+        search_view = self.action.search_view_id.arch_db
+        self.assertIn("engagement_overdue", search_view)

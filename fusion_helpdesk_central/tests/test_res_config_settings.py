@@ -1,0 +1,107 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import os
+from unittest.mock import patch
+
+from .common import FusionHelpdeskCentralCommon
+from .openai_server import OpenAIServer
+
+UTILS_LOGGER = "odoo.addons.fusion_helpdesk_central.utils"
+SECRET = "sk-test-9f8e7d6c5b4a-do-not-show"
+ENV_SECRET = "sk-env-1a2b3c4d5e6f-do-not-show"
+
+
+class TestResConfigSettings(FusionHelpdeskCentralCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.icp = cls.env["ir.config_parameter"].sudo()
+        cls.server = OpenAIServer(reply="pong")
+        cls.server.start()
+        cls.addClassCleanup(cls.server.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.server.reset()
+        self.server.status = 200
+        # The machine's own key must never leak into (or rescue) a test.
+        environ = patch.dict(os.environ)
+        environ.start()
+        self.addCleanup(environ.stop)
+        os.environ.pop("OPENAI_API_KEY", None)
+
+    def _settings(self, **values):
+        return self.env["res.config.settings"].create(
+            {
+                "fusion_openai_model": "tiny-model",
+                "fusion_openai_base_url": self.server.base_url,
+                **values,
+            }
+        )
+
+    def _assert_no_secret(self, *texts):
+        for text in texts:
+            self.assertNotIn(SECRET, str(text))
+            self.assertNotIn(ENV_SECRET, str(text))
+
+    # ------------------------------------------------------------------ values
+    def test_fields_write_the_parameters(self):
+        self._settings(fusion_openai_api_key=SECRET, fusion_engagement_reminder_days=5).execute()
+        self.assertEqual(self.icp.get_param("fusion_helpdesk_central.openai_api_key"), SECRET)
+        self.assertEqual(self.icp.get_param("fusion_helpdesk_central.openai_model"), "tiny-model")
+        self.assertEqual(
+            self.icp.get_param("fusion_helpdesk_central.openai_base_url"), self.server.base_url
+        )
+        self.assertEqual(self.icp.get_param("fusion_helpdesk_central.engagement_reminder_days"), "5")
+        self.assertEqual(self.env["res.config.settings"].create({}).fusion_engagement_reminder_days, 5)
+
+    def test_zero_reminder_days_disables_and_reads_back(self):
+        """Saving 0 keeps 0 (reminders off) instead of falling back to 3 days."""
+        self._settings(fusion_engagement_reminder_days=0).execute()
+        self.assertEqual(self.icp.get_param("fusion_helpdesk_central.engagement_reminder_days"), "0")
+        self.assertEqual(self.env["helpdesk.ticket"]._engagement_reminder_days(), 0)
+        self.assertEqual(self.env["res.config.settings"].create({}).fusion_engagement_reminder_days, 0)
+        self._settings(fusion_engagement_reminder_days=4).execute()
+        self.assertEqual(self.env["helpdesk.ticket"]._engagement_reminder_days(), 4)
+
+    def test_settings_view_block(self):
+        arch = self.env["res.config.settings"].get_views([[False, "form"]])["views"]["form"]["arch"]
+        self.assertIn('name="fusion_helpdesk_central"', arch)
+        self.assertIn("action_fusion_openai_test", arch)
+        self.assertIn("OPENAI_API_KEY", arch)
+        self.assertRegex(arch, r'name="fusion_openai_api_key"[^>]*password="True"')
+
+    # ------------------------------------------------------------------ Test button
+    def test_button_success(self):
+        action = self._settings(fusion_openai_api_key=SECRET).action_fusion_openai_test()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("tiny-model", action["params"]["message"])
+        self._assert_no_secret(action)
+        [call] = self.server.calls
+        self.assertEqual(call.authorization, "Bearer %s" % SECRET)
+        self.assertEqual(call.body["model"], "tiny-model")
+        self.assertEqual(len(call.body["messages"]), 1, "one tiny call")
+
+    def test_button_uses_environment_key(self):
+        os.environ["OPENAI_API_KEY"] = ENV_SECRET
+        action = self._settings().action_fusion_openai_test()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("OPENAI_API_KEY", action["params"]["message"])
+        self._assert_no_secret(action)
+        self.assertEqual(self.server.calls[0].authorization, "Bearer %s" % ENV_SECRET)
+
+    def test_button_server_error(self):
+        self.server.status = 500
+        with self.assertLogs(UTILS_LOGGER, "WARNING") as logs:
+            action = self._settings(fusion_openai_api_key=SECRET).action_fusion_openai_test()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertTrue(action["params"]["sticky"])
+        self.assertEqual(self.server.started, 1)
+        self._assert_no_secret(action, *logs.output)
+
+    def test_button_without_key(self):
+        action = self._settings().action_fusion_openai_test()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("OPENAI_API_KEY", action["params"]["message"])
+        self.assertEqual(self.server.started, 0, "no call without a key")
