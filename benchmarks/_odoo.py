@@ -44,11 +44,9 @@ class Database:
     name: str
     data_dir: str
 
-    def odoo_args(self, *extra, http_port=None):
-        """Odoo command-line options (after ``python -m odoo``) for this database."""
-        return fhdev.odoo_command(self.name, *extra, data_dir=self.data_dir, http_port=http_port)[
-            3:
-        ]
+    def command(self, *extra, http_port=None):
+        """The command line running Odoo on this database (``python -m odoo ...``)."""
+        return fhdev.odoo_command(self.name, *extra, data_dir=self.data_dir, http_port=http_port)
 
 
 def unavailable():
@@ -87,8 +85,7 @@ def database(tag):
         start = time.monotonic()
         fhdev.drop_database(name)
         install = subprocess.run(
-            [sys.executable, "-m", "odoo"]
-            + db.odoo_args(
+            db.command(
                 "-i",
                 ",".join(_common.ADDONS),
                 "--stop-after-init",
@@ -117,10 +114,8 @@ def _configure(db):
     from odoo.tools import config  # pylint: disable=import-outside-toplevel
 
     # Mails are queued, never sent: any attempt meets a closed local port.
-    config.parse_config(
-        db.odoo_args("--smtp=127.0.0.1", "--smtp-port=%d" % fhdev.free_port()),
-        setup_logging=False,
-    )
+    options = db.command("--smtp=127.0.0.1", "--smtp-port=%d" % fhdev.free_port())[3:]
+    config.parse_config(options, setup_logging=False)
 
 
 def _forget(name):
@@ -211,7 +206,7 @@ def server(db, timeout=90):
 
     port = fhdev.free_port()
     log_path = Path(db.data_dir) / ("server-%d.log" % port)
-    cmd = [sys.executable, "-m", "odoo"] + db.odoo_args(
+    cmd = db.command(
         "--workers=0",
         "--max-cron-threads=0",
         "--db-filter=^%s$" % db.name,
@@ -273,6 +268,49 @@ def p50_p95(samples):
 
 def ms(seconds):
     return "%.1f" % (seconds * 1000)
+
+
+LATENCY_HEADERS = (
+    "request",
+    "n",
+    "per s",
+    "p50 ms",
+    "p95 ms",
+    "max ms",
+    "queries/request (server log)",
+)
+
+
+def latency_row(label, seconds, served):
+    """A LATENCY_HEADERS row: sequential ``seconds`` of requests, and the
+    ``served`` access log entries of the same requests."""
+    p50, p95 = p50_p95(seconds)
+    queries = [entry["queries"] for entry in served]
+    return (
+        label,
+        len(seconds),
+        "%.1f" % (len(seconds) / sum(seconds)),
+        ms(p50),
+        ms(p95),
+        ms(max(seconds)),
+        "%g" % statistics.median(queries) if queries else "n/a",
+    )
+
+
+def print_problems(problems):
+    """Report the warnings and errors a server logged (the first ten in full)."""
+    print("server warnings/errors logged: %d" % len(problems))
+    for line in problems[:10]:
+        print("  " + line)
+
+
+def median_counted(runs, warm_up=1):
+    """Median queries and seconds of ``Counted`` runs, the ``warm_up`` first left out."""
+    runs = runs[warm_up:] or runs
+    return (
+        statistics.median(run.queries for run in runs),
+        statistics.median(run.seconds for run in runs),
+    )
 
 
 def load_average():

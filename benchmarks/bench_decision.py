@@ -15,9 +15,9 @@ engineer's to-do; commit included).
 
 import argparse
 import re
-import statistics
 import sys
 import time
+from urllib.parse import urlsplit
 
 import _common
 import _odoo
@@ -45,8 +45,7 @@ def queries_in_process(env, tickets):
             )
         assert decided, "the in-process decision was refused"
         runs.append(counted)
-    runs = runs[1:]  # the first one warms the caches
-    return statistics.median(r.queries for r in runs), statistics.median(r.seconds for r in runs)
+    return _odoo.median_counted(runs)
 
 
 def bench(db, args):
@@ -66,15 +65,16 @@ def bench(db, args):
         followers = tickets[:1].message_partner_ids.mapped("display_name")
         env.cr.commit()
         in_process = queries_in_process(env, tickets[-args.in_process - 1 :])
-        urls = [
-            "%s/%s/%s" % ("/fusion_helpdesk/engagement", ticket.engagement_token, decision(index))
+        # The links of the engagement mail, on the benchmark's server.
+        paths = [
+            urlsplit(ticket._get_engagement_url(decision(index))).path
             for index, ticket in enumerate(tickets[: args.warmup + args.decisions])
         ]
     with _odoo.server(db) as server:
         gets, posts = [], []
 
         def decide(index):
-            url = server.url + urls[index]
+            url = server.url + paths[index]
             with requests.Session() as session:
                 start = time.perf_counter()
                 page = session.get(url, timeout=30)
@@ -90,37 +90,25 @@ def bench(db, args):
             decide(index)
         del gets[:], posts[:]
         mark = server.mark()
-        for index in range(args.warmup, len(urls)):
+        for index in range(args.warmup, len(paths)):
             decide(index)
-        access = server.access_since(mark, "/fusion_helpdesk/engagement/")
+        access = server.access_since(mark, paths[0].rsplit("/", 2)[0])
         problems = server.problems()
     with _odoo.environment(db) as env:
         decided = env["helpdesk.ticket"].search_count(
             [("id", "in", tickets.ids), ("engagement_state", "in", ("approved", "rejected"))]
         )
         queued = env["mail.mail"].search_count([])
-    rows = []
-    for label, method, seconds in (
-        ("GET confirm (baseline)", "GET", gets),
-        ("POST decision", "POST", posts),
-    ):
-        p50, p95 = _odoo.p50_p95(seconds)
-        served = [entry["queries"] for entry in access if entry["method"] == method]
-        rows.append(
-            (
-                label,
-                len(seconds),
-                _odoo.ms(p50),
-                _odoo.ms(p95),
-                _odoo.ms(max(seconds)),
-                "%g" % statistics.median(served) if served else "n/a",
-            )
+    rows = [
+        _odoo.latency_row(label, seconds, [entry for entry in access if entry["method"] == method])
+        for label, method, seconds in (
+            ("GET confirm (baseline)", "GET", gets),
+            ("POST decision", "POST", posts),
         )
+    ]
     print("one Odoo worker (--workers=0), one fresh session per owner; %s" % _odoo.load_average())
     print("followers of each ticket: %s" % ", ".join(followers))
-    _common.print_table(
-        ("request", "n", "p50 ms", "p95 ms", "max ms", "queries/request (server log)"), rows
-    )
+    _common.print_table(_odoo.LATENCY_HEADERS, rows)
     print(
         "POST / GET p50 latency = %.1f; queries per decision in-process (find, decide, "
         "comment, to-do, commit) = %g, %.1f ms"
@@ -130,12 +118,8 @@ def bench(db, args):
             in_process[1] * 1000,
         )
     )
-    print(
-        "engagements decided: %d of %d; mail.mail queued: %d; server warnings/errors: %d"
-        % (decided, len(tickets), queued, len(problems))
-    )
-    for line in problems[:10]:
-        print("  " + line)
+    print("engagements decided: %d of %d; mail.mail queued: %d" % (decided, len(tickets), queued))
+    _odoo.print_problems(problems)
     p95 = _odoo.p50_p95(posts)[1]
     print(
         "decision: POST p95 %s ms (target <= %d ms: %s)"

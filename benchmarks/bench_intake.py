@@ -4,8 +4,9 @@
 
 A real Odoo HTTP server subprocess (threaded, ``--workers=0``) on 127.0.0.1
 receives ``--requests`` sequential POSTs from one ``requests.Session``, each
-a valid ticket with the client key and the owner piggyback (ten requesters
-in turn). Baseline in the same run: as many GETs of the ping endpoint (same
+a valid ticket with the client key and the owner piggyback, from ten
+requesters in turn (their contacts exist by then: the steady state).
+Baseline in the same run: as many GETs of the ping endpoint (same
 authentication, no write): intake / ping says what creating a ticket costs.
 Queries are counted twice: per request by the server itself (its werkzeug
 access log: everything, session and commit included) and per ticket
@@ -15,9 +16,7 @@ in-process through the controller's path (authenticate, validate,
 
 import argparse
 import json
-import statistics
 import sys
-import time
 
 import _common
 import _odoo
@@ -25,11 +24,13 @@ import _odoo
 REQUIRES_ODOO = True
 RATE_TARGET = 10.0  # tickets/s on one worker: far above any client's volume
 API = "/fusion_helpdesk_central/api/v1"
+PING, TICKETS = API + "/ping", API + "/tickets"
+REQUESTERS = 10  # employees of the client, each ticket from the next one
 
 
 def payload(index):
     """The JSON body a client instance sends for its ``index``-th ticket."""
-    requester = index % 10
+    requester = index % REQUESTERS
     return {
         "subject": "Invoices stuck in draft #%d" % index,
         "description": "Since the upgrade our invoices stay in draft.\n" * 20,
@@ -50,18 +51,15 @@ def queries_in_process(db, key, count):
     runs = []
     with _odoo.environment(db) as env:
         ClientKey = env["fusion.helpdesk.client.key"]
-        for index in range(count + 1):
+        # Each requester's first ticket also creates their contact: warm-up.
+        for index in range(REQUESTERS + count):
             raw = json.dumps(payload(100000 + index)).encode()
             with _odoo.count_queries(env, commit=True) as counted:
                 client_key = ClientKey._api_authenticate("Bearer " + key, "127.0.0.1")
                 data = intake.validate_ticket_payload(intake.parse_json(raw))
                 client_key._intake_create_ticket(data)
             runs.append(counted)
-    runs = runs[1:]  # the first one warms the caches
-    return (
-        statistics.median(run.queries for run in runs),
-        statistics.median(run.seconds for run in runs),
-    )
+    return _odoo.median_counted(runs, warm_up=REQUESTERS)
 
 
 def bench(db, args):
@@ -74,71 +72,44 @@ def bench(db, args):
         session.headers["Authorization"] = "Bearer " + key
 
         def ping(index):
-            response = session.get(server.url + API + "/ping", timeout=30)
+            response = session.get(server.url + PING, timeout=30)
             assert response.status_code == 200, response.text
 
         def post(index):
-            response = session.post(server.url + API + "/tickets", json=payload(index), timeout=30)
+            response = session.post(server.url + TICKETS, json=payload(index), timeout=30)
             assert response.status_code == 201, response.text
 
         for index in range(args.warmup):
             ping(index)
             post(-1 - index)
         mark = server.mark()
-        start = time.perf_counter()
-        ping_seconds = _odoo.timed(args.requests, ping)
-        ping_wall = time.perf_counter() - start
-        start = time.perf_counter()
-        post_seconds = _odoo.timed(args.requests, post)
-        post_wall = time.perf_counter() - start
-        access = server.access_since(mark, API)
+        pings = _odoo.timed(args.requests, ping)
+        posts = _odoo.timed(args.requests, post)
+        access = server.access_since(mark)
         problems = server.problems()
-    rate = args.requests / post_wall
-    rows = []
-    for label, path, seconds, wall in (
-        ("GET ping (baseline)", API + "/ping", ping_seconds, ping_wall),
-        ("POST tickets", API + "/tickets", post_seconds, post_wall),
-    ):
-        p50, p95 = _odoo.p50_p95(seconds)
-        served = [entry["queries"] for entry in access if entry["path"] == path]
-        rows.append(
-            (
-                label,
-                len(seconds),
-                "%.1f" % (len(seconds) / wall),
-                _odoo.ms(p50),
-                _odoo.ms(p95),
-                _odoo.ms(max(seconds)),
-                "%g" % statistics.median(served) if served else "n/a",
-            )
+    rows = [
+        _odoo.latency_row(label, seconds, [entry for entry in access if entry["path"] == path])
+        for label, path, seconds in (
+            ("GET ping (baseline)", PING, pings),
+            ("POST tickets", TICKETS, posts),
         )
-    print(
-        "one Odoo worker (--workers=0), sequential keep-alive requests; %s" % _odoo.load_average()
-    )
-    _common.print_table(
-        ("request", "n", "per s", "p50 ms", "p95 ms", "max ms", "queries/request (server log)"),
-        rows,
-    )
+    ]
+    print("one Odoo worker (--workers=0), sequential requests; %s" % _odoo.load_average())
+    _common.print_table(_odoo.LATENCY_HEADERS, rows)
     print(
         "intake / ping p50 latency = %.1f; queries per ticket in-process "
         "(authenticate + validate + _intake_create_ticket + commit) = %g, %.1f ms"
         % (
-            _odoo.p50_p95(post_seconds)[0] / _odoo.p50_p95(ping_seconds)[0],
+            _odoo.p50_p95(posts)[0] / _odoo.p50_p95(pings)[0],
             in_process[0],
             in_process[1] * 1000,
         )
     )
-    print("server warnings/errors logged: %d" % len(problems))
-    for line in problems[:10]:
-        print("  " + line)
+    _odoo.print_problems(problems)
+    rate = len(posts) / sum(posts)
     print(
         "intake: %.1f tickets/s on one worker, p95 %s ms (target >= %g tickets/s: %s)"
-        % (
-            rate,
-            _odoo.ms(_odoo.p50_p95(post_seconds)[1]),
-            RATE_TARGET,
-            _odoo.verdict(rate >= RATE_TARGET),
-        )
+        % (rate, _odoo.ms(_odoo.p50_p95(posts)[1]), RATE_TARGET, _odoo.verdict(rate >= RATE_TARGET))
     )
     return 0
 
