@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -111,11 +111,16 @@ def database(tag):
 
 
 def _configure(db):
+    """Point this process's Odoo at ``db``, for the benchmarks' in-process part."""
     from odoo.tools import config  # pylint: disable=import-outside-toplevel
 
-    # Mails are queued, never sent: any attempt meets a closed local port.
-    options = db.command("--smtp=127.0.0.1", "--smtp-port=%d" % fhdev.free_port())[3:]
+    options = db.command(*_no_mail())[3:]  # what follows ``python -m odoo``
     config.parse_config(options, setup_logging=False)
+
+
+def _no_mail():
+    """Options under which mails stay queued: sending meets a closed local port."""
+    return ("--smtp=127.0.0.1", "--smtp-port=%d" % fhdev.free_port())
 
 
 def _forget(name):
@@ -171,7 +176,6 @@ class Server:
 
     url: str
     log_path: Path
-    process: subprocess.Popen = field(repr=False)
 
     def mark(self):
         """Position in the log: pass it to ``access_since`` later."""
@@ -213,16 +217,15 @@ def server(db, timeout=90):
         "--log-level=warn",
         "--log-handler=werkzeug:INFO",
         "--logfile=%s" % log_path,
-        "--smtp=127.0.0.1",
-        "--smtp-port=%d" % fhdev.free_port(),
+        *_no_mail(),
         http_port=port,
     )
     output_path = log_path.with_suffix(".out")
-    with open(output_path, "w") as output:
+    with open(output_path, "w", encoding="utf-8") as output:
         process = subprocess.Popen(
             cmd, env=fhdev.odoo_env(), stdout=output, stderr=subprocess.STDOUT
         )
-    served = Server("http://127.0.0.1:%d" % port, log_path, process)
+    served = Server("http://127.0.0.1:%d" % port, log_path)
     try:
         deadline = time.monotonic() + timeout
         while not _healthy(requests, served.url):

@@ -71,7 +71,7 @@ def bench(db, args):
     with _odoo.server(db) as server, requests.Session() as session:
         session.headers["Authorization"] = "Bearer " + key
 
-        def ping(index):
+        def ping(_index):
             response = session.get(server.url + PING, timeout=30)
             assert response.status_code == 200, response.text
 

@@ -67,6 +67,7 @@ class PeakMemory:
 
     def __init__(self, traced=False):
         self.traced = traced
+        self.reset, self.start = False, 0
         self.rss_mb = self.traced_mb = None
 
     def __enter__(self):
@@ -87,7 +88,7 @@ class PeakMemory:
 
 def _write(path, text):
     try:
-        with open(path, "w") as handle:
+        with open(path, "w", encoding="ascii") as handle:
             handle.write(text)
     except OSError:
         return False
@@ -95,7 +96,7 @@ def _write(path, text):
 
 
 def _rss_kb(key):
-    with open("/proc/self/status") as status:
+    with open("/proc/self/status", encoding="ascii") as status:
         return next(int(line.split()[1]) for line in status if line.startswith(key + ":"))
 
 
