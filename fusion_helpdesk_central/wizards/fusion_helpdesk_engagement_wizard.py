@@ -31,7 +31,7 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     line_ids = fields.One2many(
         comodel_name="fusion.helpdesk.engagement.wizard.line",
         inverse_name="wizard_id",
-        string="Lines",
+        string="Ticket Findings",
     )
     owner_email = fields.Char(compute="_compute_owner")
     owner_name = fields.Char(compute="_compute_owner")
