@@ -7,14 +7,12 @@ from odoo.http import request
 
 from .. import intake
 
-API_ROUTE = "/fusion_helpdesk_central/api/v1"
-
 
 class FusionHelpdeskApi(http.Controller):
     """Thin JSON routes: read the request, authenticate, call one model method."""
 
     @http.route(
-        API_ROUTE + "/tickets",
+        "/fusion_helpdesk_central/api/v1/tickets",
         type="http",
         auth="public",
         methods=["POST"],
@@ -33,7 +31,7 @@ class FusionHelpdeskApi(http.Controller):
         return self._json_response({"id": ticket.id, "number": ticket.number}, 201)
 
     @http.route(
-        API_ROUTE + "/tickets/<int:ticket_id>/messages",
+        "/fusion_helpdesk_central/api/v1/tickets/<int:ticket_id>/messages",
         type="http",
         auth="public",
         methods=["GET"],
@@ -60,7 +58,7 @@ class FusionHelpdeskApi(http.Controller):
         )
 
     @http.route(
-        API_ROUTE + "/ping",
+        "/fusion_helpdesk_central/api/v1/ping",
         type="http",
         auth="public",
         methods=["GET"],
