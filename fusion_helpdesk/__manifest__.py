@@ -23,6 +23,11 @@
         "web.assets_backend": [
             "fusion_helpdesk/static/src/thread_field/thread_field.js",
             "fusion_helpdesk/static/src/thread_field/thread_field.xml",
+            "fusion_helpdesk/static/src/submit_ticket/submit_ticket.js",
+            "fusion_helpdesk/static/src/submit_ticket/submit_ticket.xml",
+        ],
+        "web.assets_tests": [
+            "fusion_helpdesk/static/tests/tours/*.js",
         ],
     },
     "application": True,

@@ -111,6 +111,24 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             request_json(self.central_calls(mock, TICKETS_URL)[0])["client_ref"], str(ticket.id)
         )
 
+    def test_submit_dialog_goes_through_the_route(self):
+        """My Tickets' Submit a Ticket dialog, in a browser: an empty subject keeps
+        the dialog open with the error; a real one opens the kept, sent ticket."""
+        with self.mock_central() as mock:
+            self.central_accepts(mock, central_id=42, number="HT00042")
+            self.start_tour(
+                "/odoo/action-fusion_helpdesk.fusion_helpdesk_ticket_action",
+                "fusion_helpdesk_submit_ticket",
+                login=self.employee.login,
+            )
+            sent = request_json(self.central_calls(mock, TICKETS_URL)[0])
+        self.assertEqual(sent["subject"], "Tour: printer on fire")
+        self.assertEqual(sent["owner_email"], OWNER_EMAIL)
+        ticket = self.Ticket.search([("name", "=", "Tour: printer on fire")])
+        self.assertRecordValues(
+            ticket, [{"user_id": self.employee.id, "state": "sent", "central_number": "HT00042"}]
+        )
+
     def test_unreachable_central_without_any_mock_keeps_the_ticket(self):
         """Nothing answers at all (Odoo's test harness blocks the request, as a
         firewall would): the employee still gets an answer and the ticket."""
