@@ -18,12 +18,16 @@ reason. The exit status is 1 when a benchmark crashed, else 0.
 import argparse
 import importlib
 import logging
+import os
 import sys
 import time
 import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if os.environ.get("ODOO_PATH"):
+    # A source checkout of Odoo, as for tools/fhdev.py.
+    sys.path.insert(0, os.environ["ODOO_PATH"])
 PREFIX = "bench_"
 
 

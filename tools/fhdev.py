@@ -50,6 +50,13 @@ LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
     r"(?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)$"
 )
+# ODOO_RC option -> the libpq variable that carries it.
+PG_VARIABLES = {
+    "db_host": "PGHOST",
+    "db_port": "PGPORT",
+    "db_user": "PGUSER",
+    "db_password": "PGPASSWORD",
+}
 JUNIT_XML = ROOT / ".fhdev" / "layer1-junit.xml"
 TEST_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 
@@ -113,44 +120,49 @@ def odoo_ready():
 
 
 def extra_addons_paths():
-    """Folders named by ODOO_ADDONS_PATH."""
-    return [p.strip() for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p.strip()]
+    """Folders named by ODOO_ADDONS_PATH, then by ODOO_RC's addons_path (our
+    --addons-path replaces the file's, so it must carry them)."""
+    paths = os.environ.get("ODOO_ADDONS_PATH", "").split(",")
+    paths += odoo_rc_options().get("addons_path", "").split(",")
+    return [p.strip() for p in paths if p.strip() and Path(p.strip()).resolve() != ROOT]
 
 
-def db_params():
-    """PostgreSQL connection settings: ODOO_RC first, then PG* variables."""
-    params = {
-        "db_host": os.environ.get("PGHOST", ""),
-        "db_port": os.environ.get("PGPORT", ""),
-        "db_user": os.environ.get("PGUSER", ""),
-        "db_password": os.environ.get("PGPASSWORD", ""),
-    }
+def odoo_rc_options():
+    """The [options] of the ODOO_RC file, read raw like Odoo does ('%' stays '%')."""
     rc = os.environ.get("ODOO_RC")
+    parser = configparser.RawConfigParser()
     if rc and Path(rc).exists():
-        parser = configparser.ConfigParser()
         parser.read(rc)
-        if parser.has_section("options"):
-            for key in params:
-                value = parser.get("options", key, fallback="")
-                if value and value.lower() != "false":
-                    params[key] = value
-    return params
+    if not parser.has_section("options"):
+        return {}
+    return {
+        key: value
+        for key, value in parser.items("options")
+        if value and value.strip().lower() not in ("false", "none")
+    }
+
+
+def pg_env():
+    """Environment for PostgreSQL clients: libpq reads PG* variables, and
+    ODOO_RC's db_* options are turned into them (never passed on a command line)."""
+    env = odoo_env()
+    options = odoo_rc_options()
+    for option, variable in PG_VARIABLES.items():
+        if options.get(option) and not os.environ.get(variable):
+            env[variable] = options[option]
+    return env
+
+
+def _run_psql_snippet(code, *args):
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=pg_env(), capture_output=True, text=True
+    )
 
 
 def postgres_status():
     """Return (True, '') when PostgreSQL answers with the configured role."""
-    params = db_params()
-    code = (
-        "import psycopg2, sys; a = sys.argv[1:];"
-        "kw = {k: v for k, v in zip(('host', 'port', 'user', 'password'), a) if v};"
-        "psycopg2.connect(dbname='postgres', connect_timeout=5, **kw).close()"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code]
-        + [params[k] for k in ("db_host", "db_port", "db_user", "db_password")],
-        env=odoo_env(),
-        capture_output=True,
-        text=True,
+    proc = _run_psql_snippet(
+        "import psycopg2; psycopg2.connect(dbname='postgres', connect_timeout=5).close()"
     )
     if proc.returncode:
         last = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
@@ -162,11 +174,10 @@ def odoo_command(database, *extra, data_dir=None, http_port=None):
     """The command line that runs Odoo 19 on ``database`` with our addons."""
     addons_path = [str(ROOT)] + extra_addons_paths()
     cmd = [sys.executable, "-m", "odoo"]
+    # Odoo reads the PG* variables and ODOO_RC's db_* options itself: no
+    # connection setting (password included) goes on the command line.
     if os.environ.get("ODOO_RC"):
         cmd += ["-c", os.environ["ODOO_RC"]]
-    for key, value in db_params().items():
-        if value:
-            cmd.append("--%s=%s" % (key.replace("_", "-"), value))
     cmd += [
         "-d",
         database,
@@ -188,33 +199,33 @@ def free_port():
 
 
 def drop_database(database):
-    params = db_params()
-    code = (
-        "import psycopg2, sys; a = sys.argv[1:];"
-        "kw = {k: v for k, v in zip(('host', 'port', 'user', 'password'), a[1:]) if v};"
-        "c = psycopg2.connect(dbname='postgres', **kw); c.autocommit = True;"
-        "c.cursor().execute('DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)' % a[0])"
-    )
-    subprocess.run(
-        [sys.executable, "-c", code, database]
-        + [params[k] for k in ("db_host", "db_port", "db_user", "db_password")],
-        env=odoo_env(),
-        check=False,
+    _run_psql_snippet(
+        "import psycopg2, sys; c = psycopg2.connect(dbname='postgres'); c.autocommit = True;"
+        "c.cursor().execute('DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)' % sys.argv[1])",
+        database,
     )
 
 
 # --------------------------------------------------------------------------- install
 def cmd_install(args):
-    pip = [sys.executable, "-m", "pip", "install"]
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     say("== Installing the Python requirements (requirements-dev.txt)")
-    subprocess.run(pip + ["-r", str(ROOT / "requirements-dev.txt")], check=True)
+    if subprocess.run(pip + ["-r", str(ROOT / "requirements-dev.txt")]).returncode:
+        say(
+            "pip could not install into %s. If it is a system Python marked "
+            "'externally managed' (Debian/Ubuntu, e.g. with Odoo's .deb), use a virtual "
+            "environment that still sees Odoo:\n"
+            "    python3 -m venv --system-site-packages .venv && . .venv/bin/activate\n"
+            "and run this command again." % sys.executable
+        )
+        return 1
     ok, why = odoo_status()
     if ok or "helpdesk_mgmt is missing" in why:
         # The wheel declares `odoo==19.0.*`, which no registry serves: Odoo is
         # already here, so the addon goes in without resolving that dependency.
         say("== Installing OCA helpdesk_mgmt 19.0 from PyPI")
         subprocess.run(pip + ["--no-deps", "odoo-addon-helpdesk-mgmt>=19.0,<19.1"], check=True)
-        say("Done. Odoo 19 is importable: `python tools/fhdev.py test` runs both layers.")
+        say("Done. Odoo 19 is importable: `python3 tools/fhdev.py test` runs both layers.")
     else:
         say("Done (pure-Python layer only). %s" % why)
         say("helpdesk_mgmt is installed by this command once Odoo 19 is importable.")
@@ -523,11 +534,8 @@ def cmd_pot(args):
         data_dir=data_dir,
     )
     config_file = Path(data_dir) / "odoo.conf"
-    options = dict(db_params())
-    options.update(
-        addons_path=",".join([str(ROOT)] + extra_addons_paths()),
-        data_dir=data_dir,
-    )
+    # Connection settings come from PG* variables (pg_env), never from this file.
+    options = {"addons_path": ",".join([str(ROOT)] + extra_addons_paths()), "data_dir": data_dir}
     config_file.write_text(
         "[options]\n" + "".join("%s = %s\n" % (k, v) for k, v in options.items() if v)
     )
@@ -547,7 +555,7 @@ def cmd_pot(args):
                 database,
                 *ADDONS,
             ],
-            env=odoo_env(),
+            env=pg_env(),
             check=True,
         )
     finally:
