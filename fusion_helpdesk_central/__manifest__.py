@@ -13,7 +13,6 @@
     "depends": ["helpdesk_mgmt", "mail", "portal"],
     "external_dependencies": {"python": ["openai"]},
     "data": [
-        "security/fusion_helpdesk_central_security.xml",
         "security/ir.model.access.csv",
         "data/ir_config_parameter_data.xml",
         "data/mail_template_data.xml",

@@ -4,11 +4,10 @@
 
 import logging
 
-import psycopg2
-
 from odoo import http
 from odoo.exceptions import ConcurrencyError
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..models.helpdesk_ticket import ENGAGEMENT_DECISIONS, ENGAGEMENT_ROUTE
 
@@ -39,7 +38,7 @@ class EngagementController(http.Controller):
         """Confirm page on GET/HEAD (changes nothing); the decision on POST only."""
         try:
             return self._engagement_page(token, decision, comment)
-        except (psycopg2.Error, ConcurrencyError):
+        except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, ConcurrencyError):
             # A SerializationFailure of two racing POSTs must reach Odoo's
             # retrying(): the replayed request then sees the token consumed.
             raise

@@ -209,7 +209,15 @@ class FusionHelpdeskClientKey(models.Model):
         seconds = params.get_param(
             "fusion_helpdesk_central.api_cooldown_seconds", self._api_cooldown_seconds
         )
-        return int(after), int(seconds)
+        try:
+            return int(after), int(seconds)
+        except (TypeError, ValueError):
+            _logger.warning(
+                "Intake API: invalid cooldown parameters (%r, %r); using the defaults.",
+                after,
+                seconds,
+            )
+            return self._api_cooldown_after, self._api_cooldown_seconds
 
     @api.model
     def _api_cooldown_remaining(self, failures, previous, now):
@@ -260,6 +268,15 @@ class FusionHelpdeskClientKey(models.Model):
         if owner_values:
             self.write(owner_values)
         Ticket = self.env["helpdesk.ticket"]
+        if payload.get("client_ref"):
+            # The client sends a ticket again when it missed our answer (timeout):
+            # hand back the ticket it already created instead of a duplicate.
+            existing = Ticket.with_context(active_test=False).search(
+                [("client_key_id", "=", self.id), ("client_ref", "=", payload["client_ref"])],
+                limit=1,
+            )
+            if existing:
+                return existing
         ticket = Ticket.create(Ticket._prepare_intake_ticket_values(self, payload))
         ticket._message_log(body=self._intake_note(payload))
         return ticket

@@ -7,7 +7,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import (
     SQL,
@@ -20,6 +20,8 @@ from odoo.tools import (
     plaintext2html,
 )
 
+from .. import utils
+
 _logger = logging.getLogger(__name__)
 
 ENGAGEMENT_ROUTE = "/fusion_helpdesk/engagement"
@@ -31,6 +33,25 @@ ENGAGEMENT_STATES = [
     ("approved", "Approved"),
     ("rejected", "Rejected"),
 ]
+# Written only by the engagement flow itself (sudo, SQL or the cron): a user
+# editing them could fake an owner's decision or revive a dead link.
+ENGAGEMENT_PROTECTED_FIELDS = frozenset(
+    {
+        "engagement_state",
+        "engagement_owner_email",
+        "engagement_owner_name",
+        "engagement_token",
+        "engagement_sent_at",
+        "engagement_reminded_at",
+        "engagement_decided_at",
+        "engagement_findings",
+        "engagement_summary",
+        "engagement_decision_comment",
+        "engagement_decision_ip",
+        "engagement_decision_user_agent",
+        "engagement_decision_message_id",
+    }
+)
 
 
 class HelpdeskTicket(models.Model):
@@ -53,6 +74,7 @@ class HelpdeskTicket(models.Model):
         default="none",
         required=True,
         copy=False,
+        readonly=True,
         tracking=True,
         index=True,
     )
@@ -200,6 +222,17 @@ class HelpdeskTicket(models.Model):
             "decision": decision,
         }
 
+    def write(self, vals):
+        """Refuse direct edits of the engagement fields: only the flow sets them."""
+        if not self.env.su and ENGAGEMENT_PROTECTED_FIELDS.intersection(vals):
+            raise AccessError(
+                self.env._(
+                    "The owner approval of a ticket changes only through Request Owner "
+                    "Approval and the owner's own decision."
+                )
+            )
+        return super().write(vals)
+
     def _get_engagement_url(self, decision):
         """Absolute magic link of the pending engagement for ``decision``."""
         self.ensure_one()
@@ -211,10 +244,6 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Engagement: sending (see wizards/fusion_helpdesk_engagement_wizard.py)
     # ------------------------------------------------------------------
-    # Chatter messages written by people (public replies, notes, incoming
-    # emails), as opposed to tracking and system notifications.
-    _engagement_chatter_types = ("comment", "email")
-
     def action_open_engagement_wizard(self):
         """Open the Request Owner Approval wizard on these tickets."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -231,9 +260,9 @@ class HelpdeskTicket(models.Model):
     def _engagement_summary_payload(self):
         """Plain data of the ticket for the summary prompt (no ORM in threads)."""
         self.ensure_one()
-        messages = self.message_ids.filtered(
-            lambda m: m.message_type in self._engagement_chatter_types
-        ).sorted(lambda m: (m.date, m.id))
+        # Public messages only: the summary goes to the client's owner, so
+        # internal notes (and earlier engagement notes) must not reach it.
+        messages = self._fusion_thread_messages()[-utils.MAX_CHATTER_MESSAGES :]
         chatter = []
         for message in messages:
             body = html2plaintext(message.body or "").strip()
@@ -718,7 +747,7 @@ class HelpdeskTicket(models.Model):
     def _engagement_send_reminders(self):
         """Send the one reminder of these pending engagements, with the same
         decision links, and flag them; override to remind differently."""
-        self.write({"engagement_reminded_at": fields.Datetime.now()})
+        self.sudo().write({"engagement_reminded_at": fields.Datetime.now()})
         self._engagement_send_mails(reminder=True)
         self._engagement_post_reminder_note()
 

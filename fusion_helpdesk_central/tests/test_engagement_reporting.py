@@ -66,7 +66,7 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
         self.assertIn('type="measure"', archs["pivot"])
         self.assertIn('interval="month"', archs["pivot"])
         self.assertIn("engagement_turnaround_hours", archs["pivot"])
-        self.assertIn('avg="', archs["list"])
+        self.assertNotIn('avg="', archs["list"], "a client-side average would count pending as 0 h")
         self.assertIn('default_group_by="engagement_state"', archs["kanban"])
         for name in ("number", "engagement_owner_name", "engagement_sent_at"):
             self.assertIn('name="%s"' % name, archs["kanban"])

@@ -7,7 +7,7 @@ import re
 import uuid
 from unittest.mock import patch
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -138,6 +138,37 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
             "the same wizard reopens for review",
         )
         self.assertEqual(self.ticket.engagement_state, "none", "generating sends nothing")
+
+    def test_internal_notes_never_reach_the_owner_summary(self):
+        self.ticket.message_post(
+            body="INTERNAL: the client's firewall is a mess.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        with OpenAIServer(reply="- Recommendation: fix it.") as server:
+            self._use_server(server)
+            self._wizard(self.ticket, findings="Scope: small").action_generate_summary()
+            prompt = user_message(server.requests[0])
+        self.assertNotIn("firewall", prompt)
+
+    def test_ticket_without_client_shows_no_owner(self):
+        orphan = self.env["helpdesk.ticket"].create({"name": "Orphan", "description": "x"})
+        wizard = self._wizard(orphan)
+        self.assertFalse(wizard.owner_email)
+        self.assertFalse(wizard.owner_name)
+
+    def test_engineer_cannot_set_the_decision_by_hand(self):
+        """Dragging a kanban card or an RPC write must not fake the owner's answer."""
+        self._wizard(self.ticket, summary="Typed summary").action_send()
+        self.assertTrue(self.env["helpdesk.ticket"]._fields["engagement_state"].readonly)
+        for values in (
+            {"engagement_state": "approved"},
+            {"engagement_token": "x"},
+            {"engagement_decided_at": "2026-01-01 00:00:00"},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                self.ticket.with_user(self.engineer).write(values)
+        self.assertEqual(self.ticket.engagement_state, "pending")
 
     def test_generate_refuses_without_findings(self):
         with OpenAIServer() as server:

@@ -78,6 +78,16 @@ class IntakeApiCase(HttpCase, FusionHelpdeskCentralCommon):
 
 @tagged("post_install", "-at_install")
 class TestIntakeApi(IntakeApiCase):
+    def test_sending_the_same_client_ticket_again_creates_no_duplicate(self):
+        """A client that missed our answer (timeout) sends again: same ticket back."""
+        first = self.assertJsonResponse(self._post(), 201)
+        count = self._ticket_count()
+        again = self.assertJsonResponse(self._post(), 201)
+        self.assertEqual(again, first)
+        self.assertEqual(self._ticket_count(), count)
+        other = self.assertJsonResponse(self._post({**GOOD_PAYLOAD, "client_ref": "43"}), 201)
+        self.assertNotEqual(other["id"], first["id"])
+
     def test_good_key_creates_the_ticket(self):
         response = self._post()
 

@@ -50,9 +50,14 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     @api.depends("ticket_ids.client_key_id.owner_email", "ticket_ids.client_key_id.owner_name")
     def _compute_owner(self):
         for wizard in self:
-            client = wizard.ticket_ids.client_key_id if wizard.mode == "single" else False
-            wizard.owner_email = client and client[:1].owner_email
-            wizard.owner_name = client and client[:1].owner_name
+            single = wizard.mode == "single"
+            client = (
+                wizard.ticket_ids.client_key_id[:1]
+                if single
+                else self.env["fusion.helpdesk.client.key"]
+            )
+            wizard.owner_email = client.owner_email
+            wizard.owner_name = client.owner_name
 
     @api.depends("ticket_ids.engagement_state")
     def _compute_pending_warning(self):
