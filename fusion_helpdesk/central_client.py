@@ -160,6 +160,13 @@ def _request(method, base_url, key, path, json=None, timeout=DEFAULT_TIMEOUT):
     key = (key or "").strip()
     if not key:
         raise CentralNotConfigured("The client key is not configured.", "client_key")
+    if not key.isascii() or not key.isprintable() or " " in key:
+        # A key pasted with an invisible or accented character could not even be
+        # put in an HTTP header; say so instead of failing inside requests.
+        raise CentralNotConfigured(
+            "The client key contains characters a key never has: paste it again.",
+            "client_key",
+        )
     headers = {"Authorization": "Bearer %s" % key, "Accept": "application/json"}
     try:
         response = requests.request(

@@ -415,3 +415,11 @@ def test_the_key_never_reaches_logs_or_error_messages(caplog):
     for error in errors:
         assert KEY not in str(error) and KEY not in repr(error)
         assert KEY not in repr(error.__cause__)
+
+
+@pytest.mark.parametrize("key", ["abc\u200bdef", "clé-secrète", "two words", "tab\there"])
+def test_a_mangled_key_is_a_configuration_error_not_a_crash(key):
+    with pytest.raises(central_client.CentralNotConfigured) as caught:
+        central_client.ping(CENTRAL, key)
+    assert caught.value.setting == "client_key"
+    assert key not in str(caught.value)

@@ -11,6 +11,9 @@ from .. import central_client
 
 _logger = logging.getLogger(__name__)
 
+# Central refuses longer subjects (its intake limit).
+SUBJECT_MAX_LENGTH = 200
+
 
 class FusionHelpdeskTicket(models.Model):
     """An employee's ticket, kept locally and sent to the provider's central helpdesk."""
@@ -37,7 +40,7 @@ class FusionHelpdeskTicket(models.Model):
     )
     _thread_template = "fusion_helpdesk.fusion_helpdesk_ticket_thread"
 
-    name = fields.Char(string="Subject", required=True)
+    name = fields.Char(string="Subject", required=True, size=SUBJECT_MAX_LENGTH)
     description = fields.Text()
     user_id = fields.Many2one(
         "res.users",
@@ -102,6 +105,23 @@ class FusionHelpdeskTicket(models.Model):
             raise AccessError(
                 self.env._("The sending status of a ticket is set by Fusion Helpdesk only.")
             )
+        if (
+            not self.env.su
+            and "user_id" in vals
+            and not self.env.user.has_group("base.group_system")
+        ):
+            # The requester owns the ticket and its thread on central.
+            raise AccessError(
+                self.env._("Only an administrator can change who requested a ticket.")
+            )
+        if not self.env.su and {"name", "description"} & set(vals):
+            if any(ticket.state == "sent" for ticket in self):
+                raise UserError(
+                    self.env._(
+                        "This ticket was already sent: add details in a new ticket, or ask "
+                        "the support team in its conversation."
+                    )
+                )
         return super().write(vals)
 
     # ------------------------------------------------------------------ actions
@@ -146,6 +166,7 @@ class FusionHelpdeskTicket(models.Model):
         Never raises on a central failure: the local record must survive the
         request so that nothing the employee typed is lost.
         """
+        self.check_access("create")
         error = self._check_submitted_texts(subject, description)
         if error:
             return {"ok": False, "id": None, "error": error}
@@ -164,6 +185,13 @@ class FusionHelpdeskTicket(models.Model):
             return self.env._("The subject and the description must be plain text.")
         if not (subject or "").strip():
             return self.env._("Please give your ticket a subject.")
+        if len(subject.strip()) > SUBJECT_MAX_LENGTH:
+            return self.env._(
+                "Please shorten the subject to %s characters; details go in the description.",
+                SUBJECT_MAX_LENGTH,
+            )
+        if not (description or "").strip():
+            return self.env._("Please describe the problem: the support team needs the details.")
         return None
 
     @api.model
@@ -181,7 +209,9 @@ class FusionHelpdeskTicket(models.Model):
             subject=self.name,
             description=self.description,
             requester_name=user.name,
-            requester_email=user.email,
+            # Central needs an address to answer; a user without one writes on
+            # behalf of the company.
+            requester_email=user.email or user.company_id.email,
             client_ref=self.id,
             owner_email=icp.get_param("fusion_helpdesk.owner_email"),
             owner_name=icp.get_param("fusion_helpdesk.owner_name"),
@@ -258,7 +288,11 @@ class FusionHelpdeskTicket(models.Model):
                 "your administrator to check Settings > Fusion Helpdesk."
             )
         if error.status == 404:
-            return self.env._("The support server does not know this ticket.")
+            return self.env._(
+                "The support server answered 'not found'. Please ask your administrator to "
+                "check the Central URL in Settings > Fusion Helpdesk: it is the server's "
+                "address, like https://support.example.com, without /odoo."
+            )
         if error.status == 413:
             return self.env._(
                 "The ticket is too large for the support server. Please shorten the "
@@ -291,7 +325,12 @@ class FusionHelpdeskTicket(models.Model):
         except central_client.CentralError as error:
             # Opening a form while central is down is routine: no warning here.
             _logger.info("Could not refresh the thread of ticket %s: %s", self.id, error)
-            self.sudo().write({"thread_error": self._central_error_message(error)})
+            if isinstance(error, central_client.CentralRefused) and error.status == 404:
+                # The server answers, so the URL is right: the ticket is not this key's.
+                message = self.env._("The support server does not know this ticket.")
+            else:
+                message = self._central_error_message(error)
+            self.sudo().write({"thread_error": message})
             return False
         self.sudo().write(self._prepare_thread_vals(thread))
         return True

@@ -70,7 +70,7 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
         self.icp.set_param("fusion_helpdesk.owner_name", "")
         with self.mock_central() as mock:
             self.central_accepts(mock)
-            result = self.submit(subject="VPN is down", description="")
+            result = self.submit(subject="VPN is down", description="Since 9am.")
         self.assertTrue(result["ok"])
         body = request_json(self.central_calls(mock, TICKETS_URL)[0])
         self.assertNotIn("owner_email", body)
@@ -167,14 +167,14 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
     def test_too_many_attempts_tells_when_to_retry(self):
         with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
             mock.post(TICKETS_URL, status=429, headers={"Retry-After": "300"})
-            result = self.submit(subject="Throttled", description="")
+            result = self.submit(subject="Throttled", description="Details.")
         self.assertIs(result["ok"], False)
         self.assertIn("300 seconds", result["error"])
 
     def test_missing_configuration_keeps_the_ticket(self):
         self.icp.set_param("fusion_helpdesk.client_key", "")
         with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
-            result = self.submit(subject="Not configured", description="")
+            result = self.submit(subject="Not configured", description="Details.")
         self.assertIs(result["ok"], False)
         self.assertIn("client key is not configured", result["error"])
         self.assertEqual(self.Ticket.browse(result["id"]).state, "not_sent")
@@ -191,6 +191,8 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             ({}, "give your ticket a subject"),
             ({"subject": ["a", "list"], "description": "x"}, "must be plain text"),
             ({"subject": "Fine", "description": {"a": 1}}, "must be plain text"),
+            ({"subject": "No details", "description": "  "}, "describe the problem"),
+            ({"subject": "x" * 201, "description": "Long subject"}, "shorten the subject"),
         ]
         before = self.Ticket.search_count([])
         for params, expected in cases:
@@ -205,7 +207,7 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
     def test_route_needs_a_logged_in_user(self):
         self.authenticate(None, None)
         with self.mock_central() as mock, self.assertRaises(JsonRpcException):
-            self.submit(subject="Anonymous", description="")
+            self.submit(subject="Anonymous", description="Details.")
         self.assertFalse(mock.calls)
         self.assertFalse(self.Ticket.search([("name", "=", "Anonymous")]))
 
@@ -217,6 +219,6 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             mute_logger("odoo.http"),
             self.assertRaises(JsonRpcException),
         ):
-            self.submit(subject="From the portal", description="")
+            self.submit(subject="From the portal", description="Details.")
         self.assertFalse(mock.calls)
         self.assertFalse(self.Ticket.search([("name", "=", "From the portal")]))

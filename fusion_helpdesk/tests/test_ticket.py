@@ -95,6 +95,15 @@ class TestTicket(FusionHelpdeskCommon):
         ticket.write({"name": "Erin's printer (tray 2)", "description": "Still smoking."})
         self.assertEqual(ticket.name, "Erin's printer (tray 2)")
 
+    def test_employee_cannot_hand_a_ticket_to_a_colleague(self):
+        with self.assertRaises(AccessError):
+            self.ticket_erin.with_user(self.employee).write({"user_id": self.other_employee.id})
+        self.assertEqual(self.ticket_erin.user_id, self.employee)
+
+    def test_a_sent_ticket_keeps_the_text_central_has(self):
+        with self.assertRaises(UserError):
+            self.ticket_oscar.with_user(self.other_employee).write({"name": "Changed later"})
+
     def test_only_unsent_tickets_can_be_deleted(self):
         with self.assertRaises(UserError):
             self.ticket_oscar.with_user(self.other_employee).unlink()
