@@ -25,6 +25,8 @@ from .. import utils
 _logger = logging.getLogger(__name__)
 
 ENGAGEMENT_ROUTE = "/fusion_helpdesk/engagement"
+REMINDER_DAYS_PARAM = "fusion_helpdesk_central.engagement_reminder_days"
+DEFAULT_REMINDER_DAYS = 3
 ENGAGEMENT_DECISIONS = ("approve", "reject")
 
 ENGAGEMENT_STATES = [
@@ -613,8 +615,8 @@ class HelpdeskTicket(models.Model):
     # Engagement: reminders
     # ------------------------------------------------------------------
 
-    _engagement_reminder_days_param = "fusion_helpdesk_central.engagement_reminder_days"
-    _engagement_reminder_days_default = 3
+    _engagement_reminder_days_param = REMINDER_DAYS_PARAM
+    _engagement_reminder_days_default = DEFAULT_REMINDER_DAYS
     # Tickets locked and reminded per transaction; each batch is committed on its own.
     _engagement_reminder_batch_size = 100
     _engagement_reminder_retry_delay = timedelta(minutes=5)

@@ -3,8 +3,8 @@
 from odoo import fields, models
 
 from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, call_openai_chat, openai_settings
+from .helpdesk_ticket import DEFAULT_REMINDER_DAYS, REMINDER_DAYS_PARAM
 
-REMINDER_DAYS_PARAM = "fusion_helpdesk_central.engagement_reminder_days"
 # As small as a chat call gets: one short question, one word back.
 OPENAI_TEST_MESSAGES = [{"role": "user", "content": "Reply with the single word: pong"}]
 
@@ -14,20 +14,20 @@ class ResConfigSettings(models.TransientModel):
 
     fusion_openai_api_key = fields.Char(
         string="OpenAI API Key",
-        config_parameter="fusion_helpdesk_central.openai_api_key",
+        config_parameter=ICP_API_KEY,
     )
     fusion_openai_model = fields.Char(
         string="OpenAI Model",
-        config_parameter="fusion_helpdesk_central.openai_model",
+        config_parameter=ICP_MODEL,
     )
     fusion_openai_base_url = fields.Char(
         string="OpenAI Base URL",
-        config_parameter="fusion_helpdesk_central.openai_base_url",
+        config_parameter=ICP_BASE_URL,
     )
     fusion_engagement_reminder_days = fields.Integer(
         string="Reminder Delay (days)",
         config_parameter=REMINDER_DAYS_PARAM,
-        default=3,
+        default=DEFAULT_REMINDER_DAYS,
     )
 
     def set_values(self):
