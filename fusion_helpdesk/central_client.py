@@ -94,6 +94,12 @@ def build_ticket_payload(
 
 
 # --------------------------------------------------------------------------- calls
+def is_encrypted(base_url):
+    """Whether requests to ``base_url`` are encrypted (https, or this very machine)."""
+    parts = urlsplit((base_url or "").strip())
+    return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
+
+
 def submit_ticket(base_url, key, payload, timeout=DEFAULT_TIMEOUT):
     """Create a ticket on central; return ``{"id": int, "number": str}``."""
     data = _request("POST", base_url, key, "/tickets", json=payload, timeout=timeout)

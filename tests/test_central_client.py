@@ -423,3 +423,18 @@ def test_a_mangled_key_is_a_configuration_error_not_a_crash(key):
         central_client.ping(CENTRAL, key)
     assert caught.value.setting == "client_key"
     assert key not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url, encrypted",
+    [
+        ("https://central.example.com", True),
+        ("http://central.example.com/", False),
+        ("http://127.0.0.1:8069", True),
+        ("http://localhost:8069", True),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_encrypted_tells_when_the_key_would_travel_in_clear(url, encrypted):
+    assert central_client.is_encrypted(url) is encrypted

@@ -42,12 +42,26 @@ class ResConfigSettings(models.TransientModel):
             return tickets._notification(
                 self.env._("Connection failed"), message, "danger", sticky=True, reload=False
             )
+        message = self.env._(
+            "The support server accepts this client key. It knows this company as “%s”.",
+            answer["client"],
+        )
+        if not central_client.is_encrypted(self.fusion_helpdesk_central_url):
+            # Works, but the key and the tickets cross the network in clear text.
+            return tickets._notification(
+                self.env._("Connection works, but is not encrypted"),
+                "%s %s"
+                % (
+                    message,
+                    self.env._(
+                        "Use an https:// Central URL: with http:// the client key "
+                        "and the tickets travel unencrypted."
+                    ),
+                ),
+                "warning",
+                sticky=True,
+                reload=False,
+            )
         return tickets._notification(
-            self.env._("Connection works"),
-            self.env._(
-                "The support server accepts this client key. It knows this company as “%s”.",
-                answer["client"],
-            ),
-            "success",
-            reload=False,
+            self.env._("Connection works"), message, "success", reload=False
         )

@@ -47,6 +47,18 @@ class TestSettings(FusionHelpdeskCommon):
         # What the admin typed is tested, nothing is saved by the test.
         self.assertNotEqual(self.icp.get_param("fusion_helpdesk.client_key"), "typed-not-saved")
 
+    def test_connection_test_warns_about_an_unencrypted_url(self):
+        http_url = CENTRAL_URL.replace("https://", "http://")
+        settings = self.settings(
+            fusion_helpdesk_central_url=http_url, fusion_helpdesk_client_key="typed"
+        )
+        with self.mock_central() as mock:
+            mock.get(PING_URL.replace("https://", "http://"), json={"ok": True, "client": "Acme"})
+            action = settings.action_fusion_helpdesk_test_connection()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("accepts this client key", action["params"]["message"])
+        self.assertIn("https://", action["params"]["message"])
+
     def test_connection_test_failures_say_what_is_wrong(self):
         cases = [
             (
