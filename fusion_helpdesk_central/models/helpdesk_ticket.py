@@ -412,7 +412,11 @@ class HelpdeskTicket(models.Model):
                 # The mail carries the owner's magic links: keep it off the
                 # ticket's thread, where engineers and the client's thread
                 # API would see usable links.
-                email_values={"model": False, "res_id": False},
+                email_values={
+                    "model": False,
+                    "res_id": False,
+                    "fusion_engagement_ticket_ids": [fields.Command.set(tickets.ids)],
+                },
             )
         if mails:
             # Approval requests should not wait for the hourly mail queue.
@@ -420,6 +424,22 @@ class HelpdeskTicket(models.Model):
             if cron:
                 cron._trigger()
         return mails
+
+    def _engagement_post_mail_failure(self, email_to, reason):
+        """Tell the engineers on each ticket that the owner's mail did not leave."""
+        for ticket in self:
+            ticket.message_post(
+                body=self.env._(
+                    "The approval email to %(owner)s could not be sent (%(reason)s). Check "
+                    "the owner's address and the outgoing mail server, then request the "
+                    "approval again.",
+                    owner=email_to or ticket.engagement_owner_email,
+                    reason=reason,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=ticket.user_id.partner_id.ids,
+            )
 
     # ------------------------------------------------------------------
     # Engagement: owner decision (see controllers/main.py)

@@ -325,6 +325,25 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         self.assertEqual(form.engagement_findings, "Effort: 2h")
         self.assertEqual(form.client_key_id, self.client_key)
 
+    def test_a_mail_that_cannot_leave_is_reported_on_the_ticket(self):
+        """The owner's mail is off the thread; when the server refuses it the
+        engineer still learns it, on the ticket, instead of waiting forever."""
+        self._wizard(self.ticket, summary="Typed summary").action_send()
+        mail = self._mails_to("owner@acme.example.com")
+        self.assertEqual(mail.fusion_engagement_ticket_ids, self.ticket)
+        MailServer = type(self.env["ir.mail_server"])
+        with (
+            patch.object(MailServer, "_connect__", side_effect=OSError("SMTP refused")),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            mail.send(raise_exception=False)
+        self.assertEqual(mail.state, "exception")
+        note = self.ticket.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertTrue(note.subtype_id.internal)
+        self.assertIn("owner@acme.example.com", note.body)
+        self.assertIn(self.engineer.partner_id, note.partner_ids)
+
     def test_send_refuses_and_changes_nothing_when_the_ticket_cannot_be_sent(self):
         no_owner = self.env["fusion.helpdesk.client.key"].create({"name": "No Owner"})
         bad_owner = self.env["fusion.helpdesk.client.key"].create(
