@@ -33,13 +33,12 @@ from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ("fusion_helpdesk_central", "fusion_helpdesk")
+# Plain-Python modules: every line and branch must be reached by layer 1.
 PURE_MODULES = (
     "fusion_helpdesk_central/utils.py",
     "fusion_helpdesk_central/intake.py",
     "fusion_helpdesk/central_client.py",
 )
-# Modules whose every line and branch the pure-Python tests must reach.
-FULL_COVERAGE = PURE_MODULES
 # Log lines that Odoo itself prints on any healthy run and that say nothing about us.
 BENIGN_LOG_PATTERNS = (
     re.compile(r"missing --http-interface"),
@@ -261,14 +260,13 @@ def run_layer1(args):
     subprocess.run(cov + ["report", "-m", "--include=%s" % include], cwd=ROOT)
     if args.keyword:
         return 0
-    full = ",".join(str(ROOT / m) for m in FULL_COVERAGE)
     proc = subprocess.run(
-        cov + ["report", "--fail-under=100", "--include=%s" % full],
+        cov + ["report", "--fail-under=100", "--include=%s" % include],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
     if proc.returncode:
-        say("!! %s must keep 100%% line and branch coverage." % ", ".join(FULL_COVERAGE))
+        say("!! %s must keep 100%% line and branch coverage." % ", ".join(PURE_MODULES))
         return proc.returncode
     return 0
 

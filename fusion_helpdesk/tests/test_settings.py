@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import requests
 
-from .common import CENTRAL_URL, PING_URL, FusionHelpdeskCommon
+from .common import CENTRAL_URL, CLIENT_KEY, PING_URL, FusionHelpdeskCommon
 
 
 class TestSettings(FusionHelpdeskCommon):
@@ -45,7 +45,7 @@ class TestSettings(FusionHelpdeskCommon):
         [call] = mock.calls
         self.assertEqual(call.request.headers["Authorization"], "Bearer typed-not-saved")
         # What the admin typed is tested, nothing is saved by the test.
-        self.assertNotEqual(self.icp.get_param("fusion_helpdesk.client_key"), "typed-not-saved")
+        self.assertEqual(self.icp.get_param("fusion_helpdesk.client_key"), CLIENT_KEY)
 
     def test_connection_test_warns_about_an_unencrypted_url(self):
         http_url = CENTRAL_URL.replace("https://", "http://")

@@ -35,6 +35,13 @@ ENGAGEMENT_STATES = [
     ("approved", "Approved"),
     ("rejected", "Rejected"),
 ]
+
+
+def text_lines_html(text):
+    """Plain text typed by people as HTML lines: every line escaped, only our <br/>."""
+    return Markup("<br/>").join((text or "").splitlines())
+
+
 # Written only by the engagement flow itself (sudo, SQL or the cron): a user
 # editing them could fake an owner's decision or revive a dead link.
 ENGAGEMENT_PROTECTED_FIELDS = frozenset(
@@ -361,9 +368,7 @@ class HelpdeskTicket(models.Model):
         if self.engagement_findings:
             sections.append((self.env._("Engineer's findings sent:"), self.engagement_findings))
         for label, text in sections:
-            # Markup.join escapes each line: the texts are plain, typed by people.
-            lines = Markup("<br/>").join((text or "").splitlines())
-            body += Markup("<p><strong>%s</strong><br/>%s</p>") % (label, lines)
+            body += Markup("<p><strong>%s</strong><br/>%s</p>") % (label, text_lines_html(text))
         return self.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
 
     def _engagement_mail_tickets(self):
@@ -574,10 +579,7 @@ class HelpdeskTicket(models.Model):
             "Owner decision: %s", state_labels[self.engagement_state]
         )
         if self.engagement_decision_comment:
-            # Markup.join escapes each line of the owner's text: only our tags stay.
-            body += Markup("<p>%s</p>") % Markup("<br/>").join(
-                self.engagement_decision_comment.splitlines()
-            )
+            body += Markup("<p>%s</p>") % text_lines_html(self.engagement_decision_comment)
         return {
             "body": body,
             "author_id": self._engagement_owner_partner(create=True).id,
@@ -621,9 +623,7 @@ class HelpdeskTicket(models.Model):
                 )
             note = Markup("<p>%s</p>") % sentence
             if ticket.engagement_decision_comment:
-                note += Markup("<p>%s</p>") % Markup("<br/>").join(
-                    ticket.engagement_decision_comment.splitlines()
-                )
+                note += Markup("<p>%s</p>") % text_lines_html(ticket.engagement_decision_comment)
             ticket.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=engineer.id,
