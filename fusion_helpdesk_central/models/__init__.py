@@ -1,4 +1,7 @@
 from . import fusion_helpdesk_client_key
 from . import helpdesk_ticket
+from . import helpdesk_ticket_intake
+from . import helpdesk_ticket_engagement
+from . import helpdesk_ticket_engagement_reminder
 from . import mail_mail
 from . import res_config_settings

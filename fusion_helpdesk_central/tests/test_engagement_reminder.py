@@ -169,11 +169,14 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             with self.subTest(value=value):
                 self.icp.set_param(REMINDER_DAYS, value)
                 with self.assertLogs(
-                    "odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket", "WARNING"
+                    "odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket_engagement_reminder",
+                    "WARNING",
                 ) as logs:
                     self.assertEqual(self.Ticket._engagement_reminder_days(), 3)
                 self.assertIn(repr(value), logs.output[0])
-        with mute_logger("odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket"):
+        with mute_logger(
+            "odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket_engagement_reminder"
+        ):
             self._run_method()
         self._assert_reminded_once(old)
         self._assert_not_reminded(young)
@@ -309,7 +312,8 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         with (
             patch.object(type(self.Ticket), "_engagement_send_reminders", send),
             self.assertLogs(
-                "odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket", "ERROR"
+                "odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket_engagement_reminder",
+                "ERROR",
             ) as logs,
         ):
             self._run_method()
