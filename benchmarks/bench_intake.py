@@ -55,7 +55,9 @@ def queries_in_process(db, key, count):
         for index in range(REQUESTERS + count):
             raw = json.dumps(payload(100000 + index)).encode()
             with _odoo.count_queries(env, commit=True) as counted:
-                client_key = ClientKey._api_authenticate("Bearer " + key, "127.0.0.1")
+                client_key = ClientKey.with_env(ClientKey._api_env())._api_authenticate(
+                    "Bearer " + key, "127.0.0.1"
+                )
                 data = intake.validate_ticket_payload(intake.parse_json(raw))
                 client_key._intake_create_ticket(data)
             runs.append(counted)
@@ -66,7 +68,7 @@ def bench(db, args):
     import requests  # pylint: disable=import-outside-toplevel
 
     with _odoo.environment(db) as env:
-        key = _odoo.make_client_keys(env).key
+        key = _odoo.make_client_keys(env)._generate_key()
     in_process = queries_in_process(db, key, args.in_process)
     with _odoo.server(db) as server, requests.Session() as session:
         session.headers["Authorization"] = "Bearer " + key

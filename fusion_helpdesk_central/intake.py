@@ -12,6 +12,7 @@ for the developer of the calling client (the API answers in English).
 import json
 import math
 import re
+import unicodedata
 
 MAX_BODY_BYTES = 512 * 1024
 """Largest request body accepted; ``json`` escapes non-ASCII text up to 6 bytes
@@ -31,8 +32,12 @@ FIELD_MAX_LENGTHS = {
 MAX_EMAIL_LOCAL_LENGTH = 64
 EMAIL_FIELDS = frozenset({"requester_email", "owner_email"})
 MULTILINE_FIELDS = frozenset({"description"})
-# The client's own record id: its helper may send it as a number.
+# The client's own reference: a random UUID4 from current clients, a record id
+# (maybe sent as a number) from older ones.
 INTEGER_FIELDS = frozenset({"client_ref"})
+CLIENT_REF_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Fields that must say something a person can see (not only invisible characters).
+VISIBLE_FIELDS = frozenset({"subject"})
 
 AUTH_FAILURES_BEFORE_COOLDOWN = 5
 AUTH_COOLDOWN_SECONDS = 60
@@ -46,6 +51,11 @@ BEARER_RE = re.compile(r"Bearer +([A-Za-z0-9._~+/-]+=*)", re.IGNORECASE)
 # Control characters PostgreSQL refuses (NUL) or that have no place in a ticket.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WHITESPACE_RE = re.compile(r"\s+")
+# Bidirectional controls: they reorder what a reader sees (an email subject that
+# reads backwards, a file name that hides its extension). Dropped everywhere.
+BIDI_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that render as nothing although they are not format characters.
+BLANK_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
 
 
 class IntakeError(Exception):
@@ -79,6 +89,12 @@ class NotFound(IntakeError):
     """No such ticket for this client key."""
 
     status = 404
+
+
+class Conflict(IntakeError):
+    """The client reference is already used by a different ticket of the key."""
+
+    status = 409
 
 
 class TooManyAttempts(IntakeError):
@@ -115,6 +131,17 @@ def cooldown_remaining(failures, last_failure, now, after=None, seconds=None):
         return 0
     remaining = seconds - (now - last_failure).total_seconds()
     return max(0, math.ceil(remaining))
+
+
+def is_invisible(char):
+    """Whether ``char`` shows nothing: whitespace, format characters (zero-width,
+    bidi controls) and blank lookalikes such as the Hangul filler."""
+    return char.isspace() or unicodedata.category(char) == "Cf" or char in BLANK_LOOKALIKES
+
+
+def has_visible_text(value):
+    """Whether ``value`` has at least one character a reader can see."""
+    return any(not is_invisible(char) for char in value)
 
 
 def parse_json(raw):
@@ -154,13 +181,15 @@ def clean_field(name, value):
         value.encode("utf-8")
     except UnicodeEncodeError as error:
         raise IntakeError("Must be valid Unicode text.", field=name) from error
-    value = CONTROL_RE.sub("", value)
+    value = BIDI_RE.sub("", CONTROL_RE.sub("", value))
     if name in MULTILINE_FIELDS:
         value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     else:
         value = WHITESPACE_RE.sub(" ", value).strip()
     if not value:
         return None
+    if name in VISIBLE_FIELDS and not has_visible_text(value):
+        raise IntakeError("Must contain visible text.", field=name)
     limit = FIELD_MAX_LENGTHS[name]
     if len(value) > limit:
         raise IntakeError("Must be at most %d characters long." % limit, field=name)
@@ -168,6 +197,8 @@ def clean_field(name, value):
         if not is_valid_email(value):
             raise IntakeError("Must be a valid email address.", field=name)
         value = value.lower()
+    if name == "client_ref" and not CLIENT_REF_RE.fullmatch(value):
+        raise IntakeError("Must be 1 to 64 letters, digits, '-' or '_' (e.g. a UUID).", field=name)
     return value
 
 

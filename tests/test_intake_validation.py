@@ -77,6 +77,8 @@ def test_control_characters_are_dropped_but_newlines_kept_in_description():
     assert result["description"] == "ab\n\tc"
 
 
+BAD_REF = "Must be 1 to 64 letters, digits, '-' or '_' (e.g. a UUID)."
+INVISIBLE = "Must contain visible text."
 TOO_LONG = {name: "x" * (limit + 1) for name, limit in intake.FIELD_MAX_LENGTHS.items()}
 TOO_LONG["requester_email"] = "a" * 60 + "@" + "b" * 200 + ".com"
 TOO_LONG["owner_email"] = TOO_LONG["requester_email"]
@@ -124,6 +126,12 @@ TOO_LONG["owner_email"] = TOO_LONG["requester_email"]
         ),
         ({"client_ref": True}, "client_ref", "Must be a string."),
         ({"client_ref": 1.5}, "client_ref", "Must be a string."),
+        ({"client_ref": "a b"}, "client_ref", BAD_REF),
+        ({"client_ref": "42/../7"}, "client_ref", BAD_REF),
+        ({"client_ref": "ré"}, "client_ref", BAD_REF),
+        ({"subject": "\u200b\u200d\ufeff"}, "subject", INVISIBLE),
+        ({"subject": "\u202e \u3164\u2800"}, "subject", INVISIBLE),
+        ({"subject": "\u2066\u2069"}, "subject", "This field is required."),
         (
             {"client_ref": TOO_LONG["client_ref"]},
             "client_ref",
@@ -281,8 +289,44 @@ def test_cooldown_remaining():
     assert intake.cooldown_remaining(99, last, now, after=0, seconds=30) == 0
 
 
+@pytest.mark.parametrize(
+    "ref, expected",
+    [
+        ("9b2f6f0e-3c1d-4a5e-8f7a-0d9c2b1e4f6a", "9b2f6f0e-3c1d-4a5e-8f7a-0d9c2b1e4f6a"),
+        (42, "42"),
+        ("L_7", "L_7"),
+        ("x" * 64, "x" * 64),
+    ],
+)
+def test_client_ref_takes_uuids_and_old_integer_ids(ref, expected):
+    assert intake.validate_ticket_payload(payload(client_ref=ref))["client_ref"] == expected
+
+
+def test_bidi_controls_are_dropped_from_every_text_field():
+    spoof = "Invoice \u202egpj.exe\u202c \u2066x\u2069 \u200e\u200f"
+    result = intake.validate_ticket_payload(
+        payload(
+            subject=spoof,
+            description="line\u202e one\nline two\u2067",
+            requester_name="Jane\u202e Doe",
+            owner_name="\u202dOlivia",
+        )
+    )
+    assert result["subject"] == "Invoice gpj.exe x"
+    assert result["description"] == "line one\nline two"
+    assert result["requester_name"] == "Jane Doe"
+    assert result["owner_name"] == "Olivia"
+
+
+def test_visible_text_keeps_real_words_around_invisible_ones():
+    assert intake.has_visible_text("\u200bHi\u200b")
+    assert not intake.has_visible_text("\u200b \ufeff\u3164")
+    assert intake.validate_ticket_payload(payload(subject="\u200bHi"))["subject"] == "\u200bHi"
+
+
 def test_errors_carry_their_status():
     assert intake.Unauthorized("no").status == 401
+    assert intake.Conflict("no", field="client_ref").status == 409
     assert intake.NotFound("no").status == 404
     error = intake.TooManyAttempts("slow down", retry_after=42)
     assert (error.status, error.retry_after, error.field) == (429, 42, None)

@@ -2,10 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Intake and thread API called by client instances (see SPEC)."""
 
-from odoo import SUPERUSER_ID, http
+from odoo import http
 from odoo.http import request
 
 from .. import intake
+
+READ_CHUNK_BYTES = 64 * 1024
 
 
 class FusionHelpdeskApi(http.Controller):
@@ -25,9 +27,10 @@ class FusionHelpdeskApi(http.Controller):
             raw = self._read_body()
             client_key = self._authenticate()
             payload = intake.validate_ticket_payload(intake.parse_json(raw))
+            # Refuses (409) a known client_ref carrying another ticket, before any write.
+            ticket = client_key._intake_create_ticket(payload)
         except intake.IntakeError as error:
             return self._error_response(error)
-        ticket = client_key._intake_create_ticket(payload)
         return self._json_response({"id": ticket.id, "number": ticket.number}, 201)
 
     @http.route(
@@ -79,18 +82,28 @@ class FusionHelpdeskApi(http.Controller):
 
     def _read_body(self):
         """The raw request body, refused (413) before reading when announced too
-        large, and after reading when it turned out too large (chunked)."""
+        large, and as soon as it grows too large when it is not (chunked): never
+        more than one byte over the limit is read."""
         httprequest = request.httprequest
         intake.check_body_size(httprequest.content_length)
-        raw = httprequest.get_data(cache=False)
-        intake.check_body_size(len(raw))
-        return raw
+        # Odoo's request wrapper does not expose werkzeug's input stream (only
+        # get_data(), which reads it all, up to 128 MiB): read it here, bounded.
+        stream = getattr(httprequest, "_HTTPRequest__wrapped", httprequest).stream
+        chunks, size = [], 0
+        while size <= intake.MAX_BODY_BYTES:
+            chunk = stream.read(min(READ_CHUNK_BYTES, intake.MAX_BODY_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        intake.check_body_size(size)
+        return b"".join(chunks)
 
     def _authenticate(self):
         """The client key of the request, in an environment of the API's
         technical user; everything after this only reaches that key's data."""
-        ClientKey = request.env(user=SUPERUSER_ID)["fusion.helpdesk.client.key"]
-        return ClientKey._api_authenticate(
+        ClientKey = request.env["fusion.helpdesk.client.key"]
+        return ClientKey.with_env(ClientKey._api_env())._api_authenticate(
             request.httprequest.headers.get("Authorization"),
             request.httprequest.remote_addr,
         )

@@ -5,3 +5,5 @@ from . import helpdesk_ticket_engagement
 from . import helpdesk_ticket_engagement_reminder
 from . import mail_mail
 from . import res_config_settings
+from . import fusion_helpdesk_client_key_api
+from . import ir_rule

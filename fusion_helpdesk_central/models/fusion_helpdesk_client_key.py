@@ -1,26 +1,28 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import datetime
-import logging
+import hashlib
 import secrets
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import consteq
 
-from .. import intake
-
-_logger = logging.getLogger(__name__)
-
 KEY_BYTES = 32
-KEY_HINT_CHARS = 4
+# The first characters of a key are its index: stored in clear to find the
+# record, like res.users.apikeys. The rest (256 random bits) is only hashed.
+KEY_INDEX_CHARS = 8
 
 
-def generate_client_key():
-    """Return a new random client key (256 bits, URL safe)."""
-    return secrets.token_urlsafe(KEY_BYTES)
+def hash_client_key(key):
+    """SHA-256 of a client key: a key has 256 random bits, so a fast hash is as
+    safe as a slow one and keeps every API request cheap."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_client_key():
+    """Return a new random client key: an 8-character index and 256 bits, URL safe."""
+    return secrets.token_urlsafe(6) + secrets.token_urlsafe(KEY_BYTES)
 
 
 class FusionHelpdeskClientKey(models.Model):
@@ -29,36 +31,43 @@ class FusionHelpdeskClientKey(models.Model):
     _inherit = ["mail.thread"]
     _order = "name, id"
 
-    # Brute-force protection of the API, per source address. Kept in memory on
-    # the registry like res.users' login cooldown: not shared between workers,
-    # which is enough to make guessing a 256-bit key pointless. Both can be
-    # tuned with system parameters; 0 failures disables the cooldown.
-    _api_cooldown_after = intake.AUTH_FAILURES_BEFORE_COOLDOWN
-    _api_cooldown_seconds = intake.AUTH_COOLDOWN_SECONDS
-    _api_failures_max_sources = 10000
-
     name = fields.Char(required=True, tracking=True)
-    key = fields.Char(
-        required=True,
+    key_index = fields.Char(
         copy=False,
         readonly=True,
-        default=lambda self: generate_client_key(),
+        index="btree_not_null",
+        groups="helpdesk_mgmt.group_helpdesk_manager",
+        help="First characters of the key, stored in clear to find it.",
+    )
+    key_hash = fields.Char(
+        copy=False,
+        readonly=True,
         groups="base.group_system",
-        help="Secret that the client instance sends as 'Authorization: Bearer <key>'.",
+        help="SHA-256 of the whole key: the key itself is never stored.",
+    )
+    key_set = fields.Boolean(
+        string="Has a Key",
+        compute="_compute_key_set",
+        store=True,
+        help="A key was generated; it was shown once, when it was made.",
     )
     key_hint = fields.Char(
-        string="Masked Key",
+        string="Key",
         compute="_compute_key_hint",
         groups="helpdesk_mgmt.group_helpdesk_manager",
-        help="The end of the key, to tell keys apart. The whole key is shown "
-        "once, when it is created or regenerated.",
-    )
-    key_shown = fields.Boolean(
-        copy=False,
-        readonly=True,
-        help="The key has been shown once; regenerate it to see a new one.",
+        help="The start of the key, to tell keys apart. The whole key is shown "
+        "once, when it is generated.",
     )
     active = fields.Boolean(default=True, tracking=True)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Company",
+        ondelete="restrict",
+        tracking=True,
+        domain=[("is_company", "=", True)],
+        help="The client company: requesters are found among its contacts, or "
+        "added to them; never taken from another customer.",
+    )
     owner_email = fields.Char(
         tracking=True,
         help="Owner who approves engagements. Kept fresh by every ticket the client sends.",
@@ -69,13 +78,16 @@ class FusionHelpdeskClientKey(models.Model):
     )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 
-    _key_unique = models.UniqueIndex("(key)", "Client keys must be unique.")
+    @api.depends("key_index")
+    def _compute_key_set(self):
+        for client_key in self:
+            client_key.key_set = bool(client_key.sudo().key_index)
 
-    @api.depends("key")
+    @api.depends("key_index")
     def _compute_key_hint(self):
         for client_key in self:
-            key = client_key.sudo().key
-            client_key.key_hint = "\u2022" * 8 + key[-KEY_HINT_CHARS:] if key else False
+            index = client_key.sudo().key_index
+            client_key.key_hint = index + "\u2022" * 8 if index else False
 
     @api.depends("ticket_ids")
     def _compute_ticket_count(self):
@@ -89,31 +101,37 @@ class FusionHelpdeskClientKey(models.Model):
         for client_key in self:
             client_key.ticket_count = counts.get(client_key, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Give every client without a company contact one of its own name."""
+        for vals in vals_list:
+            if not vals.get("partner_id") and vals.get("name"):
+                vals["partner_id"] = (
+                    self.env["res.partner"]
+                    .sudo()
+                    .create(self._prepare_company_partner_values(vals["name"]))
+                    .id
+                )
+        return super().create(vals_list)
+
+    @api.model
+    def _prepare_company_partner_values(self, name):
+        """Values of the company contact created for a new client ``name``."""
+        return {"name": name, "is_company": True}
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
-    def action_show_key(self):
-        """Show the key in a dialog, once; afterwards only regenerating shows one."""
+    def action_generate_key(self):
+        """Make the client's key and show it, once: only its hash is kept."""
         self.ensure_one()
         self.check_access("write")
-        self.lock_for_update()
-        if self.key_shown:
-            raise UserError(
-                self.env._(
-                    "The key of %s has already been shown. Regenerate it to get a new one.",
-                    self.name,
-                )
-            )
-        self.key_shown = True
-        return self._action_open_key_dialog(self.sudo().key)
+        return self._action_open_key_dialog(self._generate_key())
 
     def action_regenerate_key(self):
         """Replace the key (the old one stops working at once) and show the new one."""
-        self.ensure_one()
-        self.check_access("write")
-        new_key = self._regenerate_key()
-        return self._action_open_key_dialog(new_key)
+        return self.action_generate_key()
 
     def action_view_tickets(self):
         """Open the tickets this client sent."""
@@ -128,18 +146,22 @@ class FusionHelpdeskClientKey(models.Model):
         )
         return action
 
-    def _regenerate_key(self):
-        """Write a new key on the record and return it."""
-        new_key = generate_client_key()
-        self.sudo().write({"key": new_key, "key_shown": True})
-        self._message_log(
-            body=Markup("<p>%s</p>")
-            % self.env._(
-                "Key regenerated by %s: the previous key no longer works.",
-                self.env.user.name,
+    def _generate_key(self):
+        """Give the client a new key and return its plaintext (to show once, or to
+        a test); only its index and hash are stored, any previous key dies."""
+        self.ensure_one()
+        self.lock_for_update()
+        had_key = self.key_set
+        key = new_client_key()
+        self.sudo().write({"key_index": key[:KEY_INDEX_CHARS], "key_hash": hash_client_key(key)})
+        if had_key:
+            text = self.env._(
+                "Key regenerated by %s: the previous key no longer works.", self.env.user.name
             )
-        )
-        return new_key
+        else:
+            text = self.env._("Key generated by %s.", self.env.user.name)
+        self._message_log(body=Markup("<p>%s</p>") % text)
+        return key
 
     def _action_open_key_dialog(self, key):
         """Dialog showing ``key`` with a copy button. The key travels in the
@@ -157,158 +179,15 @@ class FusionHelpdeskClientKey(models.Model):
             },
         }
 
-    # ------------------------------------------------------------------
-    # API authentication (see controllers/api.py)
-    # ------------------------------------------------------------------
-
     @api.model
     def _find_by_key(self, key):
         """Return the active client key record matching ``key``, or an empty
-        recordset. Compared in constant time once the index found a candidate."""
-        if not key or not isinstance(key, str):
+        recordset. Found by its clear index, then its hash compared in constant time."""
+        if not key or not isinstance(key, str) or len(key) <= KEY_INDEX_CHARS:
             return self.browse()
-        candidate = self.sudo().search([("key", "=", key)], limit=1)
-        if candidate and consteq(candidate.key, key):
-            return candidate
+        digest = hash_client_key(key)
+        candidates = self.sudo().search([("key_index", "=", key[:KEY_INDEX_CHARS])])
+        for candidate in candidates:
+            if consteq(candidate.key_hash or "", digest):
+                return self.browse(candidate.id)
         return self.browse()
-
-    @api.model
-    def _api_authenticate(self, authorization, source):
-        """Return the active client key of an ``Authorization`` header value sent
-        from address ``source``. Raises ``intake.TooManyAttempts`` while the
-        address is cooling down after bad keys (even for a good key), else
-        ``intake.Unauthorized`` for a missing, unknown or inactive key."""
-        failures_map = self._api_failures()
-        failures, previous = failures_map.get(source, (0, None))
-        now = datetime.datetime.now()
-        retry_after = self._api_cooldown_remaining(failures, previous, now)
-        if retry_after:
-            _logger.info(
-                "Intake API: request from %s ignored, cooling down after %d bad keys",
-                source,
-                failures,
-            )
-            raise intake.TooManyAttempts(
-                "Too many requests with a bad client key, retry later.",
-                retry_after=retry_after,
-            )
-        client_key = self._find_by_key(intake.parse_bearer(authorization))
-        if not client_key:
-            self._api_register_failure(source, failures + 1, now)
-            raise intake.Unauthorized("Missing, unknown or inactive client key.")
-        failures_map.pop(source, None)
-        return client_key
-
-    @api.model
-    def _api_cooldown_settings(self):
-        """``(failures before cooldown, cooldown seconds)``; 0 failures disables it."""
-        params = self.env["ir.config_parameter"].sudo()
-        after = params.get_param(
-            "fusion_helpdesk_central.api_cooldown_after", self._api_cooldown_after
-        )
-        seconds = params.get_param(
-            "fusion_helpdesk_central.api_cooldown_seconds", self._api_cooldown_seconds
-        )
-        try:
-            return int(after), int(seconds)
-        except (TypeError, ValueError):
-            _logger.warning(
-                "Intake API: invalid cooldown parameters (%r, %r); using the defaults.",
-                after,
-                seconds,
-            )
-            return self._api_cooldown_after, self._api_cooldown_seconds
-
-    @api.model
-    def _api_cooldown_remaining(self, failures, previous, now):
-        """Seconds an address with ``failures`` bad keys, the last at ``previous``,
-        must still wait; override for another policy."""
-        after, seconds = self._api_cooldown_settings()
-        return intake.cooldown_remaining(failures, previous, now, after=after, seconds=seconds)
-
-    @api.model
-    def _api_failures(self):
-        """Map ``source address -> (failures, last failure)`` of this registry."""
-        registry = self.env.registry
-        failures_map = getattr(registry, "_fusion_helpdesk_api_failures", None)
-        if failures_map is None:
-            failures_map = registry._fusion_helpdesk_api_failures = {}
-        return failures_map
-
-    @api.model
-    def _api_register_failure(self, source, failures, now):
-        """Remember the ``failures``-th bad key in a row from ``source``."""
-        failures_map = self._api_failures()
-        if len(failures_map) >= self._api_failures_max_sources:
-            # Keep memory bounded: forget the addresses that failed longest ago.
-            oldest = sorted(failures_map.items(), key=lambda item: item[1][1])
-            for stale_source, _value in oldest[: len(failures_map) // 2]:
-                failures_map.pop(stale_source, None)
-        failures_map[source] = (failures, now)
-        after = self._api_cooldown_settings()[0]
-        if after and failures == after:
-            _logger.warning(
-                "Intake API: %d bad client keys in a row from %s, refusing its "
-                "requests for a while.",
-                failures,
-                source,
-            )
-        else:
-            _logger.info("Intake API: bad client key from %s (%d in a row)", source, failures)
-
-    # ------------------------------------------------------------------
-    # Intake and thread (see controllers/api.py)
-    # ------------------------------------------------------------------
-
-    def _intake_create_ticket(self, payload):
-        """Create the ticket of a validated intake ``payload`` sent with this key,
-        after refreshing the key's owner from it."""
-        self.ensure_one()
-        owner_values = self._prepare_intake_owner_values(payload)
-        if owner_values:
-            self.write(owner_values)
-        Ticket = self.env["helpdesk.ticket"]
-        if payload.get("client_ref"):
-            # The client sends a ticket again when it missed our answer (timeout):
-            # hand back the ticket it already created instead of a duplicate.
-            existing = Ticket.with_context(active_test=False).search(
-                [("client_key_id", "=", self.id), ("client_ref", "=", payload["client_ref"])],
-                limit=1,
-            )
-            if existing:
-                return existing
-        ticket = Ticket.create(Ticket._prepare_intake_ticket_values(self, payload))
-        ticket._message_log(body=self._intake_note(payload))
-        return ticket
-
-    def _prepare_intake_owner_values(self, payload):
-        """Owner values of ``payload`` that differ from the key's (only what changed)."""
-        self.ensure_one()
-        values = {}
-        for fname in ("owner_email", "owner_name"):
-            if payload.get(fname) and payload[fname] != self[fname]:
-                values[fname] = payload[fname]
-        return values
-
-    def _intake_note(self, payload):
-        """Internal note logged on a ticket received through the API."""
-        text = self.env._(
-            "Received through the API from client %(client)s, submitted by %(name)s <%(email)s>.",
-            client=self.name,
-            name=payload["requester_name"],
-            email=payload["requester_email"],
-        )
-        if payload.get("client_ref"):
-            text += " " + self.env._("Client reference: %(ref)s.", ref=payload["client_ref"])
-        return Markup("<p>%s</p>") % text
-
-    def _intake_get_ticket(self, ticket_id):
-        """Ticket ``ticket_id`` if it was sent with this key, else empty."""
-        self.ensure_one()
-        if not isinstance(ticket_id, int) or not 0 < ticket_id < 2**31:
-            return self.env["helpdesk.ticket"]
-        return (
-            self.env["helpdesk.ticket"]
-            .with_context(active_test=False)
-            .search([("id", "=", ticket_id), ("client_key_id", "=", self.id)], limit=1)
-        )

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Ticket side of the intake and thread APIs (see controllers/api.py)."""
 
+import hashlib
+import json
 import logging
 
 from odoo import api, fields, models
@@ -16,21 +18,36 @@ from odoo.tools import (
 _logger = logging.getLogger(__name__)
 
 
+def intake_request_digest(payload):
+    """SHA-256 of what makes a client request a ticket (subject, description): a
+    resend of the same ticket has the same digest, a reused reference does not."""
+    text = json.dumps([payload["subject"], payload["description"]], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
+
+    client_request_digest = fields.Char(
+        copy=False,
+        readonly=True,
+        groups="base.group_system,fusion_helpdesk_central.group_fusion_helpdesk_api",
+        help="Fingerprint of the client's request, to tell a resend from a reused reference.",
+    )
 
     @api.model
     def _prepare_intake_ticket_values(self, client_key, payload):
         """Values of the ticket created from a validated intake ``payload`` sent
         with ``client_key``; override to fill more fields."""
         partner = self._intake_find_or_create_partner(
-            payload["requester_name"], payload["requester_email"]
+            client_key, payload["requester_name"], payload["requester_email"]
         )
         values = {
             "name": payload["subject"],
             "description": plaintext2html(payload["description"]),
             "client_key_id": client_key.id,
             "client_ref": payload.get("client_ref") or False,
+            "client_request_digest": intake_request_digest(payload),
             "partner_id": partner.id,
             "partner_name": payload["requester_name"],
             "partner_email": payload["requester_email"],
@@ -45,13 +62,44 @@ class HelpdeskTicket(models.Model):
         return values
 
     @api.model
-    def _intake_find_or_create_partner(self, name, email):
-        """Contact of the requester: the oldest one with ``email``, or a new one."""
+    def _intake_find_or_create_partner(self, client_key, name, email):
+        """Contact of the requester among the client's own contacts (the oldest
+        with ``email``), else a new contact of the client's company. Never a
+        partner of another customer: they would see the ticket in their portal."""
+        company = client_key._intake_company_partner().commercial_partner_id
         Partner = self.env["res.partner"]
         partner = Partner.search(
-            [("email_normalized", "=", email_normalize(email))], order="id", limit=1
+            [
+                ("commercial_partner_id", "=", company.id),
+                ("email_normalized", "=", email_normalize(email)),
+            ],
+            order="id",
+            limit=1,
         )
-        return partner or Partner.create({"name": name, "email": email})
+        if partner:
+            return partner
+        # Creating a contact under a company syncs its address (a write): the API
+        # user gets that one operation, not write access to every contact.
+        values = self._prepare_intake_partner_values(company, name, email)
+        return Partner.browse(Partner.sudo().create(values).id)
+
+    @api.model
+    def _prepare_intake_partner_values(self, company, name, email):
+        """Values of a requester contact created under the client's ``company``."""
+        return {"name": name, "email": email, "parent_id": company.id, "type": "contact"}
+
+    def _intake_is_same_request(self, payload):
+        """Whether ``payload`` is this ticket sent again (the client missed our
+        answer), not another ticket under the same client reference."""
+        self.ensure_one()
+        digest = self.sudo().client_request_digest
+        if digest:
+            return digest == intake_request_digest(payload)
+        # Tickets received before the digest existed: compare what was stored.
+        description = self._fields["description"].convert_to_cache(
+            plaintext2html(payload["description"]), self
+        )
+        return self.name == payload["subject"] and self.description == description
 
     def _fusion_thread_messages(self):
         """Public messages of the ticket, oldest first: comments and emails that

@@ -1,6 +1,6 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, call_openai_chat, openai_settings
 from .helpdesk_ticket import DEFAULT_REMINDER_DAYS, REMINDER_DAYS_PARAM
@@ -9,12 +9,23 @@ from .helpdesk_ticket import DEFAULT_REMINDER_DAYS, REMINDER_DAYS_PARAM
 OPENAI_TEST_MESSAGES = [{"role": "user", "content": "Reply with the single word: pong"}]
 
 
+# Settings only administrators may read: the OpenAI access of the whole database.
+ADMIN_ONLY_FIELDS = ("fusion_openai_api_key", "fusion_openai_api_key_set", "fusion_openai_base_url")
+
+
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # Write-only: never read back from the parameter, so the key never reaches a
+    # browser, not even an administrator's. Typing a new one replaces it.
     fusion_openai_api_key = fields.Char(
         string="OpenAI API Key",
-        config_parameter=ICP_API_KEY,
+        groups="base.group_system",
+    )
+    fusion_openai_api_key_set = fields.Boolean(
+        string="OpenAI API Key Saved",
+        readonly=True,
+        groups="base.group_system",
     )
     fusion_openai_model = fields.Char(
         string="OpenAI Model",
@@ -23,6 +34,7 @@ class ResConfigSettings(models.TransientModel):
     fusion_openai_base_url = fields.Char(
         string="OpenAI Base URL",
         config_parameter=ICP_BASE_URL,
+        groups="base.group_system",
     )
     fusion_engagement_reminder_days = fields.Integer(
         string="Reminder Delay (days)",
@@ -30,13 +42,42 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_REMINDER_DAYS,
     )
 
+    @api.model
+    def default_get(self, fields):
+        """Settings values, without the OpenAI secrets unless the user is an
+        administrator: ``default_get`` (hence ``onchange``) reads the parameters
+        as superuser for anyone who calls it over RPC, whatever the access rights."""
+        res = super().default_get(fields)
+        if not self.env.is_system():
+            for fname in ADMIN_ONLY_FIELDS:
+                res.pop(fname, None)
+        return res
+
+    @api.model
+    def get_values(self):
+        """Add whether an OpenAI key is saved (never the key), for administrators."""
+        res = super().get_values()
+        if self.env.is_system():
+            res["fusion_openai_api_key_set"] = bool(
+                self.env["ir.config_parameter"].sudo().get_param(ICP_API_KEY)
+            )
+        return res
+
     def set_values(self):
         res = super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        if self.env.is_system() and self.fusion_openai_api_key:
+            params.set_param(ICP_API_KEY, self.fusion_openai_api_key.strip())
         # res.config.settings deletes the parameter of an integer 0, which then
         # reads back as the 3-day default: store it, 0 means reminders are off.
         if not self.fusion_engagement_reminder_days:
-            self.env["ir.config_parameter"].sudo().set_param(REMINDER_DAYS_PARAM, "0")
+            params.set_param(REMINDER_DAYS_PARAM, "0")
         return res
+
+    def action_fusion_openai_clear_key(self):
+        """Forget the saved OpenAI API key (the environment variable then applies)."""
+        self.env["ir.config_parameter"].sudo().set_param(ICP_API_KEY, False)
+        return {"type": "ir.actions.client", "tag": "reload"}
 
     def action_fusion_openai_test(self):
         """Make one tiny OpenAI call with the settings on screen and notify how it went."""
@@ -56,8 +97,9 @@ class ResConfigSettings(models.TransientModel):
     def _fusion_openai_params(self):
         """ICP-keyed OpenAI parameters as currently typed in the settings form."""
         self.ensure_one()
+        saved_key = self.env["ir.config_parameter"].sudo().get_param(ICP_API_KEY)
         return {
-            ICP_API_KEY: self.fusion_openai_api_key or "",
+            ICP_API_KEY: self.fusion_openai_api_key or saved_key or "",
             ICP_MODEL: self.fusion_openai_model or "",
             ICP_BASE_URL: self.fusion_openai_base_url or "",
         }
@@ -71,11 +113,12 @@ class ResConfigSettings(models.TransientModel):
                 "No API key: enter one here or set the OPENAI_API_KEY environment "
                 "variable of the Odoo server."
             )
-        key_origin = (
-            self.env._("the key entered here")
-            if self.fusion_openai_api_key
-            else self.env._("the OPENAI_API_KEY environment variable")
-        )
+        if self.fusion_openai_api_key:
+            key_origin = self.env._("the key entered here")
+        elif self._fusion_openai_params()[ICP_API_KEY]:
+            key_origin = self.env._("the saved key")
+        else:
+            key_origin = self.env._("the OPENAI_API_KEY environment variable")
         if not call_openai_chat(OPENAI_TEST_MESSAGES, settings):
             return False, self.env._(
                 "OpenAI did not answer with model %(model)s and %(key_origin)s: check "

@@ -1,6 +1,10 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import AccessError, UserError
+import hashlib
+import importlib.util
+from pathlib import Path
+
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 from .common import FusionHelpdeskCentralCommon
@@ -8,19 +12,53 @@ from .common import FusionHelpdeskCentralCommon
 
 @tagged("post_install", "-at_install")
 class TestClientKey(FusionHelpdeskCentralCommon):
-    def test_key_is_generated_long_and_unique(self):
+    def test_generated_key_is_long_unique_and_stored_hashed(self):
         other = self.env["fusion.helpdesk.client.key"].create({"name": "Other"})
-        self.assertGreaterEqual(len(self.client_key.key), 40)
-        self.assertNotEqual(self.client_key.key, other.key)
+        key = self.client_key._generate_key()
+        other_key = other._generate_key()
+        self.assertGreaterEqual(len(key), 50)
+        self.assertNotEqual(key, other_key)
+        self.assertEqual(self.client_key.key_index, key[:8])
+        self.assertEqual(self.client_key.key_hash, hashlib.sha256(key.encode()).hexdigest())
+        self.assertNotIn("key", self.client_key._fields)
+        # Nothing stored, not even in the database, holds the key.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT row_to_json(k)::text FROM fusion_helpdesk_client_key k WHERE id = %s",
+            (self.client_key.id,),
+        )
+        row = self.env.cr.fetchone()[0]
+        self.assertNotIn(key[8:], row)
 
     def test_find_by_key(self):
         model = self.env["fusion.helpdesk.client.key"]
-        self.assertEqual(model._find_by_key(self.client_key.key), self.client_key)
-        self.assertFalse(model._find_by_key(self.client_key.key[:-1] + "x"))
+        key = self.client_key._generate_key()
+        self.assertEqual(model._find_by_key(key), self.client_key)
+        self.assertFalse(model._find_by_key(key[:-1] + ("x" if key[-1] != "x" else "y")))
+        self.assertFalse(model._find_by_key(key[:8]))
         self.assertFalse(model._find_by_key(""))
         self.assertFalse(model._find_by_key(None))
+        # Two keys sharing an index are told apart by their hash.
+        twin = model.create({"name": "Twin"})
+        twin_key = key[:8] + "t" * 43
+        twin.sudo().write(
+            {"key_index": key[:8], "key_hash": hashlib.sha256(twin_key.encode()).hexdigest()}
+        )
+        self.assertEqual(model._find_by_key(twin_key), twin)
+        self.assertEqual(model._find_by_key(key), self.client_key)
         self.client_key.active = False
-        self.assertFalse(model._find_by_key(self.client_key.key))
+        self.assertFalse(model._find_by_key(key))
+
+    def test_new_client_gets_a_company_contact(self):
+        self.assertTrue(self.client_key.partner_id.is_company)
+        self.assertEqual(self.client_key.partner_id.name, "Acme Corp")
+        company = self.env["res.partner"].create({"name": "Existing Co", "is_company": True})
+        client_key = (
+            self.env["fusion.helpdesk.client.key"]
+            .with_user(self.manager)
+            .create({"name": "Existing", "partner_id": company.id})
+        )
+        self.assertEqual(client_key.partner_id, company)
 
     def test_ticket_count(self):
         self._create_ticket("Second")
@@ -32,42 +70,42 @@ class TestClientKey(FusionHelpdeskCentralCommon):
             form.name = "Globex"
             form.owner_email = "hank@globex.example.com"
         client_key = form.record
-        self.assertFalse(client_key.key_shown)
+        self.assertFalse(client_key.key_set)
+        self.assertFalse(ClientKey._find_by_key("anything-at-all"))
 
-        action = client_key.action_show_key()
+        action = client_key.action_generate_key()
 
-        raw_key = client_key.sudo().key
+        raw_key = action["context"]["default_secret"]
         self.assertEqual(action["res_model"], "fusion.helpdesk.client.key.reveal")
         self.assertEqual(action["target"], "new")
-        self.assertEqual(action["context"]["default_secret"], raw_key)
-        self.assertTrue(client_key.key_shown)
+        self.assertEqual(ClientKey._find_by_key(raw_key), client_key)
+        self.assertTrue(client_key.key_set)
         # The dialog shows the key from the action's context and stores nothing.
         Reveal = self.env[action["res_model"]].with_user(self.manager)
         dialog = Form(Reveal.with_context(**action["context"]))
         self.assertEqual(dialog.secret, raw_key)
         self.assertEqual(dialog.client_key_id, client_key)
         self.assertFalse(Reveal.sudo().search_count([]))
-        # Afterwards only a masked hint is left, and no second look.
-        self.assertEqual(client_key.key_hint, "\u2022" * 8 + raw_key[-4:])
-        with self.assertRaises(UserError):
-            client_key.action_show_key()
+        # Afterwards only the clear index is left: nothing shows the key again.
+        self.assertEqual(client_key.key_hint, raw_key[:8] + "\u2022" * 8)
+        values = client_key.read([f for f in client_key._fields if f != "key_hash"])[0]
+        self.assertNotIn(raw_key, str(values))
+        self.assertNotIn(raw_key[8:], str(values))
+        self.assertFalse(hasattr(client_key, "action_show_key"))
+        self.assertIn("Key generated by Mona Manager", client_key.message_ids[0].body)
 
     def test_regenerate_invalidates_the_old_key_and_shows_the_new_one(self):
         ClientKey = self.env["fusion.helpdesk.client.key"]
-        old_key = self.client_key.key
+        old_key = self.client_key._generate_key()
 
         action = self.client_key.with_user(self.manager).action_regenerate_key()
 
-        new_key = self.client_key.key
+        new_key = action["context"]["default_secret"]
         self.assertNotEqual(new_key, old_key)
-        self.assertEqual(action["context"]["default_secret"], new_key)
         self.assertFalse(ClientKey._find_by_key(old_key))
         self.assertEqual(ClientKey._find_by_key(new_key), self.client_key)
-        self.assertTrue(self.client_key.key_shown)
         self.assertIn("Key regenerated by Mona Manager", self.client_key.message_ids[0].body)
         self.assertNotIn(new_key, self.client_key.message_ids[0].body)
-        with self.assertRaises(UserError):
-            self.client_key.with_user(self.manager).action_show_key()
 
     def test_ticket_smart_button_opens_the_clients_tickets(self):
         other_key = self.env["fusion.helpdesk.client.key"].create({"name": "Other"})
@@ -89,30 +127,29 @@ class TestClientKey(FusionHelpdeskCentralCommon):
                 views = ClientKey.with_user(user).get_views([(False, "form")])
                 arch = views["views"]["form"]["arch"]
                 self.assertEqual("action_regenerate_key" in arch, offered)
-                self.assertEqual("action_show_key" in arch, offered)
-                self.assertNotIn('<field name="key"', arch)
+                self.assertEqual("action_generate_key" in arch, offered)
+                self.assertNotIn('name="key_hash"', arch)
 
-    def test_only_administrators_read_the_raw_key(self):
+    def test_only_administrators_read_the_hash(self):
+        self.client_key._generate_key()
         for user in (self.engineer, self.manager):
             with self.subTest(user=user.login):
                 client_key = self.client_key.with_user(user)
                 self.assertEqual(client_key.read(["name"])[0]["name"], "Acme Corp")
                 with self.assertRaises(AccessError):
-                    client_key.read(["key"])
-        admin = self.env.ref("base.user_admin")
-        self.assertEqual(self.client_key.with_user(admin).key, self.client_key.key)
+                    client_key.read(["key_hash"])
 
     def test_helpdesk_users_cannot_manage_keys(self):
         client_key = self.client_key.with_user(self.engineer)
         with self.assertRaises(AccessError):
             client_key.action_regenerate_key()
         with self.assertRaises(AccessError):
-            client_key.action_show_key()
+            client_key.action_generate_key()
         with self.assertRaises(AccessError):
             client_key.read(["key_hint"])
         with self.assertRaises(AccessError):
             self.client_key.with_user(self.plain_user).read(["name"])
-        self.assertFalse(self.client_key.key_shown)
+        self.assertFalse(self.client_key.key_set)
 
     def test_owner_values_only_hold_what_changed(self):
         client_key = self.client_key
@@ -122,3 +159,55 @@ class TestClientKey(FusionHelpdeskCentralCommon):
         )
         payload = {"owner_email": client_key.owner_email, "owner_name": None}
         self.assertEqual(client_key._prepare_intake_owner_values(payload), {})
+
+
+def _load_migration(name):
+    path = Path(__file__).resolve().parent.parent / "migrations" / "19.0.3.0.0" / name
+    spec = importlib.util.spec_from_file_location("fusion_migration_" + path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install")
+class TestClientKeyMigration(FusionHelpdeskCentralCommon):
+    """19.0.3.0.0 hashes the plaintext keys of 19.0.2.x: clients keep working."""
+
+    def test_plaintext_keys_are_hashed_and_their_column_dropped(self):
+        migration = _load_migration("post-10-hash-client-keys.py")
+        other = self.env["fusion.helpdesk.client.key"].create({"name": "Other"})
+        no_key = self.env["fusion.helpdesk.client.key"].create({"name": "No key"})
+        old_keys = {self.client_key: "A" * 43, other: "b-c_d" * 8 + "xyz"}
+        cr = self.env.cr
+        self.env.flush_all()
+        # The 19.0.2.3.0 table: the plaintext in "key", no partner yet.
+        cr.execute('ALTER TABLE fusion_helpdesk_client_key ADD COLUMN "key" varchar')
+        cr.execute("ALTER TABLE fusion_helpdesk_client_key ADD COLUMN key_shown boolean")
+        for client_key, key in old_keys.items():
+            cr.execute(
+                'UPDATE fusion_helpdesk_client_key SET "key" = %s, key_index = NULL, '
+                "key_hash = NULL, key_set = FALSE, partner_id = NULL WHERE id = %s",
+                (key, client_key.id),
+            )
+
+        migration.migrate(cr, "19.0.2.3.0")
+        self.env.invalidate_all()
+
+        ClientKey = self.env["fusion.helpdesk.client.key"]
+        for client_key, key in old_keys.items():
+            self.assertEqual(ClientKey._find_by_key(key), client_key)
+            self.assertTrue(client_key.key_set)
+            self.assertTrue(client_key.partner_id.is_company)
+        self.assertFalse(no_key.key_set)
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'fusion_helpdesk_client_key'"
+        )
+        columns = {row[0] for row in cr.fetchall()}
+        self.assertFalse({"key", "key_shown"} & columns)
+        cr.execute("SELECT row_to_json(k)::text FROM fusion_helpdesk_client_key k")
+        dump = " ".join(row[0] for row in cr.fetchall())
+        for key in old_keys.values():
+            self.assertNotIn(key, dump)
+        # Running it again (no plaintext column left) changes nothing.
+        self.assertEqual(migration.hash_plaintext_keys(cr), 0)

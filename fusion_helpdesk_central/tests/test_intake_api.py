@@ -3,19 +3,22 @@
 import datetime
 import http.client
 import json
+import select
+import socket
 from unittest.mock import patch
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.fusion_helpdesk_central import intake
 
 from .common import FusionHelpdeskCentralCommon
 
 API = "/fusion_helpdesk_central/api/v1"
-KEY_LOGGER = "odoo.addons.fusion_helpdesk_central.models.fusion_helpdesk_client_key"
+KEY_LOGGER = "odoo.addons.fusion_helpdesk_central.models.fusion_helpdesk_client_key_api"
 GOOD_PAYLOAD = {
     "subject": "Invoices do not print",
     "description": "Clicking Print gives <b>nothing</b> & no error.\nSince today.",
@@ -31,8 +34,9 @@ class IntakeApiCase(HttpCase, FusionHelpdeskCentralCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.key_value = cls.client_key.key
+        cls.key_value = cls.client_key._generate_key()
         cls.other_key = cls.env["fusion.helpdesk.client.key"].create({"name": "Globex"})
+        cls.other_key_value = cls.other_key._generate_key()
 
     def setUp(self):
         super().setUp()
@@ -117,7 +121,11 @@ class TestIntakeApi(IntakeApiCase):
 
     def test_known_requester_email_reuses_the_contact(self):
         jane = self.env["res.partner"].create(
-            {"name": "Jane D.", "email": "jane.doe@acme.example.com"}
+            {
+                "name": "Jane D.",
+                "email": "jane.doe@acme.example.com",
+                "parent_id": self.client_key.partner_id.id,
+            }
         )
         partners = self.env["res.partner"].search_count([])
 
@@ -135,7 +143,7 @@ class TestIntakeApi(IntakeApiCase):
             ("missing header", {"Content-Type": "application/json"}),
             ("unknown key", self._headers("x" * 43)),
             ("truncated key", self._headers(self.key_value[:-1])),
-            ("inactive key", self._headers(inactive.key)),
+            ("inactive key", self._headers(inactive._generate_key())),
             ("empty bearer", {"Authorization": "Bearer "}),
             ("basic scheme", {"Authorization": "Basic %s" % self.key_value}),
             ("key without scheme", {"Authorization": self.key_value}),
@@ -194,19 +202,47 @@ class TestIntakeApi(IntakeApiCase):
         self.assertEqual(response.getheader("Cache-Control"), "no-store")
         self.assertIsNone(json.loads(raw)["error"]["field"])
 
-    def test_oversized_chunked_body_is_refused_after_reading(self):
+    def test_oversized_chunked_body_is_refused_without_reading_it_all(self):
+        """A chunked body announces no size: the server stops at the limit and
+        answers 413 while the client is still sending, instead of reading it all."""
         tickets = self._ticket_count()
-        padding = "x" * intake.MAX_BODY_BYTES
-        raw = json.dumps({**GOOD_PAYLOAD, "padding": padding}).encode()
+        ready_to_send = 64 * intake.MAX_BODY_BYTES
+        chunk = b"x" * 65536
+        frame = b"%x\r\n%s\r\n" % (len(chunk), chunk)
+        base = urlsplit(self.base_url())
+        head = (
+            "POST %s/tickets HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+            # The size is checked before the key: a bad key still gets 413.
+            "Authorization: Bearer not-checked-yet\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ) % (API, base.netloc)
+        self.env.flush_all()
+        with (
+            self.allow_requests(all_requests=True),
+            socket.create_connection((base.hostname, base.port), timeout=10) as sock,
+        ):
+            sock.sendall(head.encode())
+            sock.setblocking(False)
+            sent, pending, answered = 0, b"", False
+            while sent < ready_to_send:
+                readable, writable, _x = select.select([sock], [sock], [], 10)
+                if readable:
+                    answered = True
+                    break
+                self.assertTrue(writable, "the server neither reads nor answers")
+                pending = pending or frame
+                count = sock.send(pending)
+                pending, sent = pending[count:], sent + count
+            sock.settimeout(10)
+            if not answered:  # the old behaviour: read everything, then answer
+                sock.sendall(pending + b"0\r\n\r\n")
+            response = http.client.HTTPResponse(sock)
+            response.begin()
+            raw = response.read()
 
-        def chunks():
-            for start in range(0, len(raw), 65536):
-                yield raw[start : start + 65536]
-
-        # The size is checked before the key: a bad key still gets 413.
-        response = self._post(raw=chunks(), key="not-checked-yet")
-
-        self.assertError(response, 413)
+        self.assertEqual(response.status, 413, raw)
+        self.assertIsNone(json.loads(raw)["error"]["field"])
+        self.assertTrue(answered, "the answer came only after the whole body")
+        self.assertLess(sent, ready_to_send)
         self.assertEqual(self._ticket_count(), tickets)
         self.assertFalse(self.env["fusion.helpdesk.client.key"]._api_failures())
 
@@ -264,24 +300,35 @@ class TestIntakeApi(IntakeApiCase):
         self.assertIn("bad client keys in a row from 127.0.0.1", logs.output[0])
         self.assertNotIn("guess-", "".join(logs.output))
 
-        for label, key in (("bad key", "guess-again"), ("good key", None)):
-            with self.subTest(label):
-                response = self._post(key=key)
-                self.assertError(response, 429)
-                retry_after = int(response.headers["Retry-After"])
-                self.assertGreater(retry_after, 0)
-                self.assertLessEqual(retry_after, intake.AUTH_COOLDOWN_SECONDS)
-        self.assertError(self._get("/ping"), 429)
+        response = self._post(key="guess-again")
+        self.assertError(response, 429)
+        retry_after = int(response.headers["Retry-After"])
+        self.assertGreater(retry_after, 0)
+        self.assertLessEqual(retry_after, intake.AUTH_COOLDOWN_SECONDS)
+        self.assertError(self._get("/ping", key="guess-again"), 429)
         self.assertEqual(self._ticket_count(), tickets)
 
-        # Once the cooldown is over the good key works and clears the slate.
+        # Once the cooldown is over bad keys are answered 401 again.
         failures = self.env["fusion.helpdesk.client.key"]._api_failures()
         count, last = failures["127.0.0.1"]
         self.assertEqual(count, intake.AUTH_FAILURES_BEFORE_COOLDOWN)
         past = last - datetime.timedelta(seconds=intake.AUTH_COOLDOWN_SECONDS)
         failures["127.0.0.1"] = (count, past)
-        self.assertJsonResponse(self._post(), 201)
-        self.assertNotIn("127.0.0.1", failures)
+        self.assertError(self._post(key="guess-late"), 401)
+
+    def test_bad_keys_from_an_address_never_lock_out_a_good_key(self):
+        """A client behind the same address (NAT, proxy) as a guesser keeps working."""
+        for attempt in range(intake.AUTH_FAILURES_BEFORE_COOLDOWN * 2):
+            response = self._post(key="guess-%d" % attempt)
+            self.assertIn(response.status_code, (401, 429))
+        self.assertError(self._post(key="guess-more"), 429)
+
+        body = self.assertJsonResponse(self._post(), 201)
+        self.assertTrue(self.env["helpdesk.ticket"].browse(body["id"]).exists())
+        self.assertJsonResponse(self._get("/ping"), 200)
+        self.assertJsonResponse(self._get("/tickets/%d/messages" % body["id"]), 200)
+        # The good key does not wipe the guesser's record either.
+        self.assertError(self._post(key="guess-after"), 429)
 
     def test_cooldown_can_be_disabled(self):
         self.env["ir.config_parameter"].set_param("fusion_helpdesk_central.api_cooldown_after", "0")
@@ -388,7 +435,7 @@ class TestThreadApi(IntakeApiCase):
         missing = other_ticket.id + 1000
         cases = [
             ("other key's ticket", other_ticket.id, None),
-            ("ticket of the key, asked by the other key", self.ticket.id, self.other_key.key),
+            ("ticket of the key, asked by the other key", self.ticket.id, self.other_key_value),
             ("no such ticket", missing, None),
             ("id beyond integers", 2**40, None),
         ]
@@ -401,3 +448,152 @@ class TestThreadApi(IntakeApiCase):
     def test_thread_needs_a_good_key(self):
         self.assertError(self._get("/tickets/%d/messages" % self.ticket.id, key=False), 401)
         self.assertError(self._get("/tickets/%d/messages" % self.ticket.id, key="x"), 401)
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeApiSecurity(IntakeApiCase):
+    """What a reused reference, a stranger's email or the API user cannot do."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Other Customer Ltd", "is_company": True}
+        )
+        cls.stranger = new_test_user(
+            cls.env,
+            login="fusion-stranger",
+            name="Jane Stranger",
+            email="jane.doe@acme.example.com",
+            groups="base.group_portal",
+        )
+        cls.stranger.partner_id.parent_id = cls.other_customer
+        cls.api_user = cls.env.ref("fusion_helpdesk_central.user_fusion_helpdesk_api")
+
+    def test_reused_client_ref_with_another_ticket_is_refused(self):
+        first = self.assertJsonResponse(self._post(), 201)
+        ticket = self.env["helpdesk.ticket"].browse(first["id"])
+        count = self._ticket_count()
+        cases = [
+            ("other subject", {**GOOD_PAYLOAD, "subject": "Another problem"}),
+            ("other description", {**GOOD_PAYLOAD, "description": "Something else."}),
+            ("other owner too", {**GOOD_PAYLOAD, "subject": "X", "owner_email": "x@y.example.com"}),
+        ]
+        for label, payload in cases:
+            with self.subTest(label):
+                self.assertError(self._post(payload), 409, "client_ref")
+        self.assertEqual(self._ticket_count(), count)
+        self.assertEqual(ticket.name, "Invoices do not print")
+        self.assertEqual(self.client_key.owner_email, "owner@acme.example.com")
+        # The same ticket sent again is still the same ticket, with the same answer.
+        self.assertEqual(self.assertJsonResponse(self._post(), 201), first)
+
+    def test_uuid_client_ref_is_accepted(self):
+        ref = "9b2f6f0e-3c1d-4a5e-8f7a-0d9c2b1e4f6a"
+        body = self.assertJsonResponse(self._post({**GOOD_PAYLOAD, "client_ref": ref}), 201)
+        self.assertEqual(self.env["helpdesk.ticket"].browse(body["id"]).client_ref, ref)
+        self.assertError(self._post({**GOOD_PAYLOAD, "client_ref": "a/b"}), 400, "client_ref")
+
+    def test_invisible_subject_is_refused_and_bidi_controls_dropped(self):
+        self.assertError(self._post({**GOOD_PAYLOAD, "subject": "\u200b\u2060"}), 400, "subject")
+        payload = {**GOOD_PAYLOAD, "subject": "Invoice \u202egpj.exe", "client_ref": "44"}
+        body = self.assertJsonResponse(self._post(payload), 201)
+        self.assertEqual(self.env["helpdesk.ticket"].browse(body["id"]).name, "Invoice gpj.exe")
+
+    def test_requester_email_never_adopts_another_customers_contact(self):
+        body = self.assertJsonResponse(self._post(), 201)
+        ticket = self.env["helpdesk.ticket"].browse(body["id"])
+        self.assertNotEqual(ticket.partner_id, self.stranger.partner_id)
+        self.assertEqual(ticket.partner_id.parent_id, self.client_key.partner_id)
+        self.assertTrue(self.client_key.partner_id.is_company)
+        self.assertNotIn(self.stranger.partner_id, ticket.message_partner_ids)
+
+        self.authenticate("fusion-stranger", "fusion-stranger")
+        found = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/helpdesk.ticket/search_read",
+            {
+                "model": "helpdesk.ticket",
+                "method": "search_read",
+                "args": [[]],
+                "kwargs": {"fields": ["name", "number"]},
+            },
+        )
+        self.assertNotIn(ticket.id, [row["id"] for row in found])
+        page = self.url_open("/my/tickets")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("Invoices do not print", page.text)
+        self.assertNotIn(ticket.number, page.text)
+
+    def test_requester_is_found_among_the_clients_contacts_only(self):
+        self.assertJsonResponse(self._post(), 201)
+        second = self.assertJsonResponse(self._post({**GOOD_PAYLOAD, "client_ref": "43"}), 201)
+        first_partner = self.env["helpdesk.ticket"].search([("client_ref", "=", "42")]).partner_id
+        self.assertEqual(self.env["helpdesk.ticket"].browse(second["id"]).partner_id, first_partner)
+        other = self.assertJsonResponse(self._post(key=self.other_key_value), 201)
+        other_partner = self.env["helpdesk.ticket"].browse(other["id"]).partner_id
+        self.assertNotEqual(other_partner, first_partner)
+        self.assertEqual(other_partner.commercial_partner_id, self.other_key.partner_id)
+
+    def test_owner_change_is_tracked_and_noted_on_pending_approvals(self):
+        pending = self._create_ticket("Waiting for Olivia")
+        pending.sudo().write(
+            {"engagement_state": "pending", "engagement_owner_email": "owner@acme.example.com"}
+        )
+        payload = {
+            **GOOD_PAYLOAD,
+            "owner_email": "new.owner@acme.example.com",
+            "owner_name": "Nina New",
+        }
+        self.assertJsonResponse(self._post(payload), 201)
+
+        self.env.invalidate_all()
+        tracking = self.client_key.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "owner_email"
+        )
+        self.assertEqual(tracking.old_value_char, "owner@acme.example.com")
+        self.assertEqual(tracking.new_value_char, "new.owner@acme.example.com")
+        self.assertEqual(tracking.mail_message_id.author_id, self.api_user.partner_id)
+        note = pending.message_ids.filtered(lambda m: "changed from" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertTrue(note.is_internal)
+        self.assertIn("Olivia Owner", note.body)
+        self.assertIn("Nina New", note.body)
+        self.assertIn("still waits for owner@acme.example.com", note.body)
+        self.assertFalse(
+            self.ticket.message_ids.filtered(lambda m: "changed from" in (m.body or ""))
+        )
+
+    def test_api_runs_as_its_technical_user_confined_to_its_key(self):
+        body = self.assertJsonResponse(self._post(), 201)
+        ticket = self.env["helpdesk.ticket"].browse(body["id"])
+        self.assertEqual(ticket.create_uid, self.api_user)
+        self.assertFalse(self.api_user.active)
+        self.assertFalse(self.api_user.share)
+        self.assertNotIn(self.api_user.partner_id, ticket.message_partner_ids)
+
+        other_ticket = self._create_ticket("Globex printer", client_key=self.other_key)
+        ClientKey = self.env["fusion.helpdesk.client.key"]
+        client_key = ClientKey.with_env(ClientKey._api_env())._api_authenticate(
+            "Bearer %s" % self.key_value, "127.0.0.1"
+        )
+        Ticket = client_key.env["helpdesk.ticket"]
+        self.assertEqual(client_key.env.uid, self.api_user.id)
+        self.assertFalse(client_key.env.su)
+        # The calls the API makes, and plain ORM reads, reach its key's tickets only.
+        self.assertFalse(client_key._intake_get_ticket(other_ticket.id))
+        self.assertNotIn(other_ticket, Ticket.search([]))
+        self.assertIn(ticket, Ticket.search([]))
+        with self.assertRaises(AccessError):
+            Ticket.browse(other_ticket.id).read(["name"])
+        with self.assertRaises(AccessError):
+            client_key.env["fusion.helpdesk.client.key"].browse(self.other_key.id).read(["name"])
+        # Secrets stay out of its reach.
+        for record, fname in (
+            (Ticket.browse(ticket.id), "engagement_token"),
+            (client_key, "key_hash"),
+        ):
+            with self.subTest(fname), self.assertRaises(AccessError):
+                record.read([fname])
+        # Outside an authenticated request the technical user reaches nothing.
+        unbound = self.env(user=self.api_user.id)["helpdesk.ticket"]
+        self.assertFalse(unbound.search([]))

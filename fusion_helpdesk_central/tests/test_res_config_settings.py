@@ -1,7 +1,10 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 import os
 from unittest.mock import patch
+
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import FusionHelpdeskCentralCommon
 from .openai_server import OpenAIServer
@@ -113,3 +116,76 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("OPENAI_API_KEY", action["params"]["message"])
         self.assertEqual(self.server.started, 0, "no call without a key")
+
+
+@tagged("post_install", "-at_install")
+class TestResConfigSettingsRpc(HttpCase, FusionHelpdeskCentralCommon):
+    """The OpenAI key and base URL never leave the server through any settings RPC."""
+
+    BASE_URL = "https://llm-proxy.internal.example.com/v1"
+    SECRET_FIELDS = ["fusion_openai_api_key", "fusion_openai_base_url", "fusion_openai_model"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        icp = cls.env["ir.config_parameter"].sudo()
+        icp.set_param("fusion_helpdesk_central.openai_api_key", SECRET)
+        icp.set_param("fusion_helpdesk_central.openai_base_url", cls.BASE_URL)
+        cls.portal = new_test_user(
+            cls.env, login="fusion-portal", name="Pat Portal", groups="base.group_portal"
+        )
+        cls.settings_id = cls.env["res.config.settings"].create({}).id
+
+    def _call(self, method, args, kwargs=None):
+        """Raw JSON-RPC answer text of one call_kw (a refusal is fine, a leak is not)."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "model": "res.config.settings",
+                "method": method,
+                "args": args,
+                "kwargs": kwargs or {},
+            },
+        }
+        response = self.url_open(
+            "/web/dataset/call_kw/res.config.settings/%s" % method,
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.text
+
+    def _rpc_paths(self):
+        spec = {fname: {} for fname in self.SECRET_FIELDS}
+        return [
+            ("default_get", [self.SECRET_FIELDS], {}),
+            ("get_values", [], {}),
+            ("onchange", [[], {}, [], spec], {}),
+            ("web_read", [[self.settings_id]], {"specification": spec}),
+            ("read", [[self.settings_id], self.SECRET_FIELDS], {}),
+            ("search_read", [[]], {"fields": self.SECRET_FIELDS}),
+            ("fields_get", [], {}),
+        ]
+
+    def test_non_administrators_get_no_secret_from_any_settings_rpc(self):
+        for login in ("fusion-portal", "fusion-plain", "fusion-engineer", "fusion-manager"):
+            self.authenticate(login, login)
+            for method, args, kwargs in self._rpc_paths():
+                with self.subTest(login=login, method=method):
+                    text = self._call(method, args, kwargs)
+                    self.assertNotIn(SECRET, text)
+                    self.assertNotIn(self.BASE_URL, text)
+
+    def test_administrator_never_receives_the_key_but_keeps_the_settings(self):
+        self.authenticate("admin", "admin")
+        for method, args, kwargs in self._rpc_paths():
+            with self.subTest(method=method):
+                self.assertNotIn(SECRET, self._call(method, args, kwargs))
+        values = json.loads(
+            self._call("default_get", [self.SECRET_FIELDS + ["fusion_openai_api_key_set"]])
+        )
+        self.assertEqual(values["result"]["fusion_openai_base_url"], self.BASE_URL)
+        self.assertTrue(values["result"]["fusion_openai_api_key_set"])
+        self.assertFalse(values["result"].get("fusion_openai_api_key"))
