@@ -9,7 +9,9 @@
     "author": "Fusion Helpdesk",
     "website": "https://github.com/fusion-helpdesk/fusion-helpdesk",
     "development_status": "Beta",
-    "depends": ["base_setup", "mail"],
+    "maintainers": ["fusion-helpdesk"],
+    # mail brings base_setup
+    "depends": ["mail"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/fusion_helpdesk_security.xml",

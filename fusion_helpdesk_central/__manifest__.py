@@ -10,7 +10,9 @@
     "author": "Fusion Helpdesk",
     "website": "https://github.com/fusion-helpdesk/fusion-helpdesk",
     "development_status": "Beta",
-    "depends": ["helpdesk_mgmt", "mail", "portal"],
+    "maintainers": ["fusion-helpdesk"],
+    # helpdesk_mgmt brings mail and portal
+    "depends": ["helpdesk_mgmt"],
     "external_dependencies": {"python": ["openai"]},
     "data": [
         "security/ir.model.access.csv",

@@ -17,13 +17,13 @@ EXPECTED = {
     "fusion_helpdesk_central": {
         "version": "19.0.2.3.0",
         "license": "AGPL-3",
-        "depends": {"helpdesk_mgmt", "mail", "portal"},
+        "depends": {"helpdesk_mgmt"},
         "python": {"openai"},
     },
     "fusion_helpdesk": {
         "version": "19.0.2.0.0",
         "license": "LGPL-3",
-        "depends": {"base_setup", "mail"},
+        "depends": {"mail"},
         "python": {"requests"},
     },
 }
@@ -59,6 +59,9 @@ def test_manifest_matches_the_contract(addon):
     assert data.get("development_status")
     for key in ("name", "summary", "author", "website", "category"):
         assert data.get(key), "%s: manifest key %r is empty" % (addon, key)
+    assert data["maintainers"] and all(
+        re.fullmatch(r"[A-Za-z0-9-]+", handle) for handle in data["maintainers"]
+    ), "maintainers: a list of GitHub handles"
 
 
 @pytest.mark.parametrize("addon", sorted(EXPECTED))
