@@ -6,7 +6,6 @@ import ast
 import configparser
 import csv
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -222,26 +221,3 @@ def test_addon_ships_license_and_contributors(addon):
     assert expected[manifest(addon)["license"]] in text
     assert "TERMS AND CONDITIONS" in text
     assert (ROOT / addon / "readme" / "CONTRIBUTORS.md").read_text().strip()
-
-
-def _npx(*args):
-    """Run a tool of package.json from node_modules (never downloads: --no-install)."""
-    npx = shutil.which("npx")
-    if not npx:
-        pytest.skip("npm/npx is not installed: the JS and XML linters did not run")
-    if not (ROOT / "node_modules" / ".bin" / args[0]).exists():
-        pytest.skip("node_modules is missing: run `npm ci` for the JS and XML linters")
-    return subprocess.run(
-        [npx, "--no-install", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-
-
-def test_prettier_formats_js_and_xml():
-    """prettier + @prettier/plugin-xml (package.json), OCA's settings (prettier.config.cjs)."""
-    proc = _npx("prettier", "--check", ".")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-def test_eslint_passes():
-    proc = _npx("eslint", ".")
-    assert proc.returncode == 0, proc.stdout + proc.stderr

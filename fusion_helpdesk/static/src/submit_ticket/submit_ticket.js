@@ -1,11 +1,11 @@
 // Copyright 2026 Fusion Helpdesk
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import {Component, useState} from "@odoo/owl";
-import {_t} from "@web/core/l10n/translation";
-import {rpc} from "@web/core/network/rpc";
-import {registry} from "@web/core/registry";
-import {useService} from "@web/core/utils/hooks";
-import {standardActionServiceProps} from "@web/webclient/actions/action_service";
+import { Component, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { rpc } from "@web/core/network/rpc";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
 /**
  * "Submit a Ticket" dialog: posts subject and description to the
@@ -15,12 +15,12 @@ import {standardActionServiceProps} from "@web/webclient/actions/action_service"
  */
 export class FusionHelpdeskSubmitTicket extends Component {
     static template = "fusion_helpdesk.SubmitTicket";
-    static props = {...standardActionServiceProps};
+    static props = { ...standardActionServiceProps };
 
     setup() {
         this.action = useService("action");
         this.notification = useService("notification");
-        this.state = useState({subject: "", description: "", error: "", sending: false});
+        this.state = useState({ subject: "", description: "", error: "", sending: false });
     }
 
     async submit() {
@@ -40,9 +40,10 @@ export class FusionHelpdeskSubmitTicket extends Component {
                 return;
             }
             if (result.ok) {
-                this.notification.add(_t("Ticket %s sent to the support team.", result.number), {
-                    type: "success",
-                });
+                this.notification.add(
+                    _t("Ticket %s sent to the support team.", result.number),
+                    { type: "success" }
+                );
             } else {
                 this.notification.add(result.error, {
                     type: "warning",
@@ -63,7 +64,7 @@ export class FusionHelpdeskSubmitTicket extends Component {
     }
 
     cancel() {
-        this.action.doAction({type: "ir.actions.act_window_close"});
+        this.action.doAction({ type: "ir.actions.act_window_close" });
     }
 }
 

@@ -1,10 +1,10 @@
 // Copyright 2026 Fusion Helpdesk
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import {Component, useEffect} from "@odoo/owl";
-import {_t} from "@web/core/l10n/translation";
-import {registry} from "@web/core/registry";
-import {useService} from "@web/core/utils/hooks";
-import {standardFieldProps} from "@web/views/fields/standard_field_props";
+import { Component, useEffect } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardFieldProps } from "@web/views/fields/standard_field_props";
 
 /**
  * Shows the stored copy of central's public thread and, each time a sent
@@ -14,7 +14,7 @@ import {standardFieldProps} from "@web/views/fields/standard_field_props";
  */
 export class FusionHelpdeskThreadField extends Component {
     static template = "fusion_helpdesk.ThreadField";
-    static props = {...standardFieldProps};
+    static props = { ...standardFieldProps };
 
     setup() {
         this.orm = useService("orm");
@@ -42,7 +42,7 @@ export const fusionHelpdeskThreadField = {
     component: FusionHelpdeskThreadField,
     displayName: _t("Support conversation"),
     supportedTypes: ["html"],
-    fieldDependencies: [{name: "central_id", type: "integer"}],
+    fieldDependencies: [{ name: "central_id", type: "integer" }],
 };
 
 registry.category("fields").add("fusion_helpdesk_thread", fusionHelpdeskThreadField);

@@ -1,13 +1,12 @@
 // Copyright 2026 Fusion Helpdesk
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import {registry} from "@web/core/registry";
+import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("fusion_helpdesk_submit_ticket", {
     steps: () => [
         {
             content: "Open the Submit a Ticket dialog from the Helpdesk menu",
-            trigger:
-                ".o_menu_sections [data-menu-xmlid='fusion_helpdesk.fusion_helpdesk_submit_menu']",
+            trigger: ".o_menu_sections [data-menu-xmlid='fusion_helpdesk.fusion_helpdesk_submit_menu']",
             run: "click",
         },
         {
