@@ -9,6 +9,8 @@
     "author": "Fusion Helpdesk",
     "website": "https://github.com/fusion-helpdesk/fusion-helpdesk",
     "development_status": "Beta",
+    "maintainers": ["fusion-helpdesk"],
+    # mail brings base_setup
     "depends": ["base_setup", "mail"],
     "external_dependencies": {"python": ["requests"]},
     "data": [

@@ -10,6 +10,8 @@
     "author": "Fusion Helpdesk",
     "website": "https://github.com/fusion-helpdesk/fusion-helpdesk",
     "development_status": "Beta",
+    "maintainers": ["fusion-helpdesk"],
+    # helpdesk_mgmt brings mail and portal
     "depends": ["helpdesk_mgmt", "mail", "portal"],
     "external_dependencies": {"python": ["openai"]},
     "data": [

@@ -3,6 +3,7 @@
 """Static checks of both addons: what Odoo would refuse at install time."""
 
 import ast
+import configparser
 import csv
 import re
 import subprocess
@@ -59,6 +60,9 @@ def test_manifest_matches_the_contract(addon):
     assert data.get("development_status")
     for key in ("name", "summary", "author", "website", "category"):
         assert data.get(key), "%s: manifest key %r is empty" % (addon, key)
+    assert data["maintainers"] and all(
+        re.fullmatch(r"[A-Za-z0-9-]+", handle) for handle in data["maintainers"]
+    ), "maintainers: a list of GitHub handles"
 
 
 @pytest.mark.parametrize("addon", sorted(EXPECTED))
@@ -160,3 +164,60 @@ def test_ruff_is_clean():
             [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _pylintrc(name):
+    parser = configparser.RawConfigParser()
+    parser.read(ROOT / name)
+    enabled = {m.strip() for m in parser.get("MESSAGES CONTROL", "enable").split(",") if m.strip()}
+    return parser, enabled
+
+
+def test_pylintrc_runs_every_oca_mandatory_check():
+    """.pylintrc-mandatory is OCA's blocking set; test_pylint_odoo_is_clean runs .pylintrc,
+    which must enable all of it with the same options (one pylint run, not two)."""
+    mandatory, mandatory_enabled = _pylintrc(".pylintrc-mandatory")
+    house, house_enabled = _pylintrc(".pylintrc")
+    assert mandatory.get("MESSAGES CONTROL", "disable") == "all"
+    assert (
+        "missing-readme" in mandatory_enabled and "manifest-maintainers-list" in mandatory_enabled
+    )
+    assert mandatory_enabled <= house_enabled, mandatory_enabled - house_enabled
+    assert dict(mandatory.items("ODOOLINT")) == dict(house.items("ODOOLINT"))
+
+
+def _oca_hook(name, *args):
+    """Run an oca-odoo-pre-commit-hooks command (module: its console script's entry point)."""
+    module = {"oca-checks-odoo-module": "cli", "oca-checks-po": "cli_po"}[name]
+    pytest.importorskip("oca_pre_commit_hooks.%s" % module)
+    code = "import sys; from oca_pre_commit_hooks.%s import main; sys.exit(main())" % module
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_oca_checks_odoo_module_pass():
+    """oca-checks-odoo-module (XML headers, numeric fields with eval, attribute order,
+    files not in the manifest...) over both addons, every check enabled."""
+    proc = _oca_hook("oca-checks-odoo-module", *sorted(EXPECTED))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_oca_checks_po_pass():
+    """oca-checks-po over the translation templates, as OCA's pre-commit runs it."""
+    files = [str(p.relative_to(ROOT)) for a in EXPECTED for p in (ROOT / a / "i18n").glob("*.po*")]
+    proc = _oca_hook("oca-checks-po", "--disable=po-pretty-format", *files)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("addon", sorted(EXPECTED))
+def test_addon_ships_license_and_contributors(addon):
+    text = (ROOT / addon / "LICENSE").read_text()
+    expected = {"AGPL-3": "GNU AFFERO GENERAL PUBLIC LICENSE", "LGPL-3": "GNU LESSER GENERAL"}
+    assert expected[manifest(addon)["license"]] in text
+    assert "TERMS AND CONDITIONS" in text
+    assert (ROOT / addon / "readme" / "CONTRIBUTORS.md").read_text().strip()
