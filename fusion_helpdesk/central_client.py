@@ -145,6 +145,11 @@ def is_blank(text):
     )
 
 
+def is_plausible_key(key):
+    """Whether ``key`` (stripped) could be a client key: printable ASCII, no space."""
+    return bool(key) and key.isascii() and key.isprintable() and " " not in key
+
+
 def is_valid_email(value):
     """Whether ``value`` is one plain email address central's intake accepts."""
     if not isinstance(value, str) or len(value) > EMAIL_MAX_LENGTH:
@@ -227,7 +232,7 @@ def _request(method, base_url, key, path, json=None, timeout=DEFAULT_TIMEOUT):
     key = (key or "").strip()
     if not key:
         raise CentralNotConfigured("The client key is not configured.", "client_key")
-    if not key.isascii() or not key.isprintable() or " " in key:
+    if not is_plausible_key(key):
         # A key pasted with an invisible or accented character could not even be
         # put in an HTTP header; say so instead of failing inside requests.
         raise CentralNotConfigured(
