@@ -76,6 +76,32 @@ class TestTicketThread(FusionHelpdeskCommon):
         self.assertFalse(page.xpath("//*[contains(@class, 'text-bg-success')]"))
         self.assertFalse(page.xpath("//*[contains(@class, 'o_fusion_helpdesk_decision')]"))
 
+    def test_remote_images_from_central_never_load_in_the_employees_browser(self):
+        """A tracking pixel tells its sender who read the thread, when, from where."""
+        self.refresh(
+            thread_answer(
+                dict(
+                    ENGINEER_MESSAGE,
+                    body='<p>See the <img src="https://tracker.example/p.gif" alt="diagram">'
+                    " diagram.</p>"
+                    '<div style="background:url(https://tracker.example/bg.gif)">Bye</div>'
+                    '<img srcset="https://tracker.example/2x.gif 2x" src="//tracker.example/q">'
+                    '<img src="/web/session/logout">'
+                    '<video poster="https://tracker.example/v.gif"></video>',
+                )
+            )
+        )
+        stored = str(self.ticket.thread_html)
+        page = html.fromstring(stored)
+        self.assertFalse(page.xpath("//img | //video | //source | //*[@style] | //*[@srcset]"))
+        self.assertNotIn("url(", stored)
+        # Still readable, and the picture one click away for whoever wants it.
+        self.assertIn("See the", page.text_content())
+        self.assertIn("Bye", page.text_content())
+        [link] = page.xpath("//a[@href='https://tracker.example/p.gif']")
+        self.assertEqual(link.text_content(), "[image: diagram]")
+        self.assertEqual(link.get("rel"), "noopener noreferrer")
+
     def test_owner_decisions_are_shown_as_badges_with_the_comment(self):
         cases = [
             ("approved", "Go ahead.\nBudget is fine.", "Approved", "text-bg-success"),
