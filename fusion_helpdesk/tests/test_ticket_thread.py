@@ -3,6 +3,8 @@
 import requests
 from lxml import html
 
+from odoo.tests import HttpCase, tagged
+
 from .common import CLIENT_KEY, FusionHelpdeskCommon, messages_url
 
 
@@ -161,3 +163,31 @@ class TestTicketThread(FusionHelpdeskCommon):
             self.assertTrue(draft.action_refresh_thread())
         self.assertFalse(mock.calls)
         self.assertFalse(draft.thread_html)
+
+
+@tagged("post_install", "-at_install")
+class TestThreadFieldInBrowser(FusionHelpdeskCommon, HttpCase):
+    """The form's conversation widget, in a browser, on a copy stored before 19.0.3."""
+
+    def test_stored_remote_images_are_not_loaded_by_the_form(self):
+        ticket = self._create_ticket(
+            self.employee, state="sent", central_id=42, central_number="HT00042"
+        )
+        ticket.flush_recordset()
+        # As 19.0.2 stored it (raw SQL: what the ORM write would sanitize is kept).
+        self.env.cr.execute(
+            "UPDATE fusion_helpdesk_ticket SET thread_html = %s WHERE id = %s",
+            [
+                "<div><p>Stored copy from central</p>"
+                '<p><img src="https://tracker.example/p.gif" alt="pixel"></p>'
+                '<div style="background:url(https://tracker.example/bg.gif)">Bye</div></div>',
+                ticket.id,
+            ],
+        )
+        with self.mock_central():
+            # Central is down: the form keeps showing the stored copy.
+            self.start_tour(
+                "/odoo/action-fusion_helpdesk.fusion_helpdesk_ticket_action/%d" % ticket.id,
+                "fusion_helpdesk_thread_no_remote_images",
+                login=self.employee.login,
+            )
