@@ -185,3 +185,32 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
         [call] = mock.calls
         self.assertEqual(call.request.headers["Authorization"], "Bearer %s" % CLIENT_KEY)
         self.assertNotIn(CLIENT_KEY, text)
+
+    def test_employee_cannot_render_the_key_in_the_mail_composer(self):
+        """A dynamic placeholder evaluates Python: only template editors may use one
+        (administrators in Odoo 19's defaults), so an employee's composer refuses it."""
+        self.authenticate(self.employee.login, self.employee.login)
+        expression = (
+            "{{ object.env['ir.config_parameter'].sudo().get_param('fusion_helpdesk.client_key') }}"
+        )
+        partner = self.employee.partner_id
+        values = {
+            "composition_mode": "mass_mail",
+            "model": "res.partner",
+            "res_ids": [partner.id],
+            "subject": expression,
+            "body": "<p>%s</p>" % expression,
+        }
+        with mute_logger("odoo.http", "odoo.addons.mail.models.mail_render_mixin"):
+            text, answer = self.call_kw("mail.compose.message", "create", [values])
+            self.assertNotIn(CLIENT_KEY, text)
+            if "result" in answer:
+                text, answer = self.call_kw(
+                    "mail.compose.message", "action_send_mail", [[answer["result"]]]
+                )
+                self.assertNotIn(CLIENT_KEY, text)
+        self.assertIn("Mail Template Editor", answer["error"]["data"]["message"])
+        sent = self.env["mail.mail"].search([]).mapped("body_html") + self.env[
+            "mail.message"
+        ].search([("model", "=", "res.partner"), ("res_id", "=", partner.id)]).mapped("body")
+        self.assertFalse([body for body in sent if body and CLIENT_KEY in body])
