@@ -80,13 +80,14 @@ class ResConfigSettings(models.TransientModel):
         if not self.env.is_system():
             raise AccessError(self.env._("Only administrators can change the settings."))
         self._fusion_helpdesk_check_settings()
-        super().set_values()
+        result = super().set_values()
         for settings in self:
             key = (settings.fusion_helpdesk_client_key or "").strip()
             if key:
                 self.env["ir.config_parameter"].sudo().set_param(CLIENT_KEY_PARAM, key)
                 # Kept in the settings table until the vacuum otherwise.
                 settings.fusion_helpdesk_client_key = False
+        return result
 
     def _fusion_helpdesk_check_settings(self):
         """Raise a ``ValidationError`` when a Fusion Helpdesk setting would break sending."""
