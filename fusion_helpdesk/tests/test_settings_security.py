@@ -214,3 +214,9 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
             "mail.message"
         ].search([("model", "=", "res.partner"), ("res_id", "=", partner.id)]).mapped("body")
         self.assertFalse([body for body in sent if body and CLIENT_KEY in body])
+
+    def test_admin_settings_form_replaces_the_key_without_showing_it(self):
+        self.start_tour(
+            "/odoo/settings#fusion_helpdesk", "fusion_helpdesk_settings_key", login=self.admin.login
+        )
+        self.assertEqual(self.icp.get_param("fusion_helpdesk.client_key"), "fhk-typed-in-the-form")
