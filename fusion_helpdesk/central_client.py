@@ -12,9 +12,14 @@ appears in a log line, an exception message or a ``repr``.
 """
 
 import logging
+import re
+import unicodedata
+import uuid
 from urllib.parse import urlsplit
 
 import requests
+from lxml import etree
+from lxml import html as lxml_html
 
 _logger = logging.getLogger(__name__)
 
@@ -25,6 +30,26 @@ API_PREFIX = "/fusion_helpdesk_central/api/v1"
 DEFAULT_TIMEOUT = 10
 DECISION_STATES = ("approved", "rejected")
 ENGAGEMENT_STATES = ("none", "pending", "approved", "rejected")
+
+# Bidirectional embedding, override and isolate controls (U+202A-U+202E,
+# U+2066-U+2069): in a subject they make text read differently from what it is
+# ("invoice\u202egpj.exe"), so they are stripped before anything is sent.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters that print nothing although Unicode does not class them as
+# format characters or spaces (fillers and the blank braille pattern).
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+# Central's intake limits for the owner (it refuses anything longer).
+OWNER_NAME_MAX_LENGTH = 128
+EMAIL_MAX_LENGTH = 254
+EMAIL_LOCAL_MAX_LENGTH = 64
+# Same rule as central's intake: one plain ASCII address, no display name.
+EMAIL_RE = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
+)
+# What central accepts as a client reference (a UUID4 string here).
+CLIENT_REF_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 # --------------------------------------------------------------------------- errors
@@ -67,6 +92,14 @@ class CentralRefused(CentralError):
         self.retry_after = retry_after
 
 
+class CentralConflict(CentralRefused):
+    """Central already has a different ticket under this client reference (409).
+
+    Sending the same body again can only get the same answer: the ticket
+    must go as a new one (with a new reference).
+    """
+
+
 # --------------------------------------------------------------------------- payload
 def build_ticket_payload(
     subject,
@@ -79,7 +112,7 @@ def build_ticket_payload(
 ):
     """Return the intake JSON body; owner fields only when they are set."""
     payload = {
-        "subject": (subject or "").strip(),
+        "subject": clean_subject(subject),
         "description": description or "",
         "requester_name": requester_name or "",
         "requester_email": requester_email or "",
@@ -91,6 +124,39 @@ def build_ticket_payload(
     if owner_name and owner_name.strip():
         payload["owner_name"] = owner_name.strip()
     return payload
+
+
+def new_client_ref():
+    """Return a fresh client reference: random, so unique across databases and copies."""
+    return str(uuid.uuid4())
+
+
+def clean_subject(subject):
+    """Return ``subject`` without bidi controls and without surrounding spaces."""
+    text = "".join(char for char in subject or "" if char not in BIDI_CONTROLS)
+    return text.strip()
+
+
+def is_blank(text):
+    """Whether ``text`` shows nothing: only spaces and invisible characters."""
+    return all(
+        char.isspace() or unicodedata.category(char) == "Cf" or char in INVISIBLE_LETTERS
+        for char in text or ""
+    )
+
+
+def is_plausible_key(key):
+    """Whether ``key`` (stripped) could be a client key: printable ASCII, no space."""
+    return bool(key) and key.isascii() and key.isprintable() and " " not in key
+
+
+def is_valid_email(value):
+    """Whether ``value`` is one plain email address central's intake accepts."""
+    if not isinstance(value, str) or len(value) > EMAIL_MAX_LENGTH:
+        return False
+    if not EMAIL_RE.fullmatch(value):
+        return False
+    return len(value.rpartition("@")[0]) <= EMAIL_LOCAL_MAX_LENGTH
 
 
 # --------------------------------------------------------------------------- calls
@@ -166,7 +232,7 @@ def _request(method, base_url, key, path, json=None, timeout=DEFAULT_TIMEOUT):
     key = (key or "").strip()
     if not key:
         raise CentralNotConfigured("The client key is not configured.", "client_key")
-    if not key.isascii() or not key.isprintable() or " " in key:
+    if not is_plausible_key(key):
         # A key pasted with an invisible or accented character could not even be
         # put in an HTTP header; say so instead of failing inside requests.
         raise CentralNotConfigured(
@@ -226,6 +292,12 @@ def _decode(response):
         message = message or "The ticket is too large for the helpdesk server."
     elif status == 429:
         message = message or "The helpdesk server received too many failed attempts."
+    elif status == 409:
+        raise CentralConflict(
+            status,
+            message or "The helpdesk server already has a different ticket with this reference.",
+            field=field,
+        )
     else:
         message = message or "The helpdesk server refused the request (error %d)." % status
     retry_after = _retry_after(response) if status == 429 else None
@@ -293,3 +365,88 @@ def _clean_message(message):
         "body": _text(message.get("body")),
         "decision": decision,
     }
+
+
+# --------------------------------------------------------------------------- thread HTML
+# Whatever makes a browser fetch something by itself, without a click.
+_FETCHING_TAGS = frozenset(
+    {
+        "applet",
+        "audio",
+        "base",
+        "embed",
+        "frame",
+        "frameset",
+        "iframe",
+        "link",
+        "meta",
+        "object",
+        "picture",
+        "script",
+        "source",
+        "style",
+        "track",
+        "video",
+    }
+)
+_FETCHING_ATTRIBUTES = frozenset(
+    {"background", "dynsrc", "lowsrc", "ping", "poster", "srcset", "data", "formaction"}
+)
+_LINK_TAGS = frozenset({"a", "area"})
+_CSS_FETCH = re.compile(r"url|image|import|expression|\\", re.IGNORECASE)
+_INLINE_IMAGE = re.compile(r"data:image/", re.IGNORECASE)
+
+
+def strip_remote_resources(html):
+    """Return ``html`` with nothing a browser would load by itself (tracking pixels).
+
+    Images keep only inline ``data:image/`` sources; any other image becomes a
+    placeholder, a link when its address is http(s), so nothing is fetched
+    until a person clicks. Media, frames, style sheets and CSS ``url()`` go.
+    Relative addresses are removed too: in the client's browser they would
+    call the client's own Odoo with the employee's session.
+    """
+    if not html or not html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions load nothing
+        tag = element.tag.lower()
+        if tag in _FETCHING_TAGS:
+            element.drop_tree()
+            continue
+        if tag == "img":
+            _replace_remote_image(element)
+            continue
+        for name in list(element.attrib):
+            local = name.lower().rpartition(":")[2]
+            value = element.attrib[name]
+            if (
+                local in _FETCHING_ATTRIBUTES
+                or local == "src"
+                or (local == "href" and tag not in _LINK_TAGS)
+                or (local == "style" and _CSS_FETCH.search(value))
+            ):
+                del element.attrib[name]
+    return etree.tostring(root, encoding="unicode", method="html")
+
+
+def _replace_remote_image(img):
+    source = (img.get("src") or "").strip()
+    if _INLINE_IMAGE.match(source):
+        for name in list(img.attrib):
+            if name.lower() not in ("src", "alt", "title", "width", "height"):
+                del img.attrib[name]
+        return
+    alt = (img.get("alt") or "").strip()
+    label = "[image: %s]" % alt if alt else "[image]"
+    if source.startswith("//"):
+        source = "https:" + source
+    if urlsplit(source).scheme in ("http", "https"):
+        placeholder = etree.Element("a", href=source, target="_blank", rel="noopener noreferrer")
+    else:
+        placeholder = etree.Element("span")
+    placeholder.text = label
+    placeholder.tail = img.tail
+    img.getparent().replace(img, placeholder)

@@ -438,3 +438,205 @@ def test_a_mangled_key_is_a_configuration_error_not_a_crash(key):
 )
 def test_is_encrypted_tells_when_the_key_would_travel_in_clear(url, encrypted):
     assert central_client.is_encrypted(url) is encrypted
+
+
+# --------------------------------------------------------------------------- client reference
+def test_client_refs_are_random_uuid4_strings_central_accepts():
+    refs = {central_client.new_client_ref() for _index in range(50)}
+    assert len(refs) == 50
+    for ref in refs:
+        assert len(ref) == 36
+        assert central_client.CLIENT_REF_RE.fullmatch(ref)
+        assert ref[14] == "4"  # version 4: random, not derived from the database
+
+
+def test_payload_sends_the_reference_as_given():
+    ref = central_client.new_client_ref()
+    assert payload(client_ref=ref)["client_ref"] == ref
+
+
+@responses.activate
+def test_submit_409_is_a_conflict_that_names_the_reference():
+    responses.post(
+        TICKETS,
+        json={
+            "error": {
+                "field": "client_ref",
+                "message": "A different ticket was already sent with this reference.",
+            }
+        },
+        status=409,
+    )
+    with pytest.raises(central_client.CentralConflict) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert isinstance(caught.value, central_client.CentralRefused)
+    assert caught.value.status == 409
+    assert caught.value.field == "client_ref"
+    assert caught.value.message == "A different ticket was already sent with this reference."
+    assert caught.value.retry_after is None
+
+
+@responses.activate
+def test_submit_409_without_json_still_explains_the_conflict():
+    responses.post(TICKETS, body="Conflict", status=409)
+    with pytest.raises(central_client.CentralConflict) as caught:
+        central_client.submit_ticket(CENTRAL, KEY, payload())
+    assert "already has a different ticket with this reference" in str(caught.value)
+    assert caught.value.field is None
+
+
+# --------------------------------------------------------------------------- subject
+@pytest.mark.parametrize(
+    "subject, expected",
+    [
+        ("invoice\u202egpj.exe", "invoicegpj.exe"),
+        ("\u2066Printer\u2069 on fire\u202c", "Printer on fire"),
+        ("\u202a\u202b\u202d  VPN  \u2067\u2068", "VPN"),
+        # Marks and joiners that scripts need are kept.
+        ("\u05e9\u05dc\u05d5\u05dd\u200f ok", "\u05e9\u05dc\u05d5\u05dd\u200f ok"),
+        ("\U0001f469\u200d\U0001f4bb laptop", "\U0001f469\u200d\U0001f4bb laptop"),
+        (None, ""),
+    ],
+)
+def test_clean_subject_strips_bidi_controls_and_spaces(subject, expected):
+    assert central_client.clean_subject(subject) == expected
+    assert payload(subject=subject)["subject"] == expected
+
+
+def test_every_bidi_control_of_the_spec_is_stripped():
+    controls = [chr(code) for code in range(0x202A, 0x202F)] + [
+        chr(code) for code in range(0x2066, 0x206A)
+    ]
+    assert set(controls) == central_client.BIDI_CONTROLS
+    assert central_client.clean_subject("a".join(controls)) == "a" * (len(controls) - 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        "   \n\t",
+        "\u200b\u200c\u200d",
+        "\u202e\u2066\u2069",
+        "\ufeff\u2060\u00ad",
+        "\u3164\u2800 \u115f",
+        "\u200e\u200f\u061c",
+    ],
+)
+def test_blank_texts_show_nothing(text):
+    assert central_client.is_blank(text)
+
+
+@pytest.mark.parametrize("text", ["a", "\u200b.", "\u202e\u05d0", "\U0001f525"])
+def test_texts_with_a_visible_character_are_not_blank(text):
+    assert not central_client.is_blank(text)
+
+
+# --------------------------------------------------------------------------- owner email
+@pytest.mark.parametrize(
+    "email", ["owner@acme.example.com", "o.w+ner@acme.co", "x@xn--bcher-kva.example"]
+)
+def test_valid_owner_emails(email):
+    assert central_client.is_valid_email(email)
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "owner",
+        "owner@",
+        "@acme.example.com",
+        "owner@acme",
+        "Olivia <owner@acme.example.com>",
+        "owner@acme.example.com, boss@acme.example.com",
+        "own er@acme.example.com",
+        "owner@acme..example.com",
+        "ownér@acme.example.com",
+        "x" * 65 + "@acme.example.com",
+        "x@" + "a" * 250 + ".com",
+        None,
+        42,
+    ],
+)
+def test_invalid_owner_emails(email):
+    assert not central_client.is_valid_email(email)
+
+
+# --------------------------------------------------------------------------- thread HTML
+def fragment(html):
+    from lxml import html as lxml_html
+
+    return lxml_html.fragment_fromstring(central_client.strip_remote_resources(html))
+
+
+def test_remote_images_become_links_that_load_nothing():
+    root = fragment(
+        '<p>Before <img src="https://tracker.example/p.gif" alt="pixel"> after</p>'
+        '<img src="//tracker.example/q.gif"><img src="http://tracker.example/r.gif">'
+    )
+    assert not root.xpath("//img")
+    links = root.xpath("//a")
+    assert [link.get("href") for link in links] == [
+        "https://tracker.example/p.gif",
+        "https://tracker.example/q.gif",
+        "http://tracker.example/r.gif",
+    ]
+    assert [link.text for link in links] == ["[image: pixel]", "[image]", "[image]"]
+    assert all(link.get("rel") == "noopener noreferrer" for link in links)
+    assert "Before" in root.text_content() and "after" in root.text_content()
+
+
+@pytest.mark.parametrize(
+    "src", ["/web/session/logout", "web/image/1", "javascript:alert(1)", "", "cid:part1"]
+)
+def test_other_image_sources_become_plain_text(src):
+    root = fragment('<p><img src="%s">tail</p>' % src)
+    assert not root.xpath("//img") and not root.xpath("//a")
+    assert root.text_content() == "[image]tail"
+
+
+def test_inline_images_stay_without_their_handlers():
+    root = fragment(
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="chart" onerror="x()" '
+        'srcset="https://tracker.example/2x.gif 2x" width="10">'
+    )
+    [img] = root.xpath("//img")
+    assert dict(img.attrib) == {
+        "src": "data:image/png;base64,iVBORw0KGgo=",
+        "alt": "chart",
+        "width": "10",
+    }
+
+
+def test_css_backgrounds_srcset_media_and_frames_are_removed():
+    html = (
+        '<div style="background:url(https://tracker.example/bg.gif)">a</div>'
+        '<div style="background-image: U\\52L(https://tracker.example/e.gif)">b</div>'
+        '<p style="color: red">kept style</p>'
+        '<table background="https://tracker.example/t.gif"><tr><td>c</td></tr></table>'
+        '<picture><source srcset="https://tracker.example/s.gif"></picture>'
+        '<video poster="https://tracker.example/v.gif" src="https://tracker.example/v.mp4">'
+        "</video><audio src='https://tracker.example/a.mp3'></audio>"
+        '<iframe src="https://tracker.example/f"></iframe>'
+        "<style>p{background:url(https://tracker.example/s.gif)}</style>"
+        '<link rel="stylesheet" href="https://tracker.example/c.css">'
+        '<svg><image href="https://tracker.example/svg.gif"></image>'
+        '<use xlink:href="https://tracker.example/u.svg#a"></use></svg>'
+        '<input type="image" src="https://tracker.example/i.gif">'
+        '<a href="https://example.com/doc" ping="https://tracker.example/ping">doc</a>'
+        "<!-- a comment -->end"
+    )
+    result = central_client.strip_remote_resources(html)
+    assert "tracker.example" not in result
+    root = fragment(html)
+    assert root.xpath("//p")[0].get("style") == "color: red"
+    assert root.xpath("//a")[0].get("href") == "https://example.com/doc"
+    assert root.text_content().endswith("end")
+    for text in ("a", "b", "c", "kept style", "doc"):
+        assert text in root.text_content()
+
+
+@pytest.mark.parametrize("html", ["", "   ", None])
+def test_empty_bodies_stay_empty(html):
+    assert central_client.strip_remote_resources(html) == ""

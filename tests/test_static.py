@@ -22,7 +22,7 @@ EXPECTED = {
         "python": {"openai"},
     },
     "fusion_helpdesk": {
-        "version": "19.0.2.0.0",
+        "version": "19.0.3.0.0",
         "license": "LGPL-3",
         "depends": {"base_setup", "mail"},
         "python": {"requests"},

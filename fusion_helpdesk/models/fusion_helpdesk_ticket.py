@@ -1,11 +1,9 @@
 # Copyright 2026 Fusion Helpdesk
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_datetime, html_sanitize, plaintext2html
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import central_client
 
@@ -26,6 +24,7 @@ class FusionHelpdeskTicket(models.Model):
     # ``central_id`` could read a colleague's thread with the company's key.
     _central_fields = frozenset(
         {
+            "client_ref",
             "state",
             "central_id",
             "central_number",
@@ -41,6 +40,15 @@ class FusionHelpdeskTicket(models.Model):
     _thread_template = "fusion_helpdesk.fusion_helpdesk_ticket_thread"
 
     name = fields.Char(string="Subject", required=True, size=SUBJECT_MAX_LENGTH)
+    # Random, set at creation and kept for every resend: central recognises a
+    # resend by it. A record id was not unique across databases (a restored
+    # backup or a staging copy sent "new" tickets central took for old ones).
+    client_ref = fields.Char(
+        string="Client Reference",
+        readonly=True,
+        copy=False,
+        help="Identifies this ticket on the support server, whatever database sends it.",
+    )
     description = fields.Text()
     user_id = fields.Many2one(
         "res.users",
@@ -82,6 +90,16 @@ class FusionHelpdeskTicket(models.Model):
     )
     thread_error = fields.Char(string="Conversation Refresh Error", readonly=True, copy=False)
 
+    _client_ref_unique = models.UniqueIndex("(client_ref)")
+
+    @api.constrains("name")
+    def _check_name_visible(self):
+        for ticket in self:
+            if central_client.is_blank(ticket.name):
+                raise ValidationError(
+                    self.env._("Please give your ticket a subject with visible characters.")
+                )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
         if any(ticket.state == "sent" for ticket in self):
@@ -98,6 +116,12 @@ class FusionHelpdeskTicket(models.Model):
                 {key: value for key, value in vals.items() if key not in self._central_fields}
                 for vals in vals_list
             ]
+        vals_list = [self._clean_subject_vals(vals) for vals in vals_list]
+        for vals in vals_list:
+            if not vals.get("client_ref"):
+                # Not a field default: a new column's default is written once,
+                # the same for every existing row.
+                vals["client_ref"] = central_client.new_client_ref()
         return super().create(vals_list)
 
     def write(self, vals):
@@ -122,7 +146,14 @@ class FusionHelpdeskTicket(models.Model):
                         "the support team in its conversation."
                     )
                 )
-        return super().write(vals)
+        return super().write(self._clean_subject_vals(vals))
+
+    @api.model
+    def _clean_subject_vals(self, vals):
+        """Return ``vals`` with its subject stripped of bidi controls (they disguise text)."""
+        if isinstance(vals.get("name"), str):
+            vals = dict(vals, name=central_client.clean_subject(vals["name"]))
+        return vals
 
     # ------------------------------------------------------------------ actions
     def action_send(self):
@@ -170,7 +201,9 @@ class FusionHelpdeskTicket(models.Model):
         error = self._check_submitted_texts(subject, description)
         if error:
             return {"ok": False, "id": None, "error": error}
-        ticket = self.create(self._prepare_submit_vals(subject.strip(), description))
+        ticket = self.create(
+            self._prepare_submit_vals(central_client.clean_subject(subject), description)
+        )
         error = ticket._send_to_central()
         if error:
             return {"ok": False, "id": ticket.id, "error": error}
@@ -183,9 +216,10 @@ class FusionHelpdeskTicket(models.Model):
             description, (str, type(None))
         ):
             return self.env._("The subject and the description must be plain text.")
-        if not (subject or "").strip():
+        if central_client.is_blank(subject):
+            # Zero-width or bidi characters alone would make a ticket without a title.
             return self.env._("Please give your ticket a subject.")
-        if len(subject.strip()) > SUBJECT_MAX_LENGTH:
+        if len(central_client.clean_subject(subject)) > SUBJECT_MAX_LENGTH:
             return self.env._(
                 "Please shorten the subject to %s characters; details go in the description.",
                 SUBJECT_MAX_LENGTH,
@@ -212,7 +246,7 @@ class FusionHelpdeskTicket(models.Model):
             # Central needs an address to answer; a user without one writes on
             # behalf of the company.
             requester_email=user.email or user.company_id.email,
-            client_ref=self.id,
+            client_ref=self.client_ref,
             owner_email=icp.get_param("fusion_helpdesk.owner_email"),
             owner_name=icp.get_param("fusion_helpdesk.owner_name"),
         )
@@ -229,6 +263,9 @@ class FusionHelpdeskTicket(models.Model):
     def _send_to_central(self):
         """Send this ticket to central; return ``None`` when sent, else the employee's message."""
         self.ensure_one()
+        if not self.client_ref:
+            # Only a row that escaped the 19.0.3.0.0 migration; kept from now on.
+            self.sudo().client_ref = central_client.new_client_ref()
         try:
             result = central_client.submit_ticket(
                 *self._central_connection(), self._prepare_central_payload()
@@ -293,6 +330,13 @@ class FusionHelpdeskTicket(models.Model):
                 "check the Central URL in Settings > Fusion Helpdesk: it is the server's "
                 "address, like https://support.example.com, without /odoo."
             )
+        if isinstance(error, central_client.CentralConflict):
+            return self.env._(
+                "The support server already has a different ticket under this ticket's "
+                "reference: it probably received an earlier version of it. Sending it again "
+                "cannot work. Please submit it as a new ticket (Actions > Duplicate keeps "
+                "your text)."
+            )
         if error.status == 413:
             return self.env._(
                 "The ticket is too large for the support server. Please shorten the "
@@ -315,73 +359,6 @@ class FusionHelpdeskTicket(models.Model):
                 message=error.message,
             )
         return self.env._("The support server refused the ticket: %s", error.message)
-
-    # ------------------------------------------------------------------ thread
-    def _refresh_thread(self):
-        """Fetch and store this ticket's public thread; return whether it worked."""
-        self.ensure_one()
-        try:
-            thread = central_client.fetch_messages(*self._central_connection(), self.central_id)
-        except central_client.CentralError as error:
-            # Opening a form while central is down is routine: no warning here.
-            _logger.info("Could not refresh the thread of ticket %s: %s", self.id, error)
-            if isinstance(error, central_client.CentralRefused) and error.status == 404:
-                # The server answers, so the URL is right: the ticket is not this key's.
-                message = self.env._("The support server does not know this ticket.")
-            else:
-                message = self._central_error_message(error)
-            self.sudo().write({"thread_error": message})
-            return False
-        self.sudo().write(self._prepare_thread_vals(thread))
-        return True
-
-    def _prepare_thread_vals(self, thread):
-        """Return the values stored from central's thread answer; override to keep more."""
-        ticket = thread["ticket"]
-        vals = {
-            "thread_html": self._render_thread(thread["messages"]),
-            "thread_refreshed_at": fields.Datetime.now(),
-            "thread_error": False,
-            "engagement_state": ticket["engagement_state"],
-        }
-        if ticket["stage"]:
-            vals["central_stage"] = ticket["stage"]
-        return vals
-
-    def _render_thread(self, messages):
-        """Render central's public messages as sanitized HTML."""
-        return self.env["ir.qweb"]._render(
-            self._thread_template,
-            {"messages": [self._prepare_thread_message(message) for message in messages]},
-        )
-
-    def _prepare_thread_message(self, message):
-        """Return the template values of one message; its body is sanitized again here."""
-        decision = message["decision"]
-        return {
-            "author": message["author"] or self.env._("Support team"),
-            "date": self._format_central_date(message["date"]),
-            # Untrusted HTML from another server: no classes (no fake badges), no styles.
-            "body": html_sanitize(
-                message["body"],
-                sanitize_attributes=True,
-                strip_style=True,
-                strip_classes=True,
-            ),
-            "decision": decision
-            and {
-                "state": decision["state"],
-                # Owners write line breaks in the confirm page's textarea.
-                "comment": plaintext2html(decision["comment"]) if decision["comment"] else "",
-            },
-        }
-
-    def _format_central_date(self, value):
-        try:
-            moment = datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
-        except (TypeError, ValueError):
-            return value or ""
-        return format_datetime(self.env, moment, tz=self.env.user.tz, dt_format="medium")
 
     @api.model
     def _notification(self, title, message, kind, sticky=False, reload=True):

@@ -1,4 +1,5 @@
 from . import test_settings
+from . import test_settings_security
 from . import test_submit_route
 from . import test_ticket
 from . import test_ticket_thread

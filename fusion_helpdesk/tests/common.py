@@ -31,6 +31,8 @@ OWNER_NAME = "Olivia Owner"
 # The HttpCase browser-side opener talks to the local Odoo server.
 ADAPTER_KWARGS = ("stream", "timeout", "verify", "cert", "proxies")
 LOCAL_SERVER = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?/")
+# A client reference: a random UUID4, as ``uuid.uuid4()`` writes it.
+UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 def messages_url(central_id):

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import requests
 
+from odoo.exceptions import ValidationError
+
 from .common import CENTRAL_URL, CLIENT_KEY, PING_URL, FusionHelpdeskCommon
 
 
@@ -28,7 +30,57 @@ class TestSettings(FusionHelpdeskCommon):
             self.assertEqual(self.icp.get_param(key), value, key)
         fresh = self.settings()
         self.assertEqual(fresh.fusion_helpdesk_owner_name, "Bea Boss")
-        self.assertEqual(fresh.fusion_helpdesk_client_key, "new-key")
+        # Write-only: the form knows a key is saved, never what it is.
+        self.assertFalse(fresh.fusion_helpdesk_client_key)
+        self.assertTrue(fresh.fusion_helpdesk_client_key_set)
+
+    def test_owner_and_url_are_trimmed(self):
+        self.settings(
+            fusion_helpdesk_central_url="  https://support.example.org  ",
+            fusion_helpdesk_owner_email="  boss@acme.example.com ",
+            fusion_helpdesk_owner_name="  Bea Boss\n",
+        ).execute()
+        self.assertEqual(self.icp.get_param("fusion_helpdesk.owner_email"), "boss@acme.example.com")
+        self.assertEqual(self.icp.get_param("fusion_helpdesk.owner_name"), "Bea Boss")
+        self.assertEqual(
+            self.icp.get_param("fusion_helpdesk.central_url"), "https://support.example.org"
+        )
+
+    def test_invalid_settings_are_refused_and_nothing_is_saved(self):
+        """Saved, a bad owner email made central refuse every ticket afterwards."""
+        cases = [
+            ({"fusion_helpdesk_owner_email": "owner"}, "not a valid email address"),
+            ({"fusion_helpdesk_owner_email": "owner@acme"}, "not a valid email address"),
+            (
+                {"fusion_helpdesk_owner_email": "Olivia <owner@acme.example.com>"},
+                "not a valid email address",
+            ),
+            (
+                {"fusion_helpdesk_owner_email": "a@acme.example.com, b@acme.example.com"},
+                "not a valid email address",
+            ),
+            ({"fusion_helpdesk_owner_name": "O" * 129}, "owner name is too long"),
+            ({"fusion_helpdesk_central_url": "support.example.com"}, "Central URL"),
+            ({"fusion_helpdesk_central_url": "ftp://support.example.com"}, "Central URL"),
+            ({"fusion_helpdesk_central_url": "https://support.example.com/?x=1"}, "Central URL"),
+            ({"fusion_helpdesk_client_key": "fhk-kéy"}, "client key contains characters"),
+        ]
+        before = {
+            key: self.icp.get_param(key)
+            for key in (
+                "fusion_helpdesk.central_url",
+                "fusion_helpdesk.client_key",
+                "fusion_helpdesk.owner_email",
+                "fusion_helpdesk.owner_name",
+            )
+        }
+        for values, expected in cases:
+            with self.subTest(values=values):
+                settings = self.settings(**{"fusion_helpdesk_owner_name": "Someone Else", **values})
+                with self.assertRaisesRegex(ValidationError, expected):
+                    settings.execute()
+                for key, value in before.items():
+                    self.assertEqual(self.icp.get_param(key), value, key)
 
     def test_connection_test_reports_the_client_central_knows(self):
         settings = self.settings(

@@ -11,6 +11,7 @@ from .common import (
     OWNER_EMAIL,
     OWNER_NAME,
     TICKETS_URL,
+    UUID4,
     FusionHelpdeskCommon,
     request_json,
 )
@@ -59,7 +60,7 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
                 "description": "Smoke from tray 2.",
                 "requester_name": "Erin Employee",
                 "requester_email": "erin@acme.example.com",
-                "client_ref": str(ticket.id),
+                "client_ref": ticket.client_ref,
                 "owner_email": OWNER_EMAIL,
                 "owner_name": OWNER_NAME,
             },
@@ -77,8 +78,11 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
         self.assertNotIn("owner_name", body)
 
     def test_central_down_keeps_the_ticket_and_it_can_be_sent_again(self):
-        with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING") as logs:
-            mock.post(TICKETS_URL, body=requests.ConnectionError("Connection refused"))
+        with (
+            self.mock_central() as first_mock,
+            self.assertLogs(TICKET_LOGGER, "WARNING") as logs,
+        ):
+            first_mock.post(TICKETS_URL, body=requests.ConnectionError("Connection refused"))
             result = self.submit(subject="Printer on fire", description="Smoke from tray 2.")
         self.assertIs(result["ok"], False)
         self.assertIn("could not be reached", result["error"])
@@ -107,9 +111,11 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             ticket,
             [{"state": "sent", "central_id": 77, "central_number": "HT00077", "last_error": False}],
         )
-        self.assertEqual(
-            request_json(self.central_calls(mock, TICKETS_URL)[0])["client_ref"], str(ticket.id)
-        )
+        # Central recognises a resend by the reference it got the first time.
+        [first_call] = self.central_calls(first_mock, TICKETS_URL)
+        [resend_call] = self.central_calls(mock, TICKETS_URL)
+        self.assertEqual(request_json(first_call)["client_ref"], ticket.client_ref)
+        self.assertEqual(request_json(resend_call)["client_ref"], ticket.client_ref)
 
     def test_submit_dialog_goes_through_the_route(self):
         """My Tickets' Submit a Ticket dialog, in a browser: an empty subject keeps
@@ -222,3 +228,56 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             self.submit(subject="From the portal", description="Details.")
         self.assertFalse(mock.calls)
         self.assertFalse(self.Ticket.search([("name", "=", "From the portal")]))
+
+    def test_client_ref_is_random_not_the_record_id(self):
+        """A restored backup or a staging copy reuses record ids: central took their
+        new tickets for someone else's old ones and answered with those."""
+        refs = []
+        with self.mock_central() as mock:
+            self.central_accepts(mock)
+            for subject in ("First", "Second"):
+                result = self.submit(subject=subject, description="Details.")
+                ticket = self.Ticket.browse(result["id"])
+                sent = request_json(self.central_calls(mock, TICKETS_URL)[-1])["client_ref"]
+                self.assertEqual(sent, ticket.client_ref)
+                self.assertNotEqual(sent, str(ticket.id))
+                self.assertRegex(sent, UUID4)
+                refs.append(sent)
+        self.assertNotEqual(refs[0], refs[1])
+
+    def test_conflicting_reference_is_a_clear_error_kept_locally(self):
+        """Central answers 409 when it has this reference with another text."""
+        with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
+            self.central_refuses(
+                mock,
+                409,
+                "A different ticket was already sent with this reference.",
+                field="client_ref",
+            )
+            result = self.submit(subject="Printer on fire", description="Smoke.")
+        self.assertIs(result["ok"], False)
+        self.assertIn("already has a different ticket", result["error"])
+        self.assertIn("submit it as a new ticket", result["error"])
+        ticket = self.Ticket.browse(result["id"])
+        self.assertRecordValues(
+            ticket,
+            [{"state": "not_sent", "central_id": 0, "last_error": result["error"]}],
+        )
+        [call] = self.central_calls(mock, TICKETS_URL)
+        self.assertEqual(request_json(call)["client_ref"], ticket.client_ref)
+
+    def test_invisible_subjects_are_refused_and_bidi_controls_stripped(self):
+        cases = ["\u200b\u200c\u200d", "\u202e\u2066 \u2069", "\ufeff\u2060\u3164"]
+        for subject in cases:
+            with self.subTest(subject=subject), self.mock_central() as mock:
+                result = self.submit(subject=subject, description="Details.")
+                self.assertEqual((result["ok"], result["id"]), (False, None))
+                self.assertIn("give your ticket a subject", result["error"])
+                self.assertFalse(mock.calls)
+        with self.mock_central() as mock:
+            self.central_accepts(mock)
+            result = self.submit(subject=" Invoice\u202egpj.exe ", description="Details.")
+        self.assertTrue(result["ok"])
+        self.assertEqual(self.Ticket.browse(result["id"]).name, "Invoicegpj.exe")
+        sent = request_json(self.central_calls(mock, TICKETS_URL)[0])
+        self.assertEqual(sent["subject"], "Invoicegpj.exe")

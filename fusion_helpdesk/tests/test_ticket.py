@@ -1,10 +1,13 @@
 # Copyright 2026 Fusion Helpdesk
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import importlib.util
+
 import requests
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import file_path
 
-from .common import TICKETS_URL, FusionHelpdeskCommon, messages_url, request_json
+from .common import TICKETS_URL, UUID4, FusionHelpdeskCommon, messages_url, request_json
 
 TICKET_LOGGER = "odoo.addons.fusion_helpdesk.models.fusion_helpdesk_ticket"
 
@@ -109,3 +112,67 @@ class TestTicket(FusionHelpdeskCommon):
             self.ticket_oscar.with_user(self.other_employee).unlink()
         self.ticket_erin.with_user(self.employee).unlink()
         self.assertFalse(self.ticket_erin.exists())
+
+    def test_client_ref_is_set_once_and_not_by_employees(self):
+        ticket = self.Ticket.with_user(self.employee).create(
+            {"name": "Mail quota", "description": "Full.", "client_ref": "chosen-by-me"}
+        )
+        self.assertRegex(ticket.client_ref, UUID4)
+        with self.assertRaises(AccessError):
+            ticket.write({"client_ref": self.ticket_oscar.client_ref})
+        copy = ticket.copy()
+        self.assertRegex(copy.client_ref, UUID4)
+        self.assertNotEqual(copy.client_ref, ticket.client_ref)
+        self.assertEqual(copy.state, "draft")
+
+    def test_send_again_reuses_the_reference(self):
+        ticket = self.ticket_erin.with_user(self.employee)
+        ref = ticket.client_ref
+        with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
+            mock.post(TICKETS_URL, body=requests.ConnectionError("refused"))
+            ticket.action_send()
+        with self.mock_central() as mock_again:
+            self.central_accepts(mock_again)
+            ticket.action_send()
+        self.assertEqual(ticket.state, "sent")
+        sent = [request_json(call)["client_ref"] for call in [*mock.calls, *mock_again.calls]]
+        self.assertEqual(sent, [ref, ref])
+
+    def test_a_subject_of_invisible_characters_is_refused(self):
+        Ticket = self.Ticket.with_user(self.employee)
+        for name in ("\u200b\u200b", "\u202e \u2066", "\u2800"):
+            with self.subTest(name=name), self.assertRaises(ValidationError):
+                Ticket.create({"name": name, "description": "x"})
+        with self.assertRaises(ValidationError):
+            self.ticket_erin.with_user(self.employee).write({"name": "\u200d"})
+        ticket = Ticket.create({"name": "\u2067Invoice\u202e fdp.exe", "description": "x"})
+        self.assertEqual(ticket.name, "Invoice fdp.exe")
+
+    def test_migration_gives_each_ticket_its_own_reference_and_cleans_threads(self):
+        """19.0.3.0.0 post-migration, on rows as 19.0.2 left them."""
+        tickets = self.ticket_erin | self.ticket_oscar
+        kept = self._create_ticket(self.employee, "Already has one")
+        kept_ref = kept.client_ref
+        tickets.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE fusion_helpdesk_ticket SET client_ref = NULL, thread_html = %s WHERE id IN %s",
+            [
+                '<div class="o_fusion_helpdesk_thread"><p>Hello</p>'
+                '<img src="https://tracker.example/p.gif"></div>',
+                tuple(tickets.ids),
+            ],
+        )
+        tickets.invalidate_recordset()
+        path = file_path("fusion_helpdesk/migrations/19.0.3.0.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("fusion_helpdesk_post_migrate", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "19.0.2.0.0")
+        self.env.invalidate_all()
+        for ticket in tickets:
+            self.assertRegex(ticket.client_ref, UUID4)
+            self.assertIn("Hello", ticket.thread_html)
+            self.assertNotIn("<img", ticket.thread_html)
+            self.assertIn("o_fusion_helpdesk_thread", ticket.thread_html)
+        self.assertNotEqual(self.ticket_erin.client_ref, self.ticket_oscar.client_ref)
+        self.assertEqual(kept.client_ref, kept_ref)

@@ -3,6 +3,8 @@
 import requests
 from lxml import html
 
+from odoo.tests import HttpCase, tagged
+
 from .common import CLIENT_KEY, FusionHelpdeskCommon, messages_url
 
 
@@ -76,6 +78,32 @@ class TestTicketThread(FusionHelpdeskCommon):
         self.assertFalse(page.xpath("//*[contains(@class, 'text-bg-success')]"))
         self.assertFalse(page.xpath("//*[contains(@class, 'o_fusion_helpdesk_decision')]"))
 
+    def test_remote_images_from_central_never_load_in_the_employees_browser(self):
+        """A tracking pixel tells its sender who read the thread, when, from where."""
+        self.refresh(
+            thread_answer(
+                dict(
+                    ENGINEER_MESSAGE,
+                    body='<p>See the <img src="https://tracker.example/p.gif" alt="diagram">'
+                    " diagram.</p>"
+                    '<div style="background:url(https://tracker.example/bg.gif)">Bye</div>'
+                    '<img srcset="https://tracker.example/2x.gif 2x" src="//tracker.example/q">'
+                    '<img src="/web/session/logout">'
+                    '<video poster="https://tracker.example/v.gif"></video>',
+                )
+            )
+        )
+        stored = str(self.ticket.thread_html)
+        page = html.fromstring(stored)
+        self.assertFalse(page.xpath("//img | //video | //source | //*[@style] | //*[@srcset]"))
+        self.assertNotIn("url(", stored)
+        # Still readable, and the picture one click away for whoever wants it.
+        self.assertIn("See the", page.text_content())
+        self.assertIn("Bye", page.text_content())
+        [link] = page.xpath("//a[@href='https://tracker.example/p.gif']")
+        self.assertEqual(link.text_content(), "[image: diagram]")
+        self.assertEqual(link.get("rel"), "noopener noreferrer")
+
     def test_owner_decisions_are_shown_as_badges_with_the_comment(self):
         cases = [
             ("approved", "Go ahead.\nBudget is fine.", "Approved", "text-bg-success"),
@@ -135,3 +163,31 @@ class TestTicketThread(FusionHelpdeskCommon):
             self.assertTrue(draft.action_refresh_thread())
         self.assertFalse(mock.calls)
         self.assertFalse(draft.thread_html)
+
+
+@tagged("post_install", "-at_install")
+class TestThreadFieldInBrowser(FusionHelpdeskCommon, HttpCase):
+    """The form's conversation widget, in a browser, on a copy stored before 19.0.3."""
+
+    def test_stored_remote_images_are_not_loaded_by_the_form(self):
+        ticket = self._create_ticket(
+            self.employee, state="sent", central_id=42, central_number="HT00042"
+        )
+        ticket.flush_recordset()
+        # As 19.0.2 stored it (raw SQL: what the ORM write would sanitize is kept).
+        self.env.cr.execute(
+            "UPDATE fusion_helpdesk_ticket SET thread_html = %s WHERE id = %s",
+            [
+                "<div><p>Stored copy from central</p>"
+                '<p><img src="https://tracker.example/p.gif" alt="pixel"></p>'
+                '<div style="background:url(https://tracker.example/bg.gif)">Bye</div></div>',
+                ticket.id,
+            ],
+        )
+        with self.mock_central():
+            # Central is down: the form keeps showing the stored copy.
+            self.start_tour(
+                "/odoo/action-fusion_helpdesk.fusion_helpdesk_ticket_action/%d" % ticket.id,
+                "fusion_helpdesk_thread_no_remote_images",
+                login=self.employee.login,
+            )
