@@ -481,3 +481,48 @@ def test_a_plain_text_mail_is_shown_escaped():
         "Subject: x\n\n<script>alert(1)</script>\n", policy=email.policy.default
     )
     assert fhdev_demo.html_body(message) == "<pre>&lt;script&gt;alert(1)&lt;/script&gt;\n</pre>"
+
+
+# --------------------------------------------------------------------------- pytest-odoo
+def test_layer_2_collects_what_odoo_s_own_loader_would_run():
+    spec = importlib.util.spec_from_file_location(
+        "fhdev_pytest", ROOT / "tools" / "fhdev_pytest.py"
+    )
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+
+    class Imported:  # e.g. web's WebSuite imported by helpdesk_mgmt's test_js.py
+        __module__ = "odoo.addons.web.tests.test_js"
+
+        def test_hoot(self):
+            pass
+
+    class Base:
+        __module__ = "m"
+
+        def test_base(self):
+            pass
+
+    class Child(Base):
+        __module__ = "m"
+
+        def test_own(self):
+            pass
+
+    class Inheriting(Base):
+        __module__ = "m"
+        allow_inherited_tests_method = True
+
+    class NotStandard:
+        __module__ = "m"
+        test_tags = {"external", "post_install"}
+
+        def test_x(self):
+            pass
+
+    assert not plugin.odoo_would_run(Imported, "test_hoot", "m")
+    assert plugin.odoo_would_run(Base, "test_base", "m")
+    assert plugin.odoo_would_run(Child, "test_own", "m")
+    assert not plugin.odoo_would_run(Child, "test_base", "m"), "inherited: Odoo skips it"
+    assert plugin.odoo_would_run(Inheriting, "test_base", "m")
+    assert not plugin.odoo_would_run(NotStandard, "test_x", "m")

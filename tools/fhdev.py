@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Developer commands of Fusion Helpdesk: install, demo, test, bench.
+"""Developer commands of Fusion Helpdesk: install, status, demo, test, pot, bench.
 
-    python tools/fhdev.py install   # Python requirements (+ helpdesk_mgmt when Odoo 19 is there)
-    python tools/fhdev.py demo      # central + client databases with demo data, linked, served
-    python tools/fhdev.py test      # layer 1 (pure Python) then layer 2 (Odoo 19) when possible
-    python tools/fhdev.py bench     # benchmarks/ (Odoo ones only when Odoo 19 is there)
+    python3 tools/fhdev.py install --odoo [SOURCE]  # Odoo 19 + requirements into .fhdev/venv
+    python3 tools/fhdev.py install   # requirements (+ helpdesk_mgmt) for an Odoo you have
+    python3 tools/fhdev.py status    # which Python, Odoo, PostgreSQL and Chrome are used
+    python3 tools/fhdev.py demo      # central + client with demo data, linked, mail caught
+    python3 tools/fhdev.py test      # layer 1 (pure Python), then layer 2 (Odoo 19, pytest-odoo)
+    python3 tools/fhdev.py bench     # benchmarks/ (Odoo ones only when Odoo 19 is there)
 
-Odoo itself is never downloaded or built here. Point the commands at your Odoo 19 with:
+When ``install --odoo`` made ``.fhdev/venv`` and the Python running this cannot import
+Odoo, every command runs again with that environment's Python. To use an Odoo 19 of
+your own instead:
 
     ODOO_PATH        an Odoo 19 source checkout (the folder holding ``odoo/`` and ``odoo-bin``);
                      not needed when ``import odoo`` already works (pip/deb package)
@@ -256,10 +260,12 @@ def cmd_install(args):
 
 
 def cmd_status(args):
-    """Say which Python, Odoo, helpdesk_mgmt, PostgreSQL and Chrome the commands use."""
+    """Say which Python, Odoo, helpdesk_mgmt, PostgreSQL and Chrome the commands use;
+    exit 0 when Odoo 19 is importable (helpdesk_mgmt is installed by ``install``)."""
     say("python       %s" % sys.executable)
     ok, why = odoo_status()
     say("odoo 19      %s" % (why if ok else "no: " + why))
+    ok = ok or "helpdesk_mgmt is missing" in why
     if ok:
         pg_ok, pg_why = postgres_status()
         say("postgresql   %s" % ("yes" if pg_ok else "no: " + pg_why))
@@ -462,7 +468,8 @@ def prepare_database(args, database, data_dir):
             return 0, ""
         say("== The addons changed since %s was prepared: preparing it again" % database)
     drop_database(database)
-    KEPT_DB_STAMP.unlink(missing_ok=True)
+    if args.keep_db:
+        KEPT_DB_STAMP.unlink(missing_ok=True)
     cmd = odoo_command(
         database,
         "-i",
@@ -532,6 +539,8 @@ def run_layer2(args):
             "pytest",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "fhdev_pytest",
             "--rootdir=%s" % ROOT,
             "--odoo-database=%s" % database,
             "--odoo-addons-path=%s" % ",".join([str(ROOT)] + extra_addons_paths()),
@@ -552,7 +561,11 @@ def run_layer2(args):
         cmd += paths
         say("== Layer 2: Odoo tests with pytest-odoo (log: .fhdev/odoo-test.log)")
         say("$ " + " ".join(cmd))
-        proc = subprocess.run(cmd, env=odoo_env(), cwd=ROOT)
+        env = odoo_env()
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(ROOT / "tools"), env.get("PYTHONPATH")])
+        )
+        proc = subprocess.run(cmd, env=env, cwd=ROOT)
         result["returncode"] = proc.returncode
         if log_path.exists():
             result["problems"] += log_problems(log_path.read_text())
@@ -660,6 +673,7 @@ def cmd_test(args):
                 )
             )
     lines, code = summarize(layers, args.keyword)
+    lines.insert(-1, "  took %.0f s" % (time.monotonic() - START))
     for line in lines:
         say(line)
     return code
