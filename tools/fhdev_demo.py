@@ -226,7 +226,7 @@ def prepare_and_link(args, fh, data_dir, central_url):
         "smtp_port": args.smtp_port,
         "logins": sorted({login for _db, login, _role in DEMO_LOGINS if login != "admin"}),
     }
-    link_cmd = fh.odoo_command(DEMO_CENTRAL_DB, data_dir=data_dir)[3:]
+    link_cmd = fh.odoo_command(DEMO_CENTRAL_DB, "--log-level=warn", data_dir=data_dir)[3:]
     proc = subprocess.run([sys.executable, "-c", link] + link_cmd, env=fh.odoo_env())
     if proc.returncode:
         fh.say("!! Linking failed (messages above). Try `python3 tools/fhdev.py demo --reset`.")
