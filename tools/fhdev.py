@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Developer commands of Fusion Helpdesk: install, demo, test, bench.
+"""Developer commands of Fusion Helpdesk: install, status, demo, test, pot, bench.
 
-    python tools/fhdev.py install   # Python requirements (+ helpdesk_mgmt when Odoo 19 is there)
-    python tools/fhdev.py demo      # central + client databases with demo data, linked, served
-    python tools/fhdev.py test      # layer 1 (pure Python) then layer 2 (Odoo 19) when possible
-    python tools/fhdev.py bench     # benchmarks/ (Odoo ones only when Odoo 19 is there)
+    python3 tools/fhdev.py install --odoo [SOURCE]  # Odoo 19 + requirements into .fhdev/venv
+    python3 tools/fhdev.py install   # requirements (+ helpdesk_mgmt) for an Odoo you have
+    python3 tools/fhdev.py status    # which Python, Odoo, PostgreSQL and Chrome are used
+    python3 tools/fhdev.py demo      # central + client with demo data, linked, mail caught
+    python3 tools/fhdev.py test      # layer 1 (pure Python), then layer 2 (Odoo 19, pytest-odoo)
+    python3 tools/fhdev.py bench     # benchmarks/ (Odoo ones only when Odoo 19 is there)
 
-Odoo itself is never downloaded or built here. Point the commands at your Odoo 19 with:
+When ``install --odoo`` made ``.fhdev/venv`` and the Python running this cannot import
+Odoo, every command runs again with that environment's Python. To use an Odoo 19 of
+your own instead:
 
     ODOO_PATH        an Odoo 19 source checkout (the folder holding ``odoo/`` and ``odoo-bin``);
                      not needed when ``import odoo`` already works (pip/deb package)
@@ -19,19 +23,29 @@ Odoo itself is never downloaded or built here. Point the commands at your Odoo 1
 
 import argparse
 import configparser
+import importlib.util
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import fhdev_demo  # noqa: E402  (tools/ is not a package)
+import fhdev_install  # noqa: E402
+import fhdev_testrun  # noqa: E402
+from fhdev_testrun import (  # noqa: E402, F401  (used by tests and benchmarks)
+    junit_results,
+    log_problems,
+    summarize,
+    test_paths_and_keyword,
+)
+
 ADDONS = ("fusion_helpdesk_central", "fusion_helpdesk")
 # Plain-Python modules: every line and branch must be reached by layer 1.
 PURE_MODULES = (
@@ -44,6 +58,9 @@ BENIGN_LOG_PATTERNS = (
     re.compile(r"missing --http-interface"),
     re.compile(r"Running as user 'root' is a security risk"),
     re.compile(r"odoo\.modules\.module: addons path is not a directory"),
+    # Odoo skips a tour when no Chrome is installed; the summary names each skipped
+    # test, so the warning itself is no failure.
+    re.compile(r": Chrome executable not found\s*$"),
 )
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
@@ -56,8 +73,6 @@ PG_VARIABLES = {
     "db_user": "PGUSER",
     "db_password": "PGPASSWORD",
 }
-JUNIT_XML = ROOT / ".fhdev" / "layer1-junit.xml"
-TEST_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 
 
 def say(message=""):
@@ -207,13 +222,26 @@ def drop_database(database):
 
 # --------------------------------------------------------------------------- install
 def cmd_install(args):
+    if args.odoo:
+        try:
+            python = fhdev_install.install_odoo(args.odoo)
+        except fhdev_install.InstallError as error:
+            say("!! %s" % error)
+            return 1
+        say()
+        say("Next: `python3 tools/fhdev.py demo` (a linked central + client to click through)")
+        say("  or  `python3 tools/fhdev.py test` (both layers). Every command uses %s" % python)
+        say("by itself; no need to activate it.")
+        return 0
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     say("== Installing the Python requirements (requirements-dev.txt)")
     if subprocess.run(pip + ["-r", str(ROOT / "requirements-dev.txt")]).returncode:
         say(
             "pip could not install into %s. If it is a system Python marked "
-            "'externally managed' (Debian/Ubuntu, e.g. with Odoo's .deb), use a virtual "
-            "environment that still sees Odoo:\n"
+            "'externally managed' (Debian/Ubuntu), let this command make a virtual "
+            "environment with Odoo 19 in it:\n"
+            "    python3 tools/fhdev.py install --odoo\n"
+            "or use one that still sees your Odoo:\n"
             "    python3 -m venv --system-site-packages .venv && . .venv/bin/activate\n"
             "and run this command again." % sys.executable
         )
@@ -223,295 +251,76 @@ def cmd_install(args):
         # The wheel declares `odoo==19.0.*`, which no registry serves: Odoo is
         # already here, so the addon goes in without resolving that dependency.
         say("== Installing OCA helpdesk_mgmt 19.0 from PyPI")
-        subprocess.run(pip + ["--no-deps", "odoo-addon-helpdesk-mgmt>=19.0,<19.1"], check=True)
+        subprocess.run(pip + ["--no-deps", fhdev_install.HELPDESK_MGMT], check=True)
         say("Done. Odoo 19 is importable: `python3 tools/fhdev.py test` runs both layers.")
     else:
         say("Done (pure-Python layer only). %s" % why)
-        say("helpdesk_mgmt is installed by this command once Odoo 19 is importable.")
+        say("`python3 tools/fhdev.py install --odoo` installs Odoo 19 for this checkout.")
     return 0
+
+
+def cmd_status(args):
+    """Say which Python, Odoo, helpdesk_mgmt, PostgreSQL and Chrome the commands use;
+    exit 0 when Odoo 19 is importable (helpdesk_mgmt is installed by ``install``)."""
+    say("python       %s" % sys.executable)
+    ok, why = odoo_status()
+    say("odoo 19      %s" % (why if ok else "no: " + why))
+    ok = ok or "helpdesk_mgmt is missing" in why
+    if ok:
+        pg_ok, pg_why = postgres_status()
+        say("postgresql   %s" % ("yes" if pg_ok else "no: " + pg_why))
+    chrome = chrome_executable()
+    say("chrome       %s" % (chrome or "no: HttpCase tours will be skipped"))
+    return 0 if ok else 1
+
+
+def chrome_executable():
+    """The browser Odoo's tours would use (Odoo looks for these names on PATH)."""
+    for name in ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def odoo_importable_here():
+    """True when this Python imports Odoo (a regular package, ODOO_PATH included)."""
+    odoo_path = os.environ.get("ODOO_PATH")
+    if odoo_path and (Path(odoo_path) / "odoo" / "release.py").is_file():
+        return True
+    spec = importlib.util.find_spec("odoo")
+    return bool(spec and spec.origin)
+
+
+def reexec_in_project_venv(argv):
+    """Run this command again with .fhdev/venv's Python (made by ``install --odoo``)
+    when this Python is another one and cannot import Odoo itself."""
+    python = fhdev_install.venv_python()
+    if (
+        os.environ.get("FHDEV_REEXEC")
+        or not python.exists()
+        or Path(sys.prefix).resolve() == fhdev_install.VENV.resolve()
+        or odoo_importable_here()
+    ):
+        return
+    env = dict(os.environ, FHDEV_REEXEC="1")
+    try:
+        os.execve(str(python), [str(python), str(Path(__file__).resolve()), *argv], env)
+    except OSError as error:
+        say(
+            "!! %s is broken (%s): delete .fhdev/venv and run "
+            "`python3 tools/fhdev.py install --odoo` again." % (python, error)
+        )
 
 
 # --------------------------------------------------------------------------- test
-def run_layer1(args):
-    say("== Layer 1: pure-Python tests and static checks (no Odoo needed)")
-    cov = [sys.executable, "-m", "coverage"]
-    include = ",".join(str(ROOT / m) for m in PURE_MODULES)
-    cmd = cov + [
-        "run",
-        "--branch",
-        "--include=%s" % include,
-        "-m",
-        "pytest",
-        "-p",
-        "no:odoo",
-        "-p",
-        "no:cacheprovider",
-        "--junitxml=%s" % JUNIT_XML,
-        str(ROOT / "tests"),
-    ]
-    if args.keyword:
-        cmd += ["-k", args.keyword]
-    JUNIT_XML.parent.mkdir(exist_ok=True)
-    JUNIT_XML.unlink(missing_ok=True)
-    proc = subprocess.run(cmd, cwd=ROOT)
-    if proc.returncode not in (0, 5):
-        return proc.returncode
-    say("== Coverage of the pure-Python modules")
-    subprocess.run(cov + ["report", "-m", "--include=%s" % include], cwd=ROOT)
-    if args.keyword:
-        return 0
-    proc = subprocess.run(
-        cov + ["report", "--fail-under=100", "--include=%s" % include],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-    if proc.returncode:
-        say("!! %s must keep 100%% line and branch coverage." % ", ".join(PURE_MODULES))
-        return proc.returncode
-    return 0
-
-
-def layer1_counts():
-    """(passed, failed, skipped) of the last layer-1 run, from pytest's JUnit XML."""
-    if not JUNIT_XML.exists():
-        return 0, 0, 0
-    root = ElementTree.parse(JUNIT_XML).getroot()
-    suites = [root] if root.tag == "testsuite" else list(root)
-    total = failed = skipped = 0
-    for suite in suites:
-        total += int(suite.get("tests", 0))
-        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-        skipped += int(suite.get("skipped", 0))
-    return total - failed - skipped, failed, skipped
-
-
-def run_layer2(args):
-    say("== Layer 2: Odoo 19 tests (TransactionCase / HttpCase) on PostgreSQL")
-    database = "fusion_helpdesk_test_%d" % os.getpid()
-    data_dir = tempfile.mkdtemp(prefix="fusion-helpdesk-test-")
-    tags = args.test_tags or ",".join("/%s" % a for a in ADDONS)
-    cmd = odoo_command(
-        database,
-        "-i",
-        ",".join(ADDONS),
-        "--test-enable",
-        "--test-tags=%s" % tags,
-        "--stop-after-init",
-        "--log-level=info",
-        "--with-demo",
-        "--max-cron-threads=0",
-        data_dir=data_dir,
-    )
-    say("$ " + " ".join(cmd))
-    log_path = ROOT / ".fhdev" / "odoo-test.log"
-    log_path.parent.mkdir(exist_ok=True)
-    drop_database(database)
-    try:
-        with open(log_path, "w") as log:
-            proc = subprocess.Popen(
-                cmd, env=odoo_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            )
-            for line in proc.stdout:
-                log.write(line)
-                if args.verbose or _interesting(line):
-                    sys.stdout.write(line)
-            returncode = proc.wait()
-    finally:
-        drop_database(database)
-        shutil.rmtree(data_dir, ignore_errors=True)
-    return summarize_odoo_log(log_path.read_text(), returncode)
-
-
-def _interesting(line):
-    match = LOG_LINE.match(line.rstrip("\n"))
-    if not match:
-        return not line.startswith((" ", "\t")) or "Error" in line or "File " in line
-    if match["level"] in ("WARNING", "ERROR", "CRITICAL"):
-        return not any(p.search(line) for p in BENIGN_LOG_PATTERNS)
-    return (
-        match["logger"] == "odoo.tests.result"
-        or "Starting " in match["msg"]
-        and ("fusion_helpdesk" in match["msg"])
-    )
-
-
-def summarize_odoo_log(text, returncode):
-    """Count tests and unexpected log lines; return (failed, passed, problems)."""
-    problems = []
-    for line in text.splitlines():
-        match = LOG_LINE.match(line)
-        if (
-            match
-            and match["level"] in ("WARNING", "ERROR", "CRITICAL")
-            and not any(p.search(line) for p in BENIGN_LOG_PATTERNS)
-        ):
-            problems.append(line)
-    results = TEST_RESULT.findall(text)
-    failed = sum(int(f) + int(e) for f, e, _ in results)
-    total = sum(int(t) for _, _, t in results)
-    return {
-        "returncode": returncode,
-        "failed": failed,
-        "passed": total - failed,
-        "total": total,
-        "problems": problems,
-    }
-
-
 def cmd_test(args):
-    report = []
-    rc1 = 0 if args.only == "odoo" else run_layer1(args)
-    report.append(("layer 1 (pure Python)", "ran" if args.only != "odoo" else "not asked", rc1))
-    rc2 = 0
-    odoo_result = None
-    if args.only == "python":
-        report.append(("layer 2 (Odoo 19)", "not asked (--only python)", 0))
-    else:
-        ok, why = odoo_ready()
-        if not ok:
-            report.append(("layer 2 (Odoo 19)", "SKIPPED: " + why, 0))
-            if args.require_odoo:
-                rc2 = 1
-        else:
-            odoo_result = run_layer2(args)
-            bad = (
-                odoo_result["returncode"]
-                or odoo_result["failed"]
-                or odoo_result["problems"]
-                or not odoo_result["total"]
-            )
-            rc2 = 1 if bad else 0
-            report.append(("layer 2 (Odoo 19)", "ran", rc2))
-    say()
-    say("== Summary")
-    for name, status, rc in report:
-        say("  %-22s %s%s" % (name, status, "" if not rc else " -> FAILED"))
-    if odoo_result:
-        if odoo_result["problems"]:
-            say("  Odoo logged %d unexpected warning/error line(s):" % len(odoo_result["problems"]))
-            for line in odoo_result["problems"][:30]:
-                say("    " + line)
-        if not odoo_result["total"]:
-            say("  Odoo ran no test: the addons did not install (see .fhdev/odoo-test.log).")
-        say("odoo: %d passed, %d failed" % (odoo_result["passed"], odoo_result["failed"]))
-    passed, failed, skipped = layer1_counts() if args.only != "odoo" else (0, 0, 0)
-    if odoo_result:
-        passed += odoo_result["passed"]
-        failed += odoo_result["failed"]
-    say("total: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
-    return 1 if (rc1 or rc2) else 0
+    return fhdev_testrun.cmd_test(args)
 
 
 # --------------------------------------------------------------------------- demo
-DEMO_CENTRAL_DB = "fusion_central_demo"
-DEMO_CLIENT_DB = "fusion_client_demo"
-
-LINK_SCRIPT = r"""
-import sys
-import odoo
-from odoo.tools import config
-config.parse_config(sys.argv[1:])
-from odoo.modules.registry import Registry
-from odoo import api, SUPERUSER_ID
-central_db, client_db, central_url = %(central_db)r, %(client_db)r, %(central_url)r
-with Registry(central_db).cursor() as cr:
-    env = api.Environment(cr, SUPERUSER_ID, {})
-    client_key = env.ref("fusion_helpdesk_central.fusion_helpdesk_client_key_demo_data")
-    env["ir.config_parameter"].set_param("web.base.url", central_url)
-    key, owner_email, owner_name = client_key.key, client_key.owner_email, client_key.owner_name
-    central_ticket = env.ref("fusion_helpdesk_central.fusion_helpdesk_ticket_1_demo_data")
-    central_ticket_id, central_number = central_ticket.id, central_ticket.number
-with Registry(client_db).cursor() as cr:
-    env = api.Environment(cr, SUPERUSER_ID, {})
-    icp = env["ir.config_parameter"]
-    icp.set_param("fusion_helpdesk.central_url", central_url)
-    icp.set_param("fusion_helpdesk.client_key", key)
-    icp.set_param("fusion_helpdesk.owner_email", owner_email or "owner@example.com")
-    icp.set_param("fusion_helpdesk.owner_name", owner_name or "Demo Owner")
-    # The client's demo "sent" ticket points at a real central demo ticket, so
-    # refreshing its conversation shows central's thread.
-    sent = env.ref("fusion_helpdesk.fusion_helpdesk_ticket_demo_sent", raise_if_not_found=False)
-    if sent:
-        sent.sudo().write({"central_id": central_ticket_id, "central_number": central_number})
-print("linked")
-"""
-
-
 def cmd_demo(args):
-    ok, why = odoo_ready()
-    if not ok:
-        say("Cannot start the demo: " + why)
-        return 2
-    data_dir = ROOT / ".fhdev" / "demo-data"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    central_url = "http://127.0.0.1:%d" % args.central_port
-    client_url = "http://127.0.0.1:%d" % args.client_port
-    if args.reset:
-        drop_database(DEMO_CENTRAL_DB)
-        drop_database(DEMO_CLIENT_DB)
-    for database, addon in ((DEMO_CENTRAL_DB, ADDONS[0]), (DEMO_CLIENT_DB, ADDONS[1])):
-        say("== Preparing %s (%s, with demo data)" % (database, addon))
-        subprocess.run(
-            odoo_command(
-                database,
-                "-i",
-                addon,
-                "--with-demo",
-                "--stop-after-init",
-                "--log-level=warn",
-                data_dir=data_dir,
-            ),
-            env=odoo_env(),
-            check=True,
-        )
-    say("== Linking the client to central")
-    link = LINK_SCRIPT % {
-        "central_db": DEMO_CENTRAL_DB,
-        "client_db": DEMO_CLIENT_DB,
-        "central_url": central_url,
-    }
-    link_cmd = odoo_command(DEMO_CENTRAL_DB, data_dir=data_dir)[3:]
-    subprocess.run([sys.executable, "-c", link] + link_cmd, env=odoo_env(), check=True)
-    servers = []
-    for database, port in (
-        (DEMO_CENTRAL_DB, args.central_port),
-        (DEMO_CLIENT_DB, args.client_port),
-    ):
-        servers.append(
-            subprocess.Popen(
-                odoo_command(
-                    database,
-                    "--db-filter=^%s$" % database,
-                    "--log-level=warn",
-                    data_dir=data_dir,
-                    http_port=port,
-                ),
-                env=odoo_env(),
-            )
-        )
-    say()
-    say("Fusion Helpdesk demo is starting:")
-    say("  central  %s/odoo   (database %s, login admin / admin)" % (central_url, DEMO_CENTRAL_DB))
-    say("  client   %s/odoo   (database %s, login admin / admin)" % (client_url, DEMO_CLIENT_DB))
-    say("  The client is linked: central URL, client key and owner are set in its Settings.")
-    say("Press Ctrl-C to stop both servers.")
-    try:
-        while all(server.poll() is None for server in servers):
-            if args.seconds and time.monotonic() - START > args.seconds:
-                break
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for server in servers:
-            if server.poll() is None:
-                server.send_signal(signal.SIGINT)
-        for server in servers:
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-    return 0
+    return fhdev_demo.cmd_demo(args, sys.modules[__name__])
 
 
 # --------------------------------------------------------------------------- pot
@@ -574,12 +383,24 @@ def cmd_bench(args):
 
 
 START = time.monotonic()
+fhdev_testrun.bind(sys.modules[__name__])
 
 
-def main(argv=None):
+def build_parser():
+    """The command line of every command."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("install", help="install the Python requirements and helpdesk_mgmt")
+    install = sub.add_parser("install", help="install the Python requirements (and Odoo 19)")
+    install.add_argument(
+        "--odoo",
+        nargs="?",
+        const=fhdev_install.DEFAULT_ODOO_SOURCE,
+        metavar="SOURCE",
+        help="also install Odoo 19 into .fhdev/venv (or the active virtual environment) "
+        "from SOURCE: a source folder, an archive (.tar.xz, .tar.gz, .zip) or a URL "
+        "(default: %(const)s)",
+    )
+    sub.add_parser("status", help="say which Python, Odoo, PostgreSQL and Chrome are used")
     test = sub.add_parser("test", help="run layer 1, then layer 2 when Odoo 19 is there")
     test.add_argument("--only", choices=("python", "odoo"), help="run a single layer")
     test.add_argument(
@@ -587,20 +408,44 @@ def main(argv=None):
         action="store_true",
         help="fail instead of skipping when layer 2 cannot run",
     )
-    test.add_argument("--test-tags", help="Odoo --test-tags for layer 2")
-    test.add_argument("-k", dest="keyword", help="pytest -k expression for layer 1")
+    test.add_argument(
+        "--test-tags",
+        help="narrow layer 2 the Odoo way: [-][/module][:Class][.method], comma separated",
+    )
+    test.add_argument("-k", dest="keyword", help="pytest -k expression (both layers)")
+    test.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="keep the prepared test database (%s) and reuse it while the addons "
+        "are unchanged: a single Odoo test then runs in seconds" % fhdev_testrun.KEPT_DB,
+    )
+    test.add_argument(
+        "--no-helpdesk-mgmt",
+        dest="skip_helpdesk_mgmt",
+        action="store_true",
+        help="do not run OCA helpdesk_mgmt's own tests in layer 2",
+    )
     test.add_argument("-v", "--verbose", action="store_true", help="print the whole Odoo log")
     demo = sub.add_parser("demo", help="serve a linked central + client demo")
     demo.add_argument("--central-port", type=int, default=8069)
     demo.add_argument("--client-port", type=int, default=8070)
+    demo.add_argument("--smtp-port", type=int, default=1025, help="the mail catcher's SMTP port")
+    demo.add_argument("--mail-port", type=int, default=8025, help="the page listing caught mail")
     demo.add_argument("--reset", action="store_true", help="recreate both demo databases")
     demo.add_argument("--seconds", type=int, default=0, help="stop after this many seconds")
     sub.add_parser("pot", help="regenerate the translation templates (i18n/*.pot)")
     bench = sub.add_parser("bench", help="run the benchmarks")
     bench.add_argument("names", nargs="*", help="only these benchmarks")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(argv)
+    reexec_in_project_venv(argv)
     handler = {
         "install": cmd_install,
+        "status": cmd_status,
         "test": cmd_test,
         "demo": cmd_demo,
         "pot": cmd_pot,
