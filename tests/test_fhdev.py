@@ -527,3 +527,25 @@ def test_layer_2_collects_what_odoo_s_own_loader_would_run():
     assert not plugin.odoo_would_run(Child, "test_base", "m"), "inherited: Odoo skips it"
     assert plugin.odoo_would_run(Inheriting, "test_base", "m")
     assert not plugin.odoo_would_run(NotStandard, "test_x", "m")
+
+
+def test_integration_checks_count_as_passed_skipped_or_failed(tmp_path, monkeypatch):
+    """Layer 3 runs each whole-product script: exit 0 passes, 2 skips (cannot run
+    here), anything else fails the run and names the check."""
+    testrun = fhdev.fhdev_testrun
+    scripts = {}
+    for name, code in (("ok", 0), ("cannot", 2), ("broken", 1)):
+        scripts[name] = tmp_path / ("%s.py" % name)
+        scripts[name].write_text("import sys; sys.exit(%d)\n" % code)
+    monkeypatch.setattr(
+        testrun,
+        "INTEGRATION_CHECKS",
+        tuple((name, (str(path),)) for name, path in scripts.items())
+        + (("absent", (str(tmp_path / "missing.py"),)),),
+    )
+    result = testrun.run_integration_checks()
+    assert (result["passed"], result["skipped"], result["failed"]) == (1, 1, 1)
+    lines, code = fhdev.summarize([result])
+    assert code == 1
+    assert any(line.startswith("    failed: broken") for line in lines)
+    assert any(line.startswith("    skipped: cannot") for line in lines)

@@ -228,6 +228,7 @@ def cmd_install(args):
         except fhdev_install.InstallError as error:
             say("!! %s" % error)
             return 1
+        install_node_linters()
         say()
         say("Next: `python3 tools/fhdev.py demo` (a linked central + client to click through)")
         say("  or  `python3 tools/fhdev.py test` (both layers). Every command uses %s" % python)
@@ -246,6 +247,7 @@ def cmd_install(args):
             "and run this command again." % sys.executable
         )
         return 1
+    install_node_linters()
     ok, why = odoo_status()
     if ok or "helpdesk_mgmt is missing" in why:
         # The wheel declares `odoo==19.0.*`, which no registry serves: Odoo is
@@ -257,6 +259,18 @@ def cmd_install(args):
         say("Done (pure-Python layer only). %s" % why)
         say("`python3 tools/fhdev.py install --odoo` installs Odoo 19 for this checkout.")
     return 0
+
+
+def install_node_linters():
+    """`npm ci` for the XML/JS linters of layer 1 (prettier, eslint), when npm is
+    there; without it layer 1 skips those two checks and says why."""
+    if not shutil.which("npm") or not (ROOT / "package-lock.json").exists():
+        say("(npm not found: layer 1 will skip prettier and eslint)")
+        return
+    say("== Installing the XML/JS linters (npm ci)")
+    proc = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT)
+    if proc.returncode:
+        say("!! npm ci failed: layer 1 will skip prettier and eslint.")
 
 
 def cmd_status(args):

@@ -302,6 +302,35 @@ def run_layer2(args):
     return dict(result, **junit_results(JUNIT_XML_ODOO))
 
 
+# Whole-product checks that need Odoo 19 and PostgreSQL and run after layer 2:
+# each is a script that exits 0 (passed), 2 (cannot run here: skipped) or
+# anything else (failed). Left out when -k or --test-tags narrow the run.
+INTEGRATION_CHECKS = (
+    ("wheels: addons installed from site-packages", ("tools/wheels.py", "check")),
+    ("upgrade from 19.0.2.3.0", ("tools/upgrade_check.py",)),
+)
+
+
+def run_integration_checks():
+    """Run INTEGRATION_CHECKS that exist; return a layer result dict."""
+    result = dict(name="layer 3 (integration)", ran=True, returncode=0, problems=[])
+    result.update(passed=0, failed=0, skipped=0, failures=[], skips=[])
+    for name, script in INTEGRATION_CHECKS:
+        if not (ROOT / script[0]).exists():
+            continue
+        fh.say("== Layer 3: %s (%s)" % (name, " ".join(script)))
+        proc = subprocess.run([sys.executable, *script], cwd=ROOT, env=fh.odoo_env())
+        if proc.returncode == 0:
+            result["passed"] += 1
+        elif proc.returncode == 2:
+            result["skipped"] += 1
+            result["skips"].append((name, "%s cannot run here (exit 2)" % script[0]))
+        else:
+            result["failed"] += 1
+            result["failures"].append((name, "%s exited %d" % (script[0], proc.returncode)))
+    return result
+
+
 def _interesting(line):
     match = fh.LOG_LINE.match(line.rstrip("\n"))
     if not match:
@@ -387,6 +416,8 @@ def cmd_test(args):
         ok, why = fh.odoo_ready()
         if ok:
             layers.append(run_layer2(args))
+            if not (args.keyword or args.test_tags or args.keep_db or args.only):
+                layers.append(run_integration_checks())
         else:
             layers.append(
                 dict(
