@@ -5,3 +5,6 @@ from . import helpdesk_ticket_engagement
 from . import helpdesk_ticket_engagement_reminder
 from . import mail_mail
 from . import res_config_settings
+from . import fusion_helpdesk_sync_change
+from . import fusion_helpdesk_reply_receipt
+from . import helpdesk_ticket_sync
