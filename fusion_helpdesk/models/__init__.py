@@ -1,2 +1,5 @@
 from . import fusion_helpdesk_ticket
 from . import res_config_settings
+from . import fusion_helpdesk_ticket_sync
+from . import fusion_helpdesk_ticket_reply
+from . import res_config_settings_sync

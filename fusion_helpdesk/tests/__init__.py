@@ -2,3 +2,4 @@ from . import test_settings
 from . import test_submit_route
 from . import test_ticket
 from . import test_ticket_thread
+from . import test_sync
