@@ -3,3 +3,4 @@ from . import test_submit_route
 from . import test_ticket
 from . import test_ticket_thread
 from . import test_sync
+from . import test_sync_central_http
