@@ -26,7 +26,7 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         cron = self.env.ref(SYNC_CRON_XMLID, raise_if_not_found=False)
         if cron and self.env.user.has_group("base.group_system"):
             cron.sudo().write(
@@ -35,3 +35,4 @@ class ResConfigSettings(models.TransientModel):
                     "interval_type": "minutes",
                 }
             )
+        return res

@@ -272,7 +272,7 @@ class TestSyncCursorConcurrency(TransactionCase):
             cr.execute(
                 "DELETE FROM fusion_helpdesk_sync_change WHERE id = ANY(%s)", [self.recorded]
             )
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {})
@@ -310,7 +310,7 @@ class TestSyncCursorConcurrency(TransactionCase):
 
         def second_transaction():
             self._record(cr2, second)
-            cr2.commit()
+            cr2.commit()  # pylint: disable=invalid-commit
 
         thread = threading.Thread(target=second_transaction)
         thread.start()
@@ -318,7 +318,7 @@ class TestSyncCursorConcurrency(TransactionCase):
         thread.join(timeout=2)
 
         cursor1, seen1 = self._read(cursor0)  # a client syncs between the commits
-        cr1.commit()
+        cr1.commit()  # pylint: disable=invalid-commit
         thread.join()
         __, seen2 = self._read(cursor1)
 
