@@ -16,8 +16,10 @@
     "data": [
         "security/fusion_helpdesk_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/fusion_helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
+        "views/fusion_helpdesk_ticket_sync_views.xml",
         "views/fusion_helpdesk_menus.xml",
     ],
     "demo": ["demo/fusion_helpdesk_demo.xml"],

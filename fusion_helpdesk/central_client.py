@@ -15,7 +15,7 @@ import logging
 import re
 import unicodedata
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from lxml import etree
@@ -194,6 +194,76 @@ def fetch_messages(base_url, key, central_id, timeout=DEFAULT_TIMEOUT):
         "ticket": _clean_ticket(ticket),
         "messages": [_clean_message(message) for message in data["messages"]],
     }
+
+
+def fetch_updates(base_url, key, after=None, limit=None, timeout=DEFAULT_TIMEOUT):
+    """Return one page of central's updates feed after the cursor ``after``.
+
+    The answer is ``{"cursor": str, "more": bool, "tickets": [...]}``, each
+    ticket ``{"id", "number", "name", "stage", "engagement_state",
+    "messages"}`` with only its new public messages. Keep ``cursor`` once the
+    page is stored and ask again while ``more`` is true.
+    """
+    params = {}
+    if after:
+        params["after"] = after
+    if limit:
+        params["limit"] = int(limit)
+    path = "/updates" + ("?" + urlencode(params) if params else "")
+    data = _request("GET", base_url, key, path, timeout=timeout)
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("cursor"), str)
+        or not data["cursor"]
+        or not isinstance(data.get("tickets"), list)
+    ):
+        raise CentralBadResponse("The helpdesk server sent updates it could not read.")
+    tickets = []
+    for ticket in data["tickets"]:
+        if (
+            not isinstance(ticket, dict)
+            or not _is_int(ticket.get("id"))
+            or not isinstance(ticket.get("messages"), list)
+        ):
+            raise CentralBadResponse("The helpdesk server sent updates it could not read.")
+        tickets.append(
+            {
+                **_clean_ticket(ticket),
+                "messages": [_clean_message(message) for message in ticket["messages"]],
+            }
+        )
+    return {"cursor": data["cursor"], "more": data.get("more") is True, "tickets": tickets}
+
+
+def build_message_payload(body, author_name, author_email, idempotency_key=None):
+    """Return the JSON body of an employee's reply; the key makes a retry safe."""
+    payload = {
+        "body": body or "",
+        "author_name": author_name or "",
+        "author_email": author_email or "",
+    }
+    if idempotency_key:
+        payload["idempotency_key"] = idempotency_key
+    return payload
+
+
+def post_message(base_url, key, central_id, payload, timeout=DEFAULT_TIMEOUT):
+    """Add a reply to a central ticket; return ``{"id": int}`` (central's message id).
+
+    Sending the same ``idempotency_key`` again returns the first message.
+    """
+    if not _is_int(central_id) or central_id <= 0:
+        raise CentralNotConfigured(
+            "This ticket has no number on the helpdesk server yet.", "central_id"
+        )
+    data = _request(
+        "POST", base_url, key, "/tickets/%d/messages" % central_id, json=payload, timeout=timeout
+    )
+    if not isinstance(data, dict) or not _is_int(data.get("id")):
+        raise CentralBadResponse(
+            "The helpdesk server accepted the reply but did not say which message it is."
+        )
+    return {"id": data["id"]}
 
 
 def ping(base_url, key, timeout=DEFAULT_TIMEOUT):

@@ -640,3 +640,128 @@ def test_css_backgrounds_srcset_media_and_frames_are_removed():
 @pytest.mark.parametrize("html", ["", "   ", None])
 def test_empty_bodies_stay_empty(html):
     assert central_client.strip_remote_resources(html) == ""
+
+
+# --------------------------------------------------------------------------- sync feed
+UPDATES = CENTRAL + "/fusion_helpdesk_central/api/v1/updates"
+
+
+def feed_ticket(**overrides):
+    ticket = {
+        "id": 42,
+        "number": "HT00042",
+        "name": "Printer on fire",
+        "stage": "In Progress",
+        "engagement_state": "approved",
+        "messages": [
+            {
+                "id": 7,
+                "author": "Olivia Owner",
+                "date": "2026-05-27 10:30:00",
+                "body": "<p>Go.</p>",
+                "decision": {"state": "approved", "comment": "Go."},
+            }
+        ],
+    }
+    ticket.update(overrides)
+    return ticket
+
+
+@responses.activate
+def test_fetch_updates_sends_the_cursor_and_returns_cleaned_tickets():
+    responses.get(UPDATES, json={"cursor": "c1.9", "more": True, "tickets": [feed_ticket()]})
+    result = central_client.fetch_updates(CENTRAL, KEY, after="c1.5", limit=50)
+    request = responses.calls[0].request
+    assert request.url == UPDATES + "?after=c1.5&limit=50"
+    assert request.headers["Authorization"] == "Bearer " + KEY
+    assert result["cursor"] == "c1.9"
+    assert result["more"] is True
+    (ticket,) = result["tickets"]
+    assert ticket["id"] == 42
+    assert ticket["engagement_state"] == "approved"
+    assert ticket["messages"][0]["decision"] == {"state": "approved", "comment": "Go."}
+
+
+@responses.activate
+def test_fetch_updates_without_cursor_asks_from_the_beginning():
+    responses.get(UPDATES, json={"cursor": "c1.0", "tickets": []})
+    result = central_client.fetch_updates(CENTRAL, KEY)
+    assert responses.calls[0].request.url == UPDATES
+    assert result == {"cursor": "c1.0", "more": False, "tickets": []}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        {"tickets": []},
+        {"cursor": "", "tickets": []},
+        {"cursor": 5, "tickets": []},
+        {"cursor": "c1.1", "tickets": {}},
+        {"cursor": "c1.1", "tickets": ["x"]},
+        {"cursor": "c1.1", "tickets": [feed_ticket(id="42")]},
+        {"cursor": "c1.1", "tickets": [feed_ticket(messages=None)]},
+        {"cursor": "c1.1", "tickets": [feed_ticket(messages=["x"])]},
+    ],
+)
+@responses.activate
+def test_fetch_updates_bad_shapes_are_bad_responses(body):
+    responses.get(UPDATES, json=body)
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.fetch_updates(CENTRAL, KEY)
+
+
+@responses.activate
+def test_fetch_updates_when_central_is_down_is_unreachable():
+    responses.get(UPDATES, body=requests.ConnectionError("refused"))
+    with pytest.raises(central_client.CentralUnreachable):
+        central_client.fetch_updates(CENTRAL, KEY, after="c1.5")
+
+
+# --------------------------------------------------------------------------- replies
+def test_message_payload_carries_the_idempotency_key_only_when_given():
+    assert central_client.build_message_payload("Hi", "Erin", "erin@acme.example.com") == {
+        "body": "Hi",
+        "author_name": "Erin",
+        "author_email": "erin@acme.example.com",
+    }
+    payload = central_client.build_message_payload(None, None, None, idempotency_key="k" * 32)
+    assert payload == {
+        "body": "",
+        "author_name": "",
+        "author_email": "",
+        "idempotency_key": "k" * 32,
+    }
+
+
+@responses.activate
+def test_post_message_posts_json_and_returns_centrals_message_id():
+    responses.post(MESSAGES, json={"id": 99}, status=201)
+    body = central_client.build_message_payload("Hi", "Erin", "erin@acme.example.com", "k" * 32)
+    assert central_client.post_message(CENTRAL, KEY, 42, body) == {"id": 99}
+    request = responses.calls[0].request
+    assert request.headers["Authorization"] == "Bearer " + KEY
+    assert json.loads(request.body) == body
+
+
+@pytest.mark.parametrize("body", [{}, {"id": "99"}, [], {"id": True}])
+@responses.activate
+def test_post_message_bad_answers_are_bad_responses(body):
+    responses.post(MESSAGES, json=body, status=201)
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.post_message(CENTRAL, KEY, 42, {"body": "Hi"})
+
+
+@responses.activate
+def test_post_message_refusal_names_the_field():
+    responses.post(MESSAGES, json={"error": {"field": "body", "message": "Too long."}}, status=400)
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.post_message(CENTRAL, KEY, 42, {"body": "x"})
+    assert caught.value.field == "body"
+
+
+@pytest.mark.parametrize("central_id", [None, 0, -1, "42", True])
+def test_post_message_needs_a_central_id(central_id):
+    with pytest.raises(central_client.CentralNotConfigured) as caught:
+        central_client.post_message(CENTRAL, KEY, central_id, {"body": "x"})
+    assert caught.value.setting == "central_id"

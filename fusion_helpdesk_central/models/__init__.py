@@ -7,3 +7,7 @@ from . import mail_mail
 from . import res_config_settings
 from . import fusion_helpdesk_client_key_api
 from . import ir_rule
+
+from . import fusion_helpdesk_sync_change
+from . import fusion_helpdesk_reply_receipt
+from . import helpdesk_ticket_sync

@@ -1,0 +1,169 @@
+# Copyright 2026 Fusion Helpdesk
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The client talking to a real central over HTTP: both addons in one database,
+the client's Central URL pointed at this test server, a real client key."""
+
+import unittest
+from unittest.mock import patch
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+CURSOR_PARAM = "fusion_helpdesk.sync_cursor"
+
+
+@tagged("post_install", "-at_install")
+class TestSyncWithRealCentral(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if "fusion.helpdesk.client.key" not in cls.env:
+            raise unittest.SkipTest("needs fusion_helpdesk_central in the same database")
+        ClientKey = cls.env["fusion.helpdesk.client.key"]
+        cls.client_key = ClientKey.create({"name": "Acme Corp"})
+        cls.other_key = ClientKey.create({"name": "Globex"})
+        icp = cls.env["ir.config_parameter"].sudo()
+        icp.set_param("fusion_helpdesk.central_url", cls.base_url())
+        icp.set_param("fusion_helpdesk.client_key", cls._plain_key(cls.client_key))
+        cls.employee = new_test_user(
+            cls.env, login="fhs-erin", name="Erin Employee", email="erin@acme.example.com"
+        )
+        cls.colleague = new_test_user(
+            cls.env, login="fhs-oscar", name="Oscar Other", email="oscar@acme.example.com"
+        )
+        cls.engineer = new_test_user(
+            cls.env,
+            login="fhs-engineer",
+            name="Eddie Engineer",
+            email="eddie@provider.example.com",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+        )
+
+    @classmethod
+    def _plain_key(cls, client_key):
+        # 19.0.3 stores only a digest and hands out the plaintext once.
+        if hasattr(client_key, "_generate_key"):
+            return client_key._generate_key()
+        return client_key.key
+
+    def setUp(self):
+        super().setUp()
+        self.env["fusion.helpdesk.client.key"]._api_failures().clear()
+        # The client's own ``requests`` calls carry no test cookie.
+        self.enterContext(self.allow_requests(all_requests=True))
+
+    def sync(self):
+        # What this test wrote on central is committed before a real client asks.
+        self.env.flush_all()
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=60.0):
+            self.env["fusion.helpdesk.ticket"]._cron_fusion_helpdesk_sync()
+
+    def submit(self, user, subject):
+        Ticket = self.env["fusion.helpdesk.ticket"].with_user(user)
+        answer = Ticket.submit_from_employee(subject, "Details of %s" % subject)
+        self.assertTrue(answer["ok"], answer)
+        local = Ticket.browse(answer["id"]).sudo()
+        central = self.env["helpdesk.ticket"].browse(local.central_id)
+        central.user_id = self.engineer
+        return local, central
+
+    def inbox(self, user):
+        return self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", user.partner_id.id),
+                ("mail_message_id.model", "=", "fusion.helpdesk.ticket"),
+            ]
+        )
+
+    def test_answers_decisions_and_replies_travel_both_ways(self):
+        local, central = self.submit(self.employee, "Printer on fire")
+        colleague_local, __ = self.submit(self.colleague, "Scanner jammed")
+        self.sync()
+        cursor = self.env["ir.config_parameter"].sudo().get_param(CURSOR_PARAM)
+        self.assertTrue(cursor)
+
+        # Central: a public answer, an internal note, a new stage, a decision.
+        answer = central.message_post(
+            body="We will replace the fuser.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=self.engineer.partner_id.id,
+        )
+        central.message_post(
+            body="Internal: the admin password is hunter2",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        central.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        central.sudo().write({"engagement_state": "pending"})
+        # Another client's ticket never reaches this client.
+        globex = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Globex secret",
+                "description": "<p>Globex</p>",
+                "client_key_id": self.other_key.id,
+            }
+        )
+        globex.message_post(body="Globex answer", subtype_xmlid="mail.mt_comment")
+
+        self.sync()
+
+        self.assertRecordValues(
+            local,
+            [{"central_stage": central.stage_id.name, "engagement_state": "pending"}],
+        )
+        self.assertIn("We will replace the fuser.", local.thread_html)
+        self.assertNotIn("hunter2", local.thread_html)
+        self.assertEqual([m["id"] for m in local.thread_messages], [answer.id])
+        self.assertNotIn("Globex", str(colleague_local.thread_html or ""))
+        notified = self.inbox(self.employee).mail_message_id
+        self.assertEqual(len(notified), 1)
+        self.assertIn("We will replace the fuser.", notified.body)
+        self.assertFalse(self.inbox(self.colleague))
+
+        # The employee answers; a retried send posts nothing twice on central.
+        reply = (
+            self.env["fusion.helpdesk.ticket.reply"]
+            .with_user(self.employee)
+            .create({"ticket_id": local.id, "body": "It smokes <b>again</b>."})
+        )
+        action = reply.with_user(self.employee).action_send()
+        self.assertEqual(action["params"]["type"], "success", action)
+        message = self.env["mail.message"].browse(reply.central_message_id)
+        self.assertEqual((message.model, message.res_id), ("helpdesk.ticket", central.id))
+        self.assertEqual(message.author_id, central.partner_id)
+        self.assertIn("&lt;b&gt;again&lt;/b&gt;", message.body)
+        self.assertIn(self.engineer.partner_id, message.notification_ids.res_partner_id)
+        count = len(central.message_ids)
+        reply.sudo().write({"state": "queued"})  # as if the 201 had been lost
+        self.assertIsNone(reply.sudo()._send_to_central())
+        self.assertEqual(reply.central_message_id, message.id)
+        self.assertEqual(len(central.message_ids), count)
+
+        # Their own reply comes back in the feed without notifying them.
+        self.sync()
+        self.assertIn(message.id, [m["id"] for m in local.thread_messages])
+        self.assertEqual(len(self.inbox(self.employee)), 1)
+
+    def test_central_down_keeps_the_cursor_and_the_reply(self):
+        local, __ = self.submit(self.employee, "Printer on fire")
+        self.sync()
+        icp = self.env["ir.config_parameter"].sudo()
+        cursor = icp.get_param(CURSOR_PARAM)
+        # Nothing listens on this port: central is down.
+        icp.set_param("fusion_helpdesk.central_url", "http://127.0.0.1:9")
+        reply = (
+            self.env["fusion.helpdesk.ticket.reply"]
+            .with_user(self.employee)
+            .create({"ticket_id": local.id, "body": "Any news?"})
+        )
+        with mute_logger("odoo.addons.fusion_helpdesk.models.fusion_helpdesk_ticket_sync"):
+            action = reply.with_user(self.employee).action_send()
+            self.assertEqual(action["params"]["type"], "warning")
+            self.sync()
+        self.assertEqual(reply.state, "queued")
+        self.assertEqual(icp.get_param(CURSOR_PARAM), cursor)
+        icp.set_param("fusion_helpdesk.central_url", self.base_url())
+        self.sync()
+        self.assertEqual(reply.state, "sent")
+        self.assertIn("Any news?", local.thread_html)

@@ -1,0 +1,53 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Client sync API: the updates feed and the replies of client employees (see SPEC)."""
+
+from odoo import http
+
+from .. import intake, sync
+from .api import FusionHelpdeskApi
+
+
+class FusionHelpdeskSyncApi(FusionHelpdeskApi):
+    """Routes added to the intake API; same authentication, same error answers."""
+
+    @http.route(
+        "/fusion_helpdesk_central/api/v1/updates",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def updates(self, after=None, limit=None, **kwargs):
+        """The key's tickets changed since the cursor ``after``: 200 {cursor, more, tickets}."""
+        try:
+            client_key = self._authenticate()
+            sequence = sync.decode_cursor(after)
+            page_size = sync.parse_page_size(limit)
+        except intake.IntakeError as error:
+            return self._error_response(error)
+        Ticket = client_key.env["helpdesk.ticket"]
+        return self._json_response(Ticket._fusion_sync_updates(client_key, sequence, page_size))
+
+    @http.route(
+        "/fusion_helpdesk_central/api/v1/tickets/<int:ticket_id>/messages",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def post_ticket_message(self, ticket_id, **kwargs):
+        """Add a client employee's reply to one of the key's tickets: 201 {id}."""
+        try:
+            raw = self._read_body()
+            client_key = self._authenticate()
+            payload = sync.validate_reply_payload(intake.parse_json(raw))
+            ticket = client_key._intake_get_ticket(ticket_id)
+            if not ticket:
+                raise intake.NotFound("No such ticket for this client key.")
+            message = ticket._fusion_sync_receive_reply(client_key, payload)
+        except intake.IntakeError as error:
+            return self._error_response(error)
+        return self._json_response({"id": message.id}, 201)

@@ -1,0 +1,177 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Ticket side of the client sync API: what is logged as a change, the feed
+built from the log, and the replies clients post (see controllers/sync.py)."""
+
+from odoo import api, models
+from odoo.tools import email_normalize, plaintext2html
+
+from .. import intake, sync
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    # A write of one of these makes the ticket part of its client's next sync.
+    _fusion_sync_fields = frozenset({"stage_id", "engagement_state", "client_key_id"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets._fusion_sync_record()
+        return tickets
+
+    def write(self, vals):
+        result = super().write(vals)
+        if self._fusion_sync_fields.intersection(vals):
+            self._fusion_sync_record()
+        return result
+
+    def _message_create(self, values_list):
+        messages = super()._message_create(values_list)
+        self._fusion_sync_record_messages(messages)
+        return messages
+
+    def _message_update_content(self, message, /, *args, **kwargs):
+        result = super()._message_update_content(message, *args, **kwargs)
+        self._fusion_sync_record_messages(message)
+        return result
+
+    # ------------------------------------------------------------------
+    # Change log
+    # ------------------------------------------------------------------
+
+    def _fusion_sync_record(self):
+        """Log that these tickets changed (stage, approval state, client)."""
+        self.env["fusion.helpdesk.sync.change"]._record(
+            [(ticket.client_key_id.id, ticket.id, None) for ticket in self.sudo()]
+        )
+
+    @api.model
+    def _fusion_sync_may_be_public(self, message):
+        """Whether ``message`` may be part of a ticket's public thread, judged
+        cheaply when it is created. The feed keeps only what
+        ``_fusion_thread_messages`` returns, so a message let through here that
+        is not public reaches no client; this only keeps notes and system
+        notifications out of the log (and out of the sync lock)."""
+        return (
+            message.message_type in ("comment", "email")
+            and not message.is_internal
+            and not message.subtype_id.internal
+        )
+
+    @api.model
+    def _fusion_sync_record_messages(self, messages):
+        """Log the messages of tickets sent by a client that may be public."""
+        messages = messages.sudo().filtered(
+            lambda message: message.model == self._name and self._fusion_sync_may_be_public(message)
+        )
+        if not messages:
+            return
+        tickets = self.sudo().browse(messages.mapped("res_id")).exists()
+        keys = {ticket.id: ticket.client_key_id.id for ticket in tickets}
+        self.env["fusion.helpdesk.sync.change"]._record(
+            [(keys.get(message.res_id), message.res_id, message.id) for message in messages]
+        )
+
+    # ------------------------------------------------------------------
+    # Feed
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _fusion_sync_updates(self, client_key, after, limit):
+        """The updates answer for ``client_key`` after change ``after`` (a
+        sequence), at most ``limit`` changes: ``{"cursor", "more", "tickets"}``."""
+        Change = self.env["fusion.helpdesk.sync.change"]
+        rows, more = Change._read_page(client_key, after, limit)
+        new_message_ids = {}
+        for __, ticket_id, message_id in rows:
+            ids = new_message_ids.setdefault(ticket_id, set())
+            if message_id:
+                ids.add(message_id)
+            else:
+                # A change of the ticket itself: always listed, even without messages.
+                ids.add(None)
+        tickets = self.browse(list(new_message_ids)).with_context(active_test=False).exists()
+        entries = [
+            entry
+            for ticket in tickets
+            if (entry := ticket._prepare_sync_ticket_values(new_message_ids[ticket.id]))
+        ]
+        if more:
+            cursor = rows[-1][0]
+        else:
+            last = rows[-1][0] if rows else 0
+            cursor = max(after, last, Change._last_sequence(client_key))
+        return {"cursor": sync.encode_cursor(cursor), "more": more, "tickets": entries}
+
+    def _prepare_sync_ticket_values(self, message_ids):
+        """One ticket of the updates answer, with its public messages among
+        ``message_ids`` (``None`` in it: the ticket itself changed); ``None``
+        when nothing public changed. Override to add keys."""
+        self.ensure_one()
+        messages = self._fusion_thread_messages().filtered(
+            lambda message: message.id in message_ids
+        )
+        if not messages and None not in message_ids:
+            return None
+        values = self._prepare_thread_values()
+        values["messages"] = [self._prepare_thread_message_values(message) for message in messages]
+        return values
+
+    # ------------------------------------------------------------------
+    # Replies from the client
+    # ------------------------------------------------------------------
+
+    def _fusion_sync_reply_author(self, author_name, author_email):
+        """Contact authoring a client employee's reply: the ticket's requester
+        when the address matches, else the intake's contact finder."""
+        self.ensure_one()
+        if self.partner_id and self.partner_id.email_normalized == email_normalize(author_email):
+            return self.partner_id
+        return self._intake_find_or_create_partner(author_name, author_email)
+
+    def _prepare_sync_reply_message_values(self, payload):
+        """``message_post`` values of a reply sent by a client; override to change it."""
+        self.ensure_one()
+        author = self._fusion_sync_reply_author(payload["author_name"], payload["author_email"])
+        return {
+            # Plain text in: escaped, line breaks kept, links made clickable.
+            "body": plaintext2html(payload["body"]),
+            "author_id": author.id,
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+            # The assigned engineer hears about it even without following.
+            "partner_ids": self.user_id.partner_id.ids,
+        }
+
+    def _fusion_sync_receive_reply(self, client_key, payload):
+        """Post the reply ``payload`` that ``client_key`` sent, once per
+        idempotency key; return its message (the first one on a retry)."""
+        self.ensure_one()
+        if not payload.get("idempotency_key"):
+            return self._fusion_sync_post_reply(payload)
+        Receipt = self.env["fusion.helpdesk.reply.receipt"]
+        receipt, first = Receipt._claim(client_key, self, payload["idempotency_key"])
+        if not first:
+            if receipt.ticket_id != self:
+                raise intake.IntakeError(
+                    "This idempotency key was already used for another ticket.",
+                    field="idempotency_key",
+                )
+            return receipt.message_id
+        message = self._fusion_sync_post_reply(payload)
+        receipt.message_id = message
+        return message
+
+    def _fusion_sync_post_reply(self, payload):
+        """Post a client employee's reply as a public comment; return the message."""
+        self.ensure_one()
+        # The employee follows the ticket in their own Odoo (fed by the sync):
+        # never make them a follower here, who would then get central's emails.
+        poster = self.with_context(
+            mail_create_nosubscribe=True,
+            mail_post_autofollow=False,
+            mail_post_autofollow_author_skip=True,
+        )
+        return poster.message_post(**self._prepare_sync_reply_message_values(payload))

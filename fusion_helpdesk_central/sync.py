@@ -1,0 +1,110 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Checks of the client sync API (updates feed and replies). Imports nothing from Odoo.
+
+The feed's cursor is the sequence number of the last change a client has
+received, wrapped in an opaque, versioned string so that its shape can change
+without breaking clients that only store it and send it back. Refusals are
+:class:`~fusion_helpdesk_central.intake.IntakeError` like the intake's, so the
+controller answers them the same way.
+"""
+
+import re
+
+from .intake import CONTROL_RE, WHITESPACE_RE, IntakeError, is_valid_email
+
+CURSOR_PREFIX = "c1."
+# The change log's ids are PostgreSQL integers; a client cannot be further.
+MAX_SEQUENCE = 2**31 - 1
+DEFAULT_PAGE_SIZE = 200
+MAX_PAGE_SIZE = 1000
+
+REPLY_MAX_LENGTHS = {
+    "body": 20000,
+    "author_name": 128,
+    "author_email": 254,
+}
+REPLY_REQUIRED_FIELDS = ("body", "author_name", "author_email")
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def encode_cursor(sequence):
+    """The opaque cursor handed to a client that has seen changes up to ``sequence``."""
+    return "%s%d" % (CURSOR_PREFIX, sequence)
+
+
+def decode_cursor(value):
+    """The change sequence of a cursor from :func:`encode_cursor`; 0 when absent.
+
+    Raises :class:`IntakeError` (field ``after``) for anything else.
+    """
+    if value is None or value == "":
+        return 0
+    if not isinstance(value, str) or not value.startswith(CURSOR_PREFIX):
+        raise IntakeError("Unknown cursor: send back the cursor of a previous answer.", "after")
+    digits = value[len(CURSOR_PREFIX) :]
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 10:
+        raise IntakeError("Unknown cursor: send back the cursor of a previous answer.", "after")
+    sequence = int(digits)
+    if sequence > MAX_SEQUENCE:
+        raise IntakeError("Unknown cursor: send back the cursor of a previous answer.", "after")
+    return sequence
+
+
+def parse_page_size(value):
+    """The number of changes per page asked with ``limit``; the default when absent."""
+    if value is None or value == "":
+        return DEFAULT_PAGE_SIZE
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        raise IntakeError("Must be a whole number.", "limit")
+    size = int(value)
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise IntakeError("Must be between 1 and %d." % MAX_PAGE_SIZE, "limit")
+    return size
+
+
+def _clean_reply_field(name, value):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise IntakeError("Must be a string.", field=name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise IntakeError("Must be valid Unicode text.", field=name) from error
+    value = CONTROL_RE.sub("", value)
+    if name == "body":
+        value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    else:
+        value = WHITESPACE_RE.sub(" ", value).strip()
+    if not value:
+        return None
+    limit = REPLY_MAX_LENGTHS[name]
+    if len(value) > limit:
+        raise IntakeError("Must be at most %d characters long." % limit, field=name)
+    return value
+
+
+def validate_reply_payload(data):
+    """Return the normalised reply payload of the decoded JSON ``data``.
+
+    Keys: ``body`` (plain text), ``author_name``, ``author_email`` (lower
+    case) and ``idempotency_key`` (None when absent). The first invalid field
+    raises :class:`IntakeError`; unknown fields are ignored.
+    """
+    if not isinstance(data, dict):
+        raise IntakeError("The request body must be a JSON object.")
+    payload = {}
+    for name in REPLY_REQUIRED_FIELDS:
+        value = _clean_reply_field(name, data.get(name))
+        if value is None:
+            raise IntakeError("This field is required.", field=name)
+        payload[name] = value
+    if not is_valid_email(payload["author_email"]):
+        raise IntakeError("Must be a valid email address.", field="author_email")
+    payload["author_email"] = payload["author_email"].lower()
+    key = data.get("idempotency_key")
+    if key is not None and (not isinstance(key, str) or not IDEMPOTENCY_KEY_RE.fullmatch(key)):
+        raise IntakeError("Must be 8 to 64 letters, digits, '-' or '_'.", field="idempotency_key")
+    payload["idempotency_key"] = key
+    return payload

@@ -1,0 +1,326 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+import threading
+
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.fusion_helpdesk_central import sync
+
+from .test_intake_api import API, IntakeApiCase
+
+
+class SyncApiCase(IntakeApiCase):
+    """The updates feed and replies of the shared key; ``other_key`` is another client."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.requester = cls.env["res.partner"].create(
+            {"name": "Jane Doe", "email": "jane.doe@acme.example.com"}
+        )
+        cls.ticket.partner_id = cls.requester
+        cls.other_ticket = cls._create_ticket("Globex printer", client_key=cls.other_key)
+
+    def updates(self, after=None, key=None, limit=None, status=200):
+        params = []
+        if after is not None:
+            params.append("after=%s" % after)
+        if limit is not None:
+            params.append("limit=%s" % limit)
+        path = "/updates" + ("?" + "&".join(params) if params else "")
+        return self.assertJsonResponse(self._get(path, key=key), status)
+
+    def all_updates(self, after=None, limit=None):
+        """Follow ``more`` like the client does; return (cursor, tickets, pages)."""
+        tickets, pages = [], 0
+        while True:
+            answer = self.updates(after, limit=limit)
+            pages += 1
+            tickets += answer["tickets"]
+            after = answer["cursor"]
+            if not answer["more"]:
+                return after, tickets, pages
+
+    def post_reply(self, ticket, key=None, **payload):
+        body = {
+            "body": "Still broken <b>today</b> & tomorrow.\nSecond line.",
+            "author_name": "Jane Doe",
+            "author_email": "Jane.Doe@acme.example.com",
+            **payload,
+        }
+        return self.url_open(
+            "%s/tickets/%d/messages" % (API, ticket.id),
+            data=json.dumps(body),
+            headers=self._headers(key),
+            method="POST",
+        )
+
+    def comment(self, ticket, text, **kwargs):
+        return ticket.message_post(
+            body=text, message_type="comment", subtype_xmlid="mail.mt_comment", **kwargs
+        )
+
+    def note(self, ticket, text):
+        return ticket.message_post(body=text, message_type="comment", subtype_xmlid="mail.mt_note")
+
+
+@tagged("post_install", "-at_install")
+class TestSyncUpdates(SyncApiCase):
+    def test_first_sync_lists_only_the_keys_tickets_with_their_public_thread(self):
+        public = self.comment(self.ticket, "We are on it.")
+        self.note(self.ticket, "Internal: the customer's admin password is hunter2")
+        self.comment(self.other_ticket, "Globex secret answer")
+
+        cursor, tickets, __ = self.all_updates()
+
+        self.assertTrue(cursor)
+        by_id = {ticket["id"]: ticket for ticket in tickets}
+        self.assertEqual(set(by_id), {self.ticket.id})
+        entry = by_id[self.ticket.id]
+        self.assertEqual(entry["number"], self.ticket.number)
+        self.assertEqual(entry["stage"], self.ticket.stage_id.name)
+        self.assertEqual(entry["engagement_state"], "none")
+        # Shaped exactly as in the thread API.
+        self.assertEqual(entry["messages"], [self.ticket._prepare_thread_message_values(public)])
+        text = json.dumps(tickets)
+        self.assertNotIn("hunter2", text)
+        self.assertNotIn("Globex", text)
+
+    def test_a_cursor_brings_only_what_changed_since(self):
+        cursor, __, __ = self.all_updates()
+        self.assertEqual(self.updates(cursor)["tickets"], [])
+        second = self._create_ticket("Scanner jammed")
+        self.all_updates(cursor)  # the new ticket is listed...
+        cursor, __, __ = self.all_updates(cursor)
+        self.assertEqual(self.updates(cursor)["tickets"], [])  # ...once.
+
+        answer = self.comment(self.ticket, "Replace the fuser.")
+        self.note(second, "Only a note on the second ticket")
+        cursor2, tickets, __ = self.all_updates(cursor)
+        self.assertEqual([t["id"] for t in tickets], [self.ticket.id])
+        self.assertEqual([m["id"] for m in tickets[0]["messages"]], [answer.id])
+
+        second.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        __, tickets, __ = self.all_updates(cursor2)
+        self.assertEqual(
+            [(t["id"], t["stage"], t["messages"]) for t in tickets],
+            [(second.id, second.stage_id.name, [])],
+        )
+
+    def test_pages_together_give_every_change_once(self):
+        tickets = [self._create_ticket("Ticket %d" % index) for index in range(5)]
+        for ticket in tickets:
+            self.comment(ticket, "Answer on %s" % ticket.name)
+        cursor, listed, pages = self.all_updates(limit=2)
+        self.assertGreater(pages, 2)
+        ids = {entry["id"] for entry in listed}
+        self.assertEqual(ids, {self.ticket.id, *(t.id for t in tickets)})
+        answers = " ".join(m["body"] for entry in listed for m in entry["messages"])
+        for ticket in tickets:
+            self.assertEqual(answers.count("Answer on %s<" % ticket.name), 1)
+        self.assertEqual(self.updates(cursor)["tickets"], [])
+
+    def test_owner_decision_and_approval_state_reach_the_feed(self):
+        cursor, __, __ = self.all_updates()
+        self.ticket.sudo().write({"engagement_state": "pending"})
+        __, tickets, __ = self.all_updates(cursor)
+        self.assertEqual(
+            [(t["id"], t["engagement_state"]) for t in tickets], [(self.ticket.id, "pending")]
+        )
+
+    def test_a_key_never_sees_another_clients_changes(self):
+        cursor, __, __ = self.all_updates()
+        self.comment(self.other_ticket, "Globex only")
+        self.other_ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.assertEqual(self.updates(cursor)["tickets"], [])
+        other = self.updates(key=self.other_key.key)
+        self.assertEqual({t["id"] for t in other["tickets"]}, {self.other_ticket.id})
+
+    def test_a_ticket_moved_to_another_client_leaves_the_old_feed(self):
+        cursor, __, __ = self.all_updates()
+        self.ticket.client_key_id = self.other_key
+        self.comment(self.ticket, "Now for Globex")
+        self.assertEqual(self.updates(cursor)["tickets"], [])
+
+    def test_bad_requests(self):
+        cases = [
+            ("unknown cursor", {"after": "42"}, 400, "after"),
+            ("cursor of another version", {"after": "c9.1"}, 400, "after"),
+            ("page size 0", {"after": "", "limit": "0"}, 400, "limit"),
+            ("page size too large", {"limit": "100000"}, 400, "limit"),
+        ]
+        for label, params, status, field in cases:
+            with self.subTest(label):
+                query = "&".join("%s=%s" % item for item in params.items())
+                self.assertError(self._get("/updates?" + query), status, field)
+        self.assertError(self._get("/updates", key="nope"), 401)
+        response = self.url_open(
+            API + "/updates", data="{}", headers=self._headers(), method="POST"
+        )
+        self.assertEqual(response.status_code, 405)
+
+
+@tagged("post_install", "-at_install")
+class TestSyncReplies(SyncApiCase):
+    def test_reply_is_a_public_comment_of_the_requester_notifying_the_engineer(self):
+        response = self.post_reply(self.ticket)
+
+        body = self.assertJsonResponse(response, 201)
+        message = self.env["mail.message"].browse(body["id"])
+        self.assertEqual(set(body), {"id"})
+        self.assertEqual(message.model, "helpdesk.ticket")
+        self.assertEqual(message.res_id, self.ticket.id)
+        self.assertEqual(message.author_id, self.requester)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertIn(message, self.ticket._fusion_thread_messages())
+        # Plain text in: escaped, never interpreted.
+        self.assertIn("&lt;b&gt;today&lt;/b&gt; &amp; tomorrow.", message.body)
+        self.assertNotIn("<b>", message.body)
+        self.assertIn(self.engineer.partner_id, message.notification_ids.res_partner_id)
+        self.assertNotIn(self.requester, self.ticket.message_partner_ids)
+
+    def test_reply_from_another_address_finds_or_creates_that_contact(self):
+        body = self.assertJsonResponse(
+            self.post_reply(
+                self.ticket, author_name="Sam Colleague", author_email="sam@acme.example.com"
+            ),
+            201,
+        )
+        author = self.env["mail.message"].browse(body["id"]).author_id
+        self.assertNotEqual(author, self.requester)
+        self.assertEqual(author.email_normalized, "sam@acme.example.com")
+
+    def test_a_retried_reply_is_posted_once(self):
+        key = "0f6c1d2e-retry-4b5a"
+        first = self.assertJsonResponse(self.post_reply(self.ticket, idempotency_key=key), 201)
+        count = len(self.ticket.message_ids)
+        again = self.assertJsonResponse(self.post_reply(self.ticket, idempotency_key=key), 201)
+        self.assertEqual(again, first)
+        self.assertEqual(len(self.ticket.message_ids), count)
+        # Keys are per client: another client's key of the same value is its own.
+        other = self.assertJsonResponse(
+            self.post_reply(self.other_ticket, key=self.other_key.key, idempotency_key=key), 201
+        )
+        self.assertNotEqual(other["id"], first["id"])
+        # Reusing a key on another ticket is a client bug, said plainly.
+        second = self._create_ticket("Second")
+        self.assertError(self.post_reply(second, idempotency_key=key), 400, "idempotency_key")
+
+    def test_reply_reaches_the_feed(self):
+        cursor, __, __ = self.all_updates()
+        body = self.assertJsonResponse(self.post_reply(self.ticket), 201)
+        __, tickets, __ = self.all_updates(cursor)
+        self.assertEqual([m["id"] for t in tickets for m in t["messages"]], [body["id"]])
+
+    def test_refused_replies_post_nothing(self):
+        count = self.env["mail.message"].search_count([])
+        cases = [
+            ("another client's ticket", self.other_ticket, {}, None, 404, None),
+            ("bad key", self.ticket, {}, "nope", 401, None),
+            ("empty body", self.ticket, {"body": "  "}, None, 400, "body"),
+            ("body too long", self.ticket, {"body": "x" * 20001}, None, 400, "body"),
+            ("bad email", self.ticket, {"author_email": "jane"}, None, 400, "author_email"),
+            ("no name", self.ticket, {"author_name": None}, None, 400, "author_name"),
+        ]
+        for label, ticket, payload, key, status, field in cases:
+            with self.subTest(label):
+                self.env["fusion.helpdesk.client.key"]._api_failures().clear()
+                self.assertError(self.post_reply(ticket, key=key, **payload), status, field)
+        missing = self.url_open(
+            API + "/tickets/999999999/messages",
+            data=json.dumps({"body": "x", "author_name": "J", "author_email": "j@a.example.com"}),
+            headers=self._headers(),
+            method="POST",
+        )
+        self.assertError(missing, 404)
+        self.assertEqual(self.env["mail.message"].search_count([]), count)
+
+    def test_the_thread_get_still_works_beside_the_post(self):
+        self.comment(self.ticket, "Visible")
+        body = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
+        self.assertEqual(body["ticket"]["id"], self.ticket.id)
+
+
+@tagged("post_install", "-at_install")
+class TestSyncCursorConcurrency(TransactionCase):
+    """The classic trap, with real concurrent transactions: T1 draws a change id,
+    T2 draws a higher one and commits first, a client reads in between. The
+    client must still get T1's change once T1 commits."""
+
+    def setUp(self):
+        super().setUp()
+        self.client_key = self.env.ref(
+            "fusion_helpdesk_central.fusion_helpdesk_client_key_demo_data", raise_if_not_found=False
+        )
+        self.tickets = [
+            self.env.ref(
+                "fusion_helpdesk_central.fusion_helpdesk_ticket_%d_demo_data" % index,
+                raise_if_not_found=False,
+            )
+            for index in (1, 2)
+        ]
+        if not self.client_key or not all(self.tickets):
+            self.skipTest("needs the demo data (committed rows that other cursors can see)")
+        self.connection = sql_db.db_connect(self.env.cr.dbname)
+        self.recorded = []
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.connection.cursor() as cr:
+            cr.execute(
+                "DELETE FROM fusion_helpdesk_sync_change WHERE id = ANY(%s)", [self.recorded]
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _record(self, cr, ticket):
+        self._env(cr)["fusion.helpdesk.sync.change"]._record(
+            [(self.client_key.id, ticket.id, None)]
+        )
+        cr.execute("SELECT MAX(id) FROM fusion_helpdesk_sync_change")
+        self.recorded.append(cr.fetchone()[0])
+
+    def _read(self, after):
+        with self.connection.cursor() as cr:
+            answer = self._env(cr)["helpdesk.ticket"]._fusion_sync_updates(
+                self._env(cr)["fusion.helpdesk.client.key"].browse(self.client_key.id),
+                sync.decode_cursor(after),
+                1000,
+            )
+            cr.rollback()
+        return answer["cursor"], {ticket["id"] for ticket in answer["tickets"]}
+
+    def test_a_change_committed_late_is_not_skipped(self):
+        first, second = self.tickets
+        cursor0, __ = self._read(None)
+
+        cr1 = self.connection.cursor()
+        self.addCleanup(cr1.close)
+        self._record(cr1, first)  # T1: draws its id, does not commit yet
+
+        # Environments are made in this thread: making one takes the registry
+        # lock, which the test runner holds.
+        cr2 = self.connection.cursor()
+        self.addCleanup(cr2.close)
+        self._env(cr2)
+
+        def second_transaction():
+            self._record(cr2, second)
+            cr2.commit()  # pylint: disable=invalid-commit
+
+        thread = threading.Thread(target=second_transaction)
+        thread.start()
+        # Without the sync lock T2 commits at once, with an id above T1's.
+        thread.join(timeout=2)
+
+        cursor1, seen1 = self._read(cursor0)  # a client syncs between the commits
+        cr1.commit()  # pylint: disable=invalid-commit
+        thread.join()
+        __, seen2 = self._read(cursor1)
+
+        self.assertIn(first.id, seen1 | seen2, "T1's change was skipped")
+        self.assertIn(second.id, seen1 | seen2, "T2's change was skipped")
