@@ -129,7 +129,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if self.partner_id and self.partner_id.email_normalized == email_normalize(author_email):
             return self.partner_id
-        return self._intake_find_or_create_partner(author_name, author_email)
+        return self._intake_find_or_create_partner(self.client_key_id, author_name, author_email)
 
     def _prepare_sync_reply_message_values(self, payload):
         """``message_post`` values of a reply sent by a client; override to change it."""
@@ -151,7 +151,8 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if not payload.get("idempotency_key"):
             return self._fusion_sync_post_reply(payload)
-        Receipt = self.env["fusion.helpdesk.reply.receipt"]
+        # Receipts are bookkeeping of the API itself, readable by administrators only.
+        Receipt = self.env["fusion.helpdesk.reply.receipt"].sudo()
         receipt, first = Receipt._claim(client_key, self, payload["idempotency_key"])
         if not first:
             if receipt.ticket_id != self:
@@ -169,7 +170,10 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         # The employee follows the ticket in their own Odoo (fed by the sync):
         # never make them a follower here, who would then get central's emails.
-        poster = self.with_context(
+        # The API's technical user only reads tickets: the ticket was found through
+        # its record rules (this key's tickets), so the post itself runs as sudo,
+        # as the intake does for the contacts it creates.
+        poster = self.sudo().with_context(
             mail_create_nosubscribe=True,
             mail_post_autofollow=False,
             mail_post_autofollow_author_skip=True,

@@ -135,7 +135,7 @@ class TestSyncUpdates(SyncApiCase):
         self.comment(self.other_ticket, "Globex only")
         self.other_ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         self.assertEqual(self.updates(cursor)["tickets"], [])
-        other = self.updates(key=self.other_key.key)
+        other = self.updates(key=self.other_key_value)
         self.assertEqual({t["id"] for t in other["tickets"]}, {self.other_ticket.id})
 
     def test_a_ticket_moved_to_another_client_leaves_the_old_feed(self):
@@ -201,7 +201,7 @@ class TestSyncReplies(SyncApiCase):
         self.assertEqual(len(self.ticket.message_ids), count)
         # Keys are per client: another client's key of the same value is its own.
         other = self.assertJsonResponse(
-            self.post_reply(self.other_ticket, key=self.other_key.key, idempotency_key=key), 201
+            self.post_reply(self.other_ticket, key=self.other_key_value, idempotency_key=key), 201
         )
         self.assertNotEqual(other["id"], first["id"])
         # Reusing a key on another ticket is a client bug, said plainly.
