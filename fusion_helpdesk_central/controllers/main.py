@@ -32,10 +32,26 @@ class EngagementController(http.Controller):
         ENGAGEMENT_ROUTE + "/<string:token>/<string:decision>",
         type="http",
         auth="public",
-        methods=["GET", "HEAD", "POST"],
+        # Checked below, so that a missing or stale form token gets our own
+        # page (with the protective headers) instead of Odoo's bare 400. The
+        # check itself stays mandatory for every POST.
+        csrf=False,
     )
-    def engagement_page(self, token, decision, comment=None, **kwargs):
+    def engagement_page(self, token, decision, comment=None, csrf_token=None, **kwargs):
         """Confirm page on GET/HEAD (changes nothing); the decision on POST only."""
+        method = request.httprequest.method
+        if method not in ("GET", "HEAD", "POST"):
+            return self._engagement_response(
+                "fusion_helpdesk_central.engagement_page_invalid",
+                {},
+                status=405,
+                headers=[("Allow", "GET, HEAD, POST")],
+            )
+        if method == "POST" and not request.validate_csrf(csrf_token):
+            _logger.warning("Owner engagement form posted without a valid CSRF token")
+            return self._engagement_response(
+                "fusion_helpdesk_central.engagement_page_error", {}, status=400
+            )
         try:
             return self._engagement_page(token, decision, comment)
         except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, ConcurrencyError):
@@ -121,7 +137,7 @@ class EngagementController(http.Controller):
             "fusion_helpdesk_central.engagement_page_invalid", {}, status=404
         )
 
-    def _engagement_response(self, template, values, status=200):
+    def _engagement_response(self, template, values, status=200, headers=None):
         """Render ``template`` as a standalone page with the protective headers."""
         values = {
             "company": request.env.company,
@@ -133,6 +149,10 @@ class EngagementController(http.Controller):
         html = request.env["ir.ui.view"]._render_template(template, values)
         return request.make_response(
             html,
-            headers=[("Content-Type", "text/html; charset=utf-8"), *ENGAGEMENT_PAGE_HEADERS],
+            headers=[
+                ("Content-Type", "text/html; charset=utf-8"),
+                *ENGAGEMENT_PAGE_HEADERS,
+                *(headers or ()),
+            ],
             status=status,
         )

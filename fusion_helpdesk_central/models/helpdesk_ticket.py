@@ -122,15 +122,32 @@ class HelpdeskTicket(models.Model):
             else:
                 ticket.engagement_turnaround_hours = 0.0
 
-    def write(self, vals):
-        """Refuse direct edits of the engagement fields: only the flow sets them."""
-        if not self.env.su and ENGAGEMENT_PROTECTED_FIELDS.intersection(vals):
+    def _engagement_check_protected(self, fnames):
+        """Refuse any of the engagement fields among ``fnames`` outside the flow."""
+        if not self.env.su and ENGAGEMENT_PROTECTED_FIELDS.intersection(fnames):
             raise AccessError(
                 self.env._(
                     "The owner approval of a ticket changes only through Request Owner "
                     "Approval and the owner's own decision."
                 )
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Refuse tickets created with an engagement already filled in: a
+        ticket born approved would count as an owner's decision."""
+        for vals in vals_list:
+            # The form may send the defaults back ('none', empty): harmless.
+            self._engagement_check_protected(
+                fname
+                for fname, value in vals.items()
+                if value and not (fname == "engagement_state" and value == "none")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Refuse direct edits of the engagement fields: only the flow sets them."""
+        self._engagement_check_protected(vals)
         return super().write(vals)
 
     def action_open_engagement_wizard(self):

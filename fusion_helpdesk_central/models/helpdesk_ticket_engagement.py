@@ -30,10 +30,16 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     def _get_engagement_url(self, decision):
-        """Absolute magic link of the pending engagement for ``decision``."""
+        """Absolute magic link of the pending engagement for ``decision``, or False.
+
+        The live token only exists while its email is being built: the sender
+        hands it to the templates through the context. Any other rendering (mail
+        composer, chatter, a template preview) gets no link, whoever asks.
+        """
         self.ensure_one()
-        token = self.sudo().engagement_token
-        if not token or decision not in ENGAGEMENT_DECISIONS:
+        links = self.env.context.get("fusion_engagement_links") or {}
+        token = links.get(self.id) or links.get(str(self.id))
+        if not token or not isinstance(token, str) or decision not in ENGAGEMENT_DECISIONS:
             return False
         return "%s%s/%s/%s" % (self.get_base_url(), ENGAGEMENT_ROUTE, token, decision)
 
@@ -172,6 +178,10 @@ class HelpdeskTicket(models.Model):
             groups[email] |= ticket
         return groups
 
+    def _engagement_live_tokens(self):
+        """Plaintext token of each ticket's live link, for its email only."""
+        return {ticket.id: ticket.sudo().engagement_token for ticket in self}
+
     def _engagement_send_mails(self, reminder=False):
         """Email every owner their pending engagements among ``self``: one
         mail per owner, single template for one ticket, bulk template (one
@@ -182,10 +192,12 @@ class HelpdeskTicket(models.Model):
         mails = self.env["mail.mail"].sudo()
         for tickets in self._engagement_mail_groups().values():
             template = single if len(tickets) == 1 else bulk
-            # Both keys are read by the templates (subject and body).
-            mails |= template.with_context(
+            # Both keys are read by the templates (subject and body); the links
+            # only ever live in this rendering.
+            mail = template.with_context(
                 fusion_engagement_ticket_ids=tickets.ids,
                 fusion_engagement_reminder=bool(reminder),
+                fusion_engagement_links=tickets._engagement_live_tokens(),
             ).send_mail_batch(
                 tickets[:1].ids,
                 # The mail carries the owner's magic links: keep it off the
@@ -197,12 +209,33 @@ class HelpdeskTicket(models.Model):
                     "fusion_engagement_ticket_ids": [fields.Command.set(tickets.ids)],
                 },
             )
+            # mail.mail.body_html (system only) is what leaves; its mail.message
+            # is readable by its author, the engineer: never a live link there.
+            mail.write({"body": tickets._engagement_redacted_mail_body(reminder)})
+            mails |= mail
         if mails:
             # Approval requests should not wait for the hourly mail queue.
             cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
             if cron:
                 cron._trigger()
         return mails
+
+    def _engagement_redacted_mail_body(self, reminder=False):
+        """Body of the ``mail.message`` behind an engagement mail: what was
+        sent, without the links (they are in ``mail.mail.body_html`` only)."""
+        if reminder:
+            text = self.env._(
+                "Reminder of the owner approval request for %s (the decision links "
+                "are only in the email sent to the owner).",
+                ", ".join(self.mapped("display_name")),
+            )
+        else:
+            text = self.env._(
+                "Owner approval request for %s (the decision links are only in the "
+                "email sent to the owner).",
+                ", ".join(self.mapped("display_name")),
+            )
+        return Markup("<p>%s</p>") % text
 
     def _engagement_post_mail_failure(self, email_to, reason):
         """Tell the engineers on each ticket that the owner's mail did not leave."""

@@ -5,3 +5,4 @@ from . import test_engagement_pages
 from . import test_engagement_reminder
 from . import test_engagement_reporting
 from . import test_res_config_settings
+from . import test_engagement_security

@@ -2,9 +2,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fixtures shared by the central tests (and reusable by addons on top)."""
 
+import re
+
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+
+LIVE_LINK = re.compile(r"/fusion_helpdesk/engagement/([^/\"'\s<>]+)/approve")
+
+
+def live_token(mail):
+    """The token of the first approve link in ``mail`` (a ``mail.mail``): the
+    plaintext exists nowhere else once the mail is built."""
+    match = LIVE_LINK.search(mail.sudo().body_html or "")
+    return match.group(1) if match else None
 
 
 class FusionHelpdeskCentralCommon(BaseCommon):

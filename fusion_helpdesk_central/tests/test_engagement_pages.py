@@ -225,6 +225,20 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
             )
         self.assertEqual(missing.status_code, 400)
         self.assertEqual(forged.status_code, 400)
+        for response in (missing, forged):
+            self._assert_headers(response)
+            self.assertIn("not</strong> recorded", response.text)
+        self.assertEqual(self._snapshot(), before)
+
+    def test_only_get_head_and_post_are_answered(self):
+        before = self._snapshot()
+        for method in ("OPTIONS", "PUT", "DELETE", "PATCH"):
+            with self.subTest(method):
+                response = self.url_open(self._url("approve"), method=method)
+                self.assertEqual(response.status_code, 405)
+                self.assertNotIn("Confirm approval", response.text)
+                self.assertNotIn("Printer on fire", response.text)
+                self._assert_headers(response)
         self.assertEqual(self._snapshot(), before)
 
     # ------------------------------------------------------------ invalid links

@@ -60,7 +60,8 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
                 [mail] = reminders.filtered(lambda m, t=token: t in m.body_html)
                 self.assertIn(ticket.engagement_owner_email, mail.email_to)
                 for decision in ("approve", "reject"):
-                    self.assertIn(ticket._get_engagement_url(decision), mail.body_html)
+                    url = "http://central.example.com/fusion_helpdesk/engagement/%s/%s"
+                    self.assertIn(url % (token, decision), mail.body_html)
 
     def _assert_not_reminded(self, tickets):
         reminders = self._reminders()

@@ -94,6 +94,13 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
             ]
         return values
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Refuse a wizard on tickets the engineer cannot read (forged ``ticket_ids``)."""
+        wizards = super().create(vals_list)
+        wizards.ticket_ids.check_access("read")
+        return wizards
+
     @api.model
     def _prepare_line_values(self, ticket):
         """Values of the bulk line of ``ticket``; override to prefill more."""
