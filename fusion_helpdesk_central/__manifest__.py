@@ -4,7 +4,7 @@
     "name": "Fusion Helpdesk Central",
     "summary": "Central side of Fusion Helpdesk: client intake API and "
     "owner approval by magic link",
-    "version": "19.0.2.3.0",
+    "version": "19.0.3.0.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Fusion Helpdesk",
@@ -14,6 +14,7 @@
     "external_dependencies": {"python": ["openai"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/fusion_helpdesk_engagement_security.xml",
         "data/ir_config_parameter_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",

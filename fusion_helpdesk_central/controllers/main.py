@@ -73,62 +73,65 @@ class EngagementController(http.Controller):
             )
 
     def _engagement_page(self, token, decision, comment):
-        """Look the engagement up, decide on an explicit POST, render the page."""
+        """Look the round up, decide on an explicit POST, render the page."""
         if decision not in ENGAGEMENT_DECISIONS:
             return self._engagement_invalid()
-        ticket = request.env["helpdesk.ticket"]._engagement_find_pending(token)
-        if not ticket:
+        Engagement = request.env["fusion.helpdesk.engagement"]
+        engagement = Engagement._find_pending(token)
+        if not engagement:
             return self._engagement_invalid()
-        lang = ticket._engagement_page_lang()
+        lang = engagement.ticket_id._engagement_page_lang()
         if lang:
             request.update_context(lang=lang)
         # HEAD reaches this handler like GET: only an explicit POST decides.
         if request.httprequest.method != "POST":
             return self._engagement_response(
                 "fusion_helpdesk_central.engagement_page_confirm",
-                self._engagement_confirm_values(ticket, token, decision),
+                self._engagement_confirm_values(engagement, token, decision),
             )
-        ticket = request.env["helpdesk.ticket"]._engagement_decide(
+        engagement = Engagement._decide(
             token,
             decision,
             comment=comment,
             ip=request.httprequest.remote_addr,
             user_agent=request.httprequest.headers.get("User-Agent"),
         )
-        if not ticket:
+        if not engagement:
             return self._engagement_invalid()
         return self._engagement_response(
             "fusion_helpdesk_central.engagement_page_done",
-            self._engagement_done_values(ticket),
+            self._engagement_done_values(engagement),
         )
 
-    def _engagement_ticket_values(self, ticket):
-        """Values about ``ticket`` shared by the confirm and done pages."""
+    def _engagement_ticket_values(self, engagement):
+        """Values about the round's ticket shared by the confirm and done pages."""
+        ticket = engagement.ticket_id
         return {
             "company": ticket.company_id or request.env.company,
             "ticket_ref": ticket.number,
             "ticket_name": ticket.name,
             "client_name": ticket.client_key_id.name,
-            "owner_name": ticket.engagement_owner_name,
+            "owner_name": engagement.owner_name,
         }
 
-    def _engagement_confirm_values(self, ticket, token, decision):
+    def _engagement_confirm_values(self, engagement, token, decision):
         """Rendering values of the confirm page; override to add some."""
         other = "reject" if decision == "approve" else "approve"
         return {
-            **self._engagement_ticket_values(ticket),
+            **self._engagement_ticket_values(engagement),
             "decision": decision,
-            "summary": ticket.engagement_summary or "",
+            "summary": engagement.summary or "",
+            "provenance": engagement._provenance_line(),
             "action_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, decision),
             "switch_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, other),
         }
 
-    def _engagement_done_values(self, ticket):
+    def _engagement_done_values(self, engagement):
         """Rendering values of the done page; override to add some."""
         return {
-            **self._engagement_ticket_values(ticket),
-            "decision": "approve" if ticket.engagement_state == "approved" else "reject",
-            "comment": ticket.engagement_decision_comment or "",
+            **self._engagement_ticket_values(engagement),
+            "decision": "approve" if engagement.state == "approved" else "reject",
+            "comment": engagement.decision_comment or "",
         }
 
     def _engagement_invalid(self):

@@ -156,10 +156,17 @@ class HelpdeskTicket(models.Model):
         return self
 
     def _engagement_send_reminders(self):
-        """Send the one reminder of these pending engagements, with the same
-        decision links, and flag them; override to remind differently."""
-        self.sudo().write({"engagement_reminded_at": fields.Datetime.now()})
-        self._engagement_send_mails(reminder=True)
+        """Send the one reminder of these pending engagements and flag them;
+        override to remind differently. Only digests are stored, so the
+        reminder carries a fresh link and the first email's link dies."""
+        now = fields.Datetime.now()
+        tokens = {}
+        for ticket in self:
+            engagement = ticket.engagement_id.sudo()
+            token, digest = engagement._new_token()
+            engagement.write({"token_hash": digest, "reminded_at": now})
+            tokens[ticket.id] = token
+        self._engagement_send_mails(tokens, reminder=True)
         self._engagement_post_reminder_note()
 
     def _engagement_post_reminder_note(self):
@@ -167,7 +174,8 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.message_post(
                 body=self.env._(
-                    "Reminder sent to the owner, %s: no decision yet.",
+                    "Reminder sent to the owner, %s: no decision yet. The reminder "
+                    "carries new links; those of the first email no longer work.",
                     ticket.engagement_owner_email,
                 ),
                 message_type="comment",

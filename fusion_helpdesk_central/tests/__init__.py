@@ -6,3 +6,4 @@ from . import test_engagement_reminder
 from . import test_engagement_reporting
 from . import test_res_config_settings
 from . import test_engagement_security
+from . import test_engagement_rounds

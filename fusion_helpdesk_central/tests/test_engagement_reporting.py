@@ -26,16 +26,13 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
     @classmethod
     def _engaged(cls, name, sent_at, state="pending", decided_after=None, client_key=None):
         ticket = cls._create_ticket(name, client_key=client_key)
-        ticket.sudo().write(
-            {
-                "engagement_state": state,
-                "engagement_owner_email": ticket.client_key_id.owner_email,
-                "engagement_owner_name": ticket.client_key_id.owner_name,
-                "engagement_sent_at": sent_at,
-                "engagement_decided_at": (
-                    sent_at + timedelta(hours=decided_after) if decided_after is not None else False
-                ),
-            }
+        cls._start_round(
+            ticket,
+            state=state,
+            sent_at=sent_at,
+            decided_at=(
+                sent_at + timedelta(hours=decided_after) if decided_after is not None else False
+            ),
         )
         return ticket
 

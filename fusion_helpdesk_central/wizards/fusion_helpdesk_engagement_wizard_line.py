@@ -18,6 +18,9 @@ class FusionHelpdeskEngagementWizardLine(models.TransientModel):
         "risk. Its summary is generated from it.",
     )
     summary = fields.Text(help="What the owner reads for this ticket; editable.")
+    ai_summary = fields.Text(readonly=True)
+    ai_model = fields.Char(readonly=True)
+    ai_generated_at = fields.Datetime(readonly=True)
     # Read as the engineer (not sudo, the related default): a line can only
     # show what its engineer may read on the ticket itself.
     client_key_id = fields.Many2one(related="ticket_id.client_key_id", compute_sudo=False)
