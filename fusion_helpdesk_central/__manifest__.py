@@ -25,6 +25,7 @@
         "wizards/fusion_helpdesk_engagement_wizard_views.xml",
         "wizards/fusion_helpdesk_client_key_reveal_views.xml",
         "report/helpdesk_ticket_engagement_report_views.xml",
+        "report/fusion_helpdesk_engagement_report_views.xml",
         "views/fusion_helpdesk_central_menus.xml",
         "report/helpdesk_ticket_engagement_report_menus.xml",
     ],

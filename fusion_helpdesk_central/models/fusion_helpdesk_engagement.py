@@ -157,6 +157,20 @@ class FusionHelpdeskEngagement(models.Model):
                 self.env._("Approval rounds are kept: only an administrator can delete them.")
             )
 
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        # Undecided rounds store a turnaround of 0.0 (a Float cannot be NULL):
+        # keep them out of the average, minimum and maximum.
+        fname, __, func = aggregate_spec.partition(":")
+        if fname != "turnaround_hours" or func not in ("avg", "min", "max"):
+            return super()._read_group_select(aggregate_spec, query)
+        return SQL(
+            "%s(CASE WHEN %s IS NOT NULL THEN %s END)",
+            SQL(func.upper()),
+            self._field_to_sql(self._table, "decided_at", query),
+            self._field_to_sql(self._table, fname, query),
+        )
+
     # ------------------------------------------------------------------
     # Tokens
     # ------------------------------------------------------------------
