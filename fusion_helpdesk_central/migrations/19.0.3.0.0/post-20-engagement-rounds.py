@@ -39,6 +39,7 @@ COLUMNS = (
     "user_id",
     "write_uid",
 )
+BACKUP = "fusion_helpdesk_engagement_premigration"
 REQUEST_NOTE = "%Owner approval requested%"
 REDACTED = Markup(
     "<p>Owner approval request (the decision links are only in the email sent to the owner).</p>"
@@ -73,11 +74,15 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
+    cr.execute("SELECT to_regclass(%s)", (BACKUP,))
+    if not cr.fetchone()[0]:
+        return
+    # The values saved by pre-20-engagement-rounds.py before the update
+    # recomputed the ticket columns.
     cr.execute(
-        "SELECT %s FROM helpdesk_ticket t "
-        "WHERE t.engagement_state IS NOT NULL AND t.engagement_state != 'none' "
-        "AND NOT EXISTS (SELECT 1 FROM fusion_helpdesk_engagement e WHERE e.ticket_id = t.id) "
-        "ORDER BY t.id" % ", ".join("t.%s" % column for column in COLUMNS)
+        "SELECT %s FROM %s t "
+        "WHERE NOT EXISTS (SELECT 1 FROM fusion_helpdesk_engagement e WHERE e.ticket_id = t.id) "
+        "ORDER BY t.id" % (", ".join("t.%s" % column for column in COLUMNS), BACKUP)
     )
     tickets = cr.dictfetchall()
     internal_users = set(
@@ -127,8 +132,10 @@ def migrate(cr, version):
         "WHERE model IS NULL AND body::text LIKE '%%/fusion_helpdesk/engagement/%%'",
         (str(REDACTED),),
     )
+    redacted = cr.rowcount
+    cr.execute("DROP TABLE %s" % BACKUP)
     _logger.info(
         "Approval rounds: %d engaged tickets migrated, %d old email bodies redacted",
         len(values_list),
-        cr.rowcount,
+        redacted,
     )
