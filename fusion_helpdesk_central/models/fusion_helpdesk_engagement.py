@@ -268,9 +268,9 @@ class FusionHelpdeskEngagement(models.Model):
     def _after_decision(self):
         """ORM bookkeeping of the SQL decision: cache, computes (turnaround,
         the ticket's last-value fields), tracking, comment and to-do."""
-        owner_partners = {
-            engagement.id: engagement._owner_partner(create=True) for engagement in self
-        }
+        # The owner's partner, found (or created) once: it authors the public
+        # comment and both tracking lines.
+        owners = {engagement.id: engagement._owner_partner(create=True) for engagement in self}
         # The UPDATE's WHERE proved every round was pending: that is the
         # initial value the chatter's tracking line starts from.
         self.env.cr.precommit.add(self._track_finalize)
@@ -280,15 +280,17 @@ class FusionHelpdeskEngagement(models.Model):
             # None: created in this same transaction, nothing to track yet.
             if values is not None:
                 values.setdefault("state", "pending")
-            engagement._track_set_author(owner_partners[engagement.id])
+            engagement._track_set_author(owners[engagement.id])
+            engagement.ticket_id._track_set_author(owners[engagement.id])
         fnames = self._decision_fnames()
         self.invalidate_recordset(fnames)
         # The tickets' tracked engagement_state recomputes from here, and its
         # tracking records the change like any other write.
         self.modified(fnames)
-        self.ticket_id._track_set_author(self[:1]._owner_partner())
         for engagement in self:
-            engagement.ticket_id._engagement_post_decision_message(engagement)
+            engagement.ticket_id._engagement_post_decision_message(
+                engagement, owners[engagement.id]
+            )
         self.ticket_id._engagement_notify_engineer()
 
     def _owner_partner(self, create=False):

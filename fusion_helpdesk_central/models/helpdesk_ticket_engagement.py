@@ -125,7 +125,13 @@ class HelpdeskTicket(models.Model):
                     reasons="; ".join(errors),
                 )
             )
-        Engagement = self.env["fusion.helpdesk.engagement"].sudo()
+        # Nobody follows a round (the ticket's followers are told): no
+        # subscription, no creation message, only the tracking of its state.
+        Engagement = (
+            self.env["fusion.helpdesk.engagement"]
+            .sudo()
+            .with_context(mail_create_nosubscribe=True, mail_create_nolog=True)
+        )
         self.sudo().engagement_ids._supersede()
         token, digest = Engagement._new_token()
         # Rounds are written by the flow only; the engineer's right to write

@@ -48,9 +48,10 @@ class HelpdeskTicket(models.Model):
             self._engagement_owner_partner().lang or self.sudo().company_id.partner_id.lang or False
         )
 
-    def _prepare_engagement_decision_message_values(self, engagement):
+    def _prepare_engagement_decision_message_values(self, engagement, owner=None):
         """``message_post`` values of the comment carrying the decision of
-        ``engagement`` (a round of this ticket); override to change it."""
+        ``engagement`` (a round of this ticket) by ``owner`` (its partner, looked
+        up when not given); override to change it."""
         self.ensure_one()
         state_labels = dict(engagement._fields["state"]._description_selection(self.env))
         body = Markup("<p><strong>%s</strong></p>") % self.env._(
@@ -60,13 +61,14 @@ class HelpdeskTicket(models.Model):
             body += Markup("<p>%s</p>") % text_lines_html(engagement.decision_comment)
         return {
             "body": body,
-            "author_id": engagement._owner_partner(create=True).id,
+            "author_id": (owner or engagement._owner_partner(create=True)).id,
             "message_type": "comment",
             "subtype_xmlid": "mail.mt_comment",
         }
 
-    def _engagement_post_decision_message(self, engagement):
-        """Post the decision of ``engagement`` as a public comment authored by its owner."""
+    def _engagement_post_decision_message(self, engagement, owner=None):
+        """Post the decision of ``engagement`` as a public comment authored by
+        its owner (``owner``: their partner, when already known)."""
         self.ensure_one()
         # The owner answers once through a magic link: never make them a
         # follower who would then receive every later reply on the ticket.
@@ -76,7 +78,7 @@ class HelpdeskTicket(models.Model):
             mail_post_autofollow_author_skip=True,
         )
         message = poster.message_post(
-            **poster._prepare_engagement_decision_message_values(engagement)
+            **poster._prepare_engagement_decision_message_values(engagement, owner)
         )
         engagement.sudo().decision_message_id = message
         return message
