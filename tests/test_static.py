@@ -15,7 +15,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {
     "fusion_helpdesk_central": {
-        "version": "19.0.2.3.0",
+        "version": "19.0.3.0.0",
         "license": "AGPL-3",
         "depends": {"helpdesk_mgmt", "mail", "portal"},
         "python": {"openai"},

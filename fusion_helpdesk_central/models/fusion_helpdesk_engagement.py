@@ -71,7 +71,6 @@ class FusionHelpdeskEngagement(models.Model):
     owner_name = fields.Char(readonly=True)
     requested_by_id = fields.Many2one(
         comodel_name="res.users",
-        string="Requested By",
         readonly=True,
         index="btree_not_null",
         help="The engineer who sent the request; the emails go out in their name.",

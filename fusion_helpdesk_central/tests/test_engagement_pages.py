@@ -213,7 +213,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
 
     def test_post_without_csrf_decides_nothing(self):
         before = self._snapshot()
-        with mute_logger("odoo.http"):
+        with mute_logger("odoo.addons.fusion_helpdesk_central.controllers.main"):
             missing = self.url_open(self._url("approve"), data={"comment": "forged"})
             forged = self.url_open(
                 self._url("approve"), data={"comment": "forged", "csrf_token": "0" * 40 + "o9"}
