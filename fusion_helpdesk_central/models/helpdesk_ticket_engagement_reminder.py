@@ -159,15 +159,23 @@ class HelpdeskTicket(models.Model):
         """Send the one reminder of these pending engagements and flag them;
         override to remind differently. Only digests are stored, so the
         reminder carries a fresh link and the first email's link dies."""
-        now = fields.Datetime.now()
-        tokens = {}
-        for ticket in self:
-            engagement = ticket.engagement_id.sudo()
-            token, digest = engagement._new_token()
-            engagement.write({"token_hash": digest, "reminded_at": now})
+        tickets = self.filtered("engagement_id")
+        Engagement = self.env["fusion.helpdesk.engagement"].sudo()
+        engagements = Engagement.browse([ticket.engagement_id.id for ticket in tickets])
+        tokens, vals_list = {}, []
+        for ticket in tickets:
+            token, digest = Engagement._new_token()
             tokens[ticket.id] = token
-        self._engagement_send_mails(tokens, reminder=True)
-        self._engagement_post_reminder_note()
+            vals_list.append({"token_hash": digest, "reminded_at": fields.Datetime.now()})
+        # One batched UPDATE for all the rounds (each has its own digest), then
+        # the ORM bookkeeping once: cache, and the tickets' last values.
+        fnames = ["token_hash", "reminded_at"]
+        engagements.flush_recordset(fnames)
+        engagements._write_multi(vals_list)
+        engagements.invalidate_recordset(fnames + ["write_uid", "write_date"])
+        engagements.modified(fnames)
+        tickets._engagement_send_mails(tokens, reminder=True)
+        tickets._engagement_post_reminder_note()
 
     def _engagement_post_reminder_note(self):
         """Internal note telling the engineers that the owner was reminded."""
