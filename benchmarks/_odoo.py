@@ -9,8 +9,10 @@ with ``tools/fhdev.py``'s command line, like the tests, and always dropped.
 """
 
 import contextlib
+import hashlib
 import os
 import re
+import secrets
 import shutil
 import signal
 import statistics
@@ -18,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -382,22 +383,55 @@ def make_tickets(env, count, client_keys, engineer, quiet=True, values=None):
     return Ticket.create(vals_list)
 
 
-def make_pending(env, count, client_keys, engineer, sent_at, quiet=True):
-    """``count`` tickets waiting for their owner's decision (what
-    ``_engagement_start`` writes, without the note and the mail), each with its
-    own token; ``sent_at(i)`` is when ticket ``i`` was sent."""
+# Plaintext link token of each pending ticket made here: the database keeps
+# only its digest, as the emails are the only other place a token lives.
+TOKENS = {}
 
-    def pending(index, client_key):
-        return {
-            "engagement_state": "pending",
-            "engagement_owner_email": client_key.owner_email,
-            "engagement_owner_name": client_key.owner_name,
-            "engagement_token": str(uuid.uuid4()),
-            "engagement_sent_at": sent_at(index),
-            "engagement_summary": "- Recommendation: fix the override, ~6 h, low risk.",
+
+def make_pending(env, count, client_keys, engineer, sent_at, quiet=True, prior_rounds=0):
+    """``count`` tickets waiting for their owner's decision: each with one
+    pending approval round (what ``_engagement_start`` creates, without the
+    note and the mail) and its own token (``token_of``), after
+    ``prior_rounds`` superseded ones; ``sent_at(i)`` is when ticket ``i`` was
+    sent."""
+    tickets = make_tickets(env, count, client_keys, engineer, quiet=quiet)
+    Engagement = env["fusion.helpdesk.engagement"].with_context(
+        tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+    )
+    vals_list = []
+    for index, ticket in enumerate(tickets):
+        client_key = ticket.client_key_id
+        common = {
+            "ticket_id": ticket.id,
+            "owner_email": client_key.owner_email,
+            "owner_name": client_key.owner_name,
+            "requested_by_id": engineer.id,
+            "summary": "- Recommendation: fix the override, ~6 h, low risk.",
         }
+        for prior in range(prior_rounds, 0, -1):
+            vals_list.append(
+                {
+                    **common,
+                    "state": "superseded",
+                    "sent_at": sent_at(index) - timedelta(days=prior),
+                }
+            )
+        token = secrets.token_urlsafe(32)
+        TOKENS[ticket.id] = token
+        vals_list.append(
+            {
+                **common,
+                "sent_at": sent_at(index),
+                "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+            }
+        )
+    Engagement.create(vals_list)
+    return tickets
 
-    return make_tickets(env, count, client_keys, engineer, quiet=quiet, values=pending)
+
+def token_of(ticket):
+    """The plaintext token of a ticket made by ``make_pending``."""
+    return TOKENS[ticket.id]
 
 
 def days_ago(days):

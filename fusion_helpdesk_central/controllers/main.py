@@ -32,10 +32,26 @@ class EngagementController(http.Controller):
         ENGAGEMENT_ROUTE + "/<string:token>/<string:decision>",
         type="http",
         auth="public",
-        methods=["GET", "HEAD", "POST"],
+        # Checked below, so that a missing or stale form token gets our own
+        # page (with the protective headers) instead of Odoo's bare 400. The
+        # check itself stays mandatory for every POST.
+        csrf=False,
     )
-    def engagement_page(self, token, decision, comment=None, **kwargs):
+    def engagement_page(self, token, decision, comment=None, csrf_token=None, **kwargs):
         """Confirm page on GET/HEAD (changes nothing); the decision on POST only."""
+        method = request.httprequest.method
+        if method not in ("GET", "HEAD", "POST"):
+            return self._engagement_response(
+                "fusion_helpdesk_central.engagement_page_invalid",
+                {},
+                status=405,
+                headers=[("Allow", "GET, HEAD, POST")],
+            )
+        if method == "POST" and not request.validate_csrf(csrf_token):
+            _logger.warning("Owner engagement form posted without a valid CSRF token")
+            return self._engagement_response(
+                "fusion_helpdesk_central.engagement_page_error", {}, status=400
+            )
         try:
             return self._engagement_page(token, decision, comment)
         except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, ConcurrencyError):
@@ -57,62 +73,65 @@ class EngagementController(http.Controller):
             )
 
     def _engagement_page(self, token, decision, comment):
-        """Look the engagement up, decide on an explicit POST, render the page."""
+        """Look the round up, decide on an explicit POST, render the page."""
         if decision not in ENGAGEMENT_DECISIONS:
             return self._engagement_invalid()
-        ticket = request.env["helpdesk.ticket"]._engagement_find_pending(token)
-        if not ticket:
+        Engagement = request.env["fusion.helpdesk.engagement"]
+        engagement = Engagement._find_pending(token)
+        if not engagement:
             return self._engagement_invalid()
-        lang = ticket._engagement_page_lang()
+        lang = engagement.ticket_id._engagement_page_lang()
         if lang:
             request.update_context(lang=lang)
         # HEAD reaches this handler like GET: only an explicit POST decides.
         if request.httprequest.method != "POST":
             return self._engagement_response(
                 "fusion_helpdesk_central.engagement_page_confirm",
-                self._engagement_confirm_values(ticket, token, decision),
+                self._engagement_confirm_values(engagement, token, decision),
             )
-        ticket = request.env["helpdesk.ticket"]._engagement_decide(
+        engagement = Engagement._decide(
             token,
             decision,
             comment=comment,
             ip=request.httprequest.remote_addr,
             user_agent=request.httprequest.headers.get("User-Agent"),
         )
-        if not ticket:
+        if not engagement:
             return self._engagement_invalid()
         return self._engagement_response(
             "fusion_helpdesk_central.engagement_page_done",
-            self._engagement_done_values(ticket),
+            self._engagement_done_values(engagement),
         )
 
-    def _engagement_ticket_values(self, ticket):
-        """Values about ``ticket`` shared by the confirm and done pages."""
+    def _engagement_ticket_values(self, engagement):
+        """Values about the round's ticket shared by the confirm and done pages."""
+        ticket = engagement.ticket_id
         return {
             "company": ticket.company_id or request.env.company,
             "ticket_ref": ticket.number,
             "ticket_name": ticket.name,
             "client_name": ticket.client_key_id.name,
-            "owner_name": ticket.engagement_owner_name,
+            "owner_name": engagement.owner_name,
         }
 
-    def _engagement_confirm_values(self, ticket, token, decision):
+    def _engagement_confirm_values(self, engagement, token, decision):
         """Rendering values of the confirm page; override to add some."""
         other = "reject" if decision == "approve" else "approve"
         return {
-            **self._engagement_ticket_values(ticket),
+            **self._engagement_ticket_values(engagement),
             "decision": decision,
-            "summary": ticket.engagement_summary or "",
+            "summary": engagement.summary or "",
+            "provenance": engagement._provenance_line(),
             "action_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, decision),
             "switch_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, other),
         }
 
-    def _engagement_done_values(self, ticket):
+    def _engagement_done_values(self, engagement):
         """Rendering values of the done page; override to add some."""
         return {
-            **self._engagement_ticket_values(ticket),
-            "decision": "approve" if ticket.engagement_state == "approved" else "reject",
-            "comment": ticket.engagement_decision_comment or "",
+            **self._engagement_ticket_values(engagement),
+            "decision": "approve" if engagement.state == "approved" else "reject",
+            "comment": engagement.decision_comment or "",
         }
 
     def _engagement_invalid(self):
@@ -121,7 +140,7 @@ class EngagementController(http.Controller):
             "fusion_helpdesk_central.engagement_page_invalid", {}, status=404
         )
 
-    def _engagement_response(self, template, values, status=200):
+    def _engagement_response(self, template, values, status=200, headers=None):
         """Render ``template`` as a standalone page with the protective headers."""
         values = {
             "company": request.env.company,
@@ -133,6 +152,10 @@ class EngagementController(http.Controller):
         html = request.env["ir.ui.view"]._render_template(template, values)
         return request.make_response(
             html,
-            headers=[("Content-Type", "text/html; charset=utf-8"), *ENGAGEMENT_PAGE_HEADERS],
+            headers=[
+                ("Content-Type", "text/html; charset=utf-8"),
+                *ENGAGEMENT_PAGE_HEADERS,
+                *(headers or ()),
+            ],
             status=status,
         )

@@ -19,7 +19,26 @@ ENGAGEMENT_STATES = [
     ("pending", "Pending"),
     ("approved", "Approved"),
     ("rejected", "Rejected"),
+    ("changes_requested", "Changes Requested"),
+    ("expired", "Expired"),
 ]
+
+# Ticket field showing its latest round -> field of that round.
+ENGAGEMENT_LAST_VALUES = {
+    "engagement_owner_email": "owner_email",
+    "engagement_owner_name": "owner_name",
+    "engagement_token": "token_hash",
+    "engagement_sent_at": "sent_at",
+    "engagement_reminded_at": "reminded_at",
+    "engagement_decided_at": "decided_at",
+    "engagement_findings": "findings",
+    "engagement_summary": "summary",
+    "engagement_decision_comment": "decision_comment",
+    "engagement_decision_ip": "decision_ip",
+    "engagement_decision_user_agent": "decision_user_agent",
+    "engagement_decision_message_id": "decision_message_id",
+    "engagement_requested_by_id": "requested_by_id",
+}
 
 
 def text_lines_html(text):
@@ -44,6 +63,9 @@ ENGAGEMENT_PROTECTED_FIELDS = frozenset(
         "engagement_decision_ip",
         "engagement_decision_user_agent",
         "engagement_decision_message_id",
+        "engagement_requested_by_id",
+        "engagement_ids",
+        "engagement_id",
     }
 )
 
@@ -63,8 +85,27 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="Id of the ticket in the client's own Odoo.",
     )
+    engagement_ids = fields.One2many(
+        comodel_name="fusion.helpdesk.engagement",
+        inverse_name="ticket_id",
+        string="Approval Rounds",
+        readonly=True,
+        copy=False,
+    )
+    engagement_id = fields.Many2one(
+        comodel_name="fusion.helpdesk.engagement",
+        string="Latest Approval Round",
+        compute="_compute_engagement_id",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+    )
+    # Last-value fields (like rating_last_value): the latest round, stored so
+    # that lists, filters, reporting and the reminder index read the ticket.
     engagement_state = fields.Selection(
         selection=ENGAGEMENT_STATES,
+        compute="_compute_engagement_last",
+        store=True,
         default="none",
         required=True,
         copy=False,
@@ -72,31 +113,46 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         index=True,
     )
-    engagement_owner_email = fields.Char(copy=False, readonly=True)
-    engagement_owner_name = fields.Char(copy=False, readonly=True)
-    engagement_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
-    engagement_sent_at = fields.Datetime(copy=False, readonly=True)
-    engagement_reminded_at = fields.Datetime(copy=False, readonly=True)
-    engagement_decided_at = fields.Datetime(copy=False, readonly=True)
-    engagement_findings = fields.Text(copy=False, readonly=True)
-    engagement_summary = fields.Text(copy=False, readonly=True)
-    engagement_decision_comment = fields.Text(copy=False, readonly=True)
+    engagement_owner_email = fields.Char(compute="_compute_engagement_last", store=True)
+    engagement_owner_name = fields.Char(compute="_compute_engagement_last", store=True)
+    engagement_token = fields.Char(
+        compute="_compute_engagement_last",
+        store=True,
+        groups="base.group_system",
+        help="SHA-256 of the live link's token; empty when no link is live.",
+    )
+    engagement_sent_at = fields.Datetime(compute="_compute_engagement_last", store=True)
+    engagement_reminded_at = fields.Datetime(compute="_compute_engagement_last", store=True)
+    engagement_decided_at = fields.Datetime(compute="_compute_engagement_last", store=True)
+    engagement_findings = fields.Text(compute="_compute_engagement_last", store=True)
+    engagement_summary = fields.Text(compute="_compute_engagement_last", store=True)
+    engagement_decision_comment = fields.Text(compute="_compute_engagement_last", store=True)
     # Personal data of the owner: for the support team, not for requesters and
     # followers who can read the ticket.
     engagement_decision_ip = fields.Char(
         string="Decision IP Address",
-        copy=False,
-        readonly=True,
+        compute="_compute_engagement_last",
+        store=True,
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     engagement_decision_user_agent = fields.Char(
-        copy=False, readonly=True, groups="helpdesk_mgmt.group_helpdesk_user_own"
+        compute="_compute_engagement_last",
+        store=True,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     engagement_decision_message_id = fields.Many2one(
         comodel_name="mail.message",
-        copy=False,
-        readonly=True,
+        compute="_compute_engagement_last",
+        store=True,
         help="Public comment that carries the owner's decision.",
+    )
+    engagement_requested_by_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Approval Requested By",
+        compute="_compute_engagement_last",
+        store=True,
+        index="btree_not_null",
+        help="The engineer who sent the latest approval request.",
     )
     engagement_turnaround_hours = fields.Float(
         compute="_compute_engagement_turnaround_hours",
@@ -106,12 +162,30 @@ class HelpdeskTicket(models.Model):
         help="Hours between sending the engagement and the owner's decision.",
     )
 
-    _engagement_token_unique = models.UniqueIndex(
-        "(engagement_token) WHERE engagement_token IS NOT NULL"
-    )
     _engagement_reminder_due_index = models.Index(
         "(engagement_sent_at) WHERE engagement_state = 'pending' AND engagement_reminded_at IS NULL"
     )
+
+    @api.depends("engagement_ids")
+    def _compute_engagement_id(self):
+        for ticket in self:
+            ids = ticket.engagement_ids.ids
+            ticket.engagement_id = max(ids) if ids else False
+
+    @api.depends(
+        "engagement_id",
+        "engagement_id.state",
+        *("engagement_id.%s" % fname for fname in ENGAGEMENT_LAST_VALUES.values()),
+    )
+    def _compute_engagement_last(self):
+        states = {state for state, __ in ENGAGEMENT_STATES}
+        for ticket in self:
+            engagement = ticket.engagement_id
+            # A latest round superseded or delegated is only ever transient.
+            state = engagement.state or "none"
+            ticket.engagement_state = state if state in states else "pending"
+            for fname, source in ENGAGEMENT_LAST_VALUES.items():
+                ticket[fname] = engagement[source]
 
     @api.depends("engagement_sent_at", "engagement_decided_at")
     def _compute_engagement_turnaround_hours(self):
@@ -122,15 +196,32 @@ class HelpdeskTicket(models.Model):
             else:
                 ticket.engagement_turnaround_hours = 0.0
 
-    def write(self, vals):
-        """Refuse direct edits of the engagement fields: only the flow sets them."""
-        if not self.env.su and ENGAGEMENT_PROTECTED_FIELDS.intersection(vals):
+    def _engagement_check_protected(self, fnames):
+        """Refuse any of the engagement fields among ``fnames`` outside the flow."""
+        if not self.env.su and ENGAGEMENT_PROTECTED_FIELDS.intersection(fnames):
             raise AccessError(
                 self.env._(
                     "The owner approval of a ticket changes only through Request Owner "
                     "Approval and the owner's own decision."
                 )
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Refuse tickets created with an engagement already filled in: a
+        ticket born approved would count as an owner's decision."""
+        for vals in vals_list:
+            # The form may send the defaults back ('none', empty): harmless.
+            self._engagement_check_protected(
+                fname
+                for fname, value in vals.items()
+                if value and not (fname == "engagement_state" and value == "none")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Refuse direct edits of the engagement fields: only the flow sets them."""
+        self._engagement_check_protected(vals)
         return super().write(vals)
 
     def action_open_engagement_wizard(self):

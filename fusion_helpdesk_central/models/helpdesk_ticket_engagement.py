@@ -1,20 +1,15 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Owner approval of a ticket: sending, the magic links and the owner's decision."""
+"""Owner approval of a ticket: starting a round and emailing the owner (see
+helpdesk_ticket_engagement_decision.py for the owner's side)."""
 
 import logging
-import uuid
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import (
-    SQL,
-    email_normalize,
-    formataddr,
-    html2plaintext,
-)
+from odoo.tools import email_normalize, html2plaintext
 
 from .. import utils
 from .helpdesk_ticket import (
@@ -30,10 +25,16 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     def _get_engagement_url(self, decision):
-        """Absolute magic link of the pending engagement for ``decision``."""
+        """Absolute magic link of the pending engagement for ``decision``, or False.
+
+        The live token only exists while its email is being built: the sender
+        hands it to the templates through the context. Any other rendering (mail
+        composer, chatter, a template preview) gets no link, whoever asks.
+        """
         self.ensure_one()
-        token = self.sudo().engagement_token
-        if not token or decision not in ENGAGEMENT_DECISIONS:
+        links = self.env.context.get("fusion_engagement_links") or {}
+        token = links.get(self.id) or links.get(str(self.id))
+        if not token or not isinstance(token, str) or decision not in ENGAGEMENT_DECISIONS:
             return False
         return "%s%s/%s/%s" % (self.get_base_url(), ENGAGEMENT_ROUTE, token, decision)
 
@@ -89,31 +90,31 @@ class HelpdeskTicket(models.Model):
             errors.append(self.env._("you are not allowed to modify this ticket"))
         return errors
 
-    def _engagement_prepare_values(self, findings, summary):
-        """Field values of a fresh engagement: owner snapshot, new token,
-        ``pending``; every trace of the previous one cleared. Override to add."""
+    def _prepare_engagement_round_values(self, findings, summary, provenance=None):
+        """Values of the new approval round of this ticket: owner snapshot,
+        requester, findings, summary and AI provenance. Override to add."""
         self.ensure_one()
         client = self.client_key_id
+        provenance = provenance or {}
         return {
-            "engagement_state": "pending",
-            "engagement_owner_email": email_normalize(client.owner_email or ""),
-            "engagement_owner_name": (client.owner_name or "").strip() or False,
-            # A new token on every send: the links of any earlier mail die.
-            "engagement_token": str(uuid.uuid4()),
-            "engagement_sent_at": fields.Datetime.now(),
-            "engagement_reminded_at": False,
-            "engagement_decided_at": False,
-            "engagement_findings": (findings or "").strip() or False,
-            "engagement_summary": (summary or "").strip(),
-            "engagement_decision_comment": False,
-            "engagement_decision_ip": False,
-            "engagement_decision_user_agent": False,
-            "engagement_decision_message_id": False,
+            "ticket_id": self.id,
+            "owner_email": email_normalize(client.owner_email or ""),
+            "owner_name": (client.owner_name or "").strip() or False,
+            "requested_by_id": self.env.user.id,
+            "sent_at": fields.Datetime.now(),
+            "findings": (findings or "").strip() or False,
+            "summary": (summary or "").strip(),
+            "parent_id": self.engagement_id.id,
+            "ai_model": provenance.get("ai_model") or False,
+            "ai_generated_at": provenance.get("ai_generated_at") or False,
+            "summary_edited": bool(provenance.get("summary_edited")),
         }
 
-    def _engagement_start(self, findings, summary):
-        """Start a fresh engagement on this ticket and record it in an
-        internal note. The mail is sent by ``_engagement_send_mails``."""
+    def _engagement_start(self, findings, summary, provenance=None):
+        """Start a fresh approval round on this ticket (the pending one, if
+        any, is superseded: its links die) and record it in an internal note.
+        Returns the new link's plaintext token, for ``_engagement_send_mails``
+        only. ``provenance``: ``ai_model``, ``ai_generated_at``, ``summary_edited``."""
         self.ensure_one()
         errors = self._engagement_send_errors(summary)
         if errors:
@@ -124,12 +125,25 @@ class HelpdeskTicket(models.Model):
                     reasons="; ".join(errors),
                 )
             )
-        values = self._engagement_prepare_values(findings, summary)
-        # The token is readable by administrators only; the engineer's right
-        # to write the ticket was checked above.
-        self.sudo().write(values)
+        # Nobody follows a round (the ticket's followers are told): no
+        # subscription, no creation message, only the tracking of its state.
+        Engagement = (
+            self.env["fusion.helpdesk.engagement"]
+            .sudo()
+            .with_context(mail_create_nosubscribe=True, mail_create_nolog=True)
+        )
+        self.sudo().engagement_ids._supersede()
+        token, digest = Engagement._new_token()
+        # Rounds are written by the flow only; the engineer's right to write
+        # the ticket was checked above.
+        Engagement.create(
+            {
+                **self._prepare_engagement_round_values(findings, summary, provenance),
+                "token_hash": digest,
+            }
+        )
         self._engagement_post_sent_note()
-        return True
+        return token
 
     def _engagement_post_sent_note(self):
         """Internal note recording what was sent to the owner (never the links)."""
@@ -159,33 +173,36 @@ class HelpdeskTicket(models.Model):
             )
         ).sorted("id")
 
-    def _engagement_mail_groups(self):
-        """Pending tickets of ``self`` grouped by owner email, in id order."""
+    def _engagement_mail_groups(self, tokens):
+        """Pending tickets of ``self`` with a token in ``tokens``, grouped by
+        owner email and requesting engineer (one mail each), in id order."""
         groups = {}
         for ticket in self.sorted("id"):
             email = email_normalize(ticket.engagement_owner_email or "")
-            if ticket.engagement_state != "pending" or not email:
+            if ticket.engagement_state != "pending" or not email or not tokens.get(ticket.id):
                 continue
-            if not ticket.sudo().engagement_token:
-                continue
-            groups.setdefault(email, self.browse())
-            groups[email] |= ticket
+            key = (email, ticket.engagement_requested_by_id.id)
+            groups.setdefault(key, self.browse())
+            groups[key] |= ticket
         return groups
 
-    def _engagement_send_mails(self, reminder=False):
+    def _engagement_send_mails(self, tokens, reminder=False):
         """Email every owner their pending engagements among ``self``: one
-        mail per owner, single template for one ticket, bulk template (one
-        card per ticket) for several; ``reminder`` renders them as reminders.
-        Returns the queued ``mail.mail`` records."""
+        mail per owner and engineer, single template for one ticket, bulk
+        template (one card per ticket) for several; ``reminder`` renders them
+        as reminders. ``tokens`` maps ticket ids to their link's plaintext
+        token, which exists only here. Returns the queued ``mail.mail``."""
         single = self.env.ref("fusion_helpdesk_central.mail_template_engagement_single")
         bulk = self.env.ref("fusion_helpdesk_central.mail_template_engagement_bulk")
         mails = self.env["mail.mail"].sudo()
-        for tickets in self._engagement_mail_groups().values():
+        for tickets in self._engagement_mail_groups(tokens).values():
             template = single if len(tickets) == 1 else bulk
-            # Both keys are read by the templates (subject and body).
-            mails |= template.with_context(
+            # Both keys are read by the templates (subject and body); the links
+            # only ever live in this rendering.
+            mail = template.with_context(
                 fusion_engagement_ticket_ids=tickets.ids,
                 fusion_engagement_reminder=bool(reminder),
+                fusion_engagement_links={ticket.id: tokens[ticket.id] for ticket in tickets},
             ).send_mail_batch(
                 tickets[:1].ids,
                 # The mail carries the owner's magic links: keep it off the
@@ -195,14 +212,48 @@ class HelpdeskTicket(models.Model):
                     "model": False,
                     "res_id": False,
                     "fusion_engagement_ticket_ids": [fields.Command.set(tickets.ids)],
+                    # From the engineer who asked, whoever runs this (the cron).
+                    **tickets[:1]._engagement_mail_sender_values(),
                 },
             )
+            # mail.mail.body_html (system only) is what leaves; its mail.message
+            # is readable by its author, the engineer: never a live link there.
+            mail.write({"body": tickets._engagement_redacted_mail_body(reminder)})
+            mails |= mail
         if mails:
             # Approval requests should not wait for the hourly mail queue.
             cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
             if cron:
                 cron._trigger()
         return mails
+
+    def _engagement_mail_sender_values(self):
+        """Author, From and Reply-To of this ticket's approval mails: the
+        engineer who asked (Odoo's outgoing server may still send From its
+        catchall, with the engineer's name); override to send otherwise."""
+        self.ensure_one()
+        requester = self.engagement_requested_by_id
+        if not requester:
+            return {}
+        email = requester.email_formatted or self.company_id.email_formatted
+        return {"author_id": requester.partner_id.id, "email_from": email, "reply_to": email}
+
+    def _engagement_redacted_mail_body(self, reminder=False):
+        """Body of the ``mail.message`` behind an engagement mail: what was
+        sent, without the links (they are in ``mail.mail.body_html`` only)."""
+        if reminder:
+            text = self.env._(
+                "Reminder of the owner approval request for %s (the decision links "
+                "are only in the email sent to the owner).",
+                ", ".join(self.mapped("display_name")),
+            )
+        else:
+            text = self.env._(
+                "Owner approval request for %s (the decision links are only in the "
+                "email sent to the owner).",
+                ", ".join(self.mapped("display_name")),
+            )
+        return Markup("<p>%s</p>") % text
 
     def _engagement_post_mail_failure(self, email_to, reason):
         """Tell the engineers on each ticket that the owner's mail did not leave."""
@@ -218,189 +269,4 @@ class HelpdeskTicket(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
                 partner_ids=ticket.user_id.partner_id.ids,
-            )
-
-    # ------------------------------------------------------------------
-    # Engagement: owner decision (see controllers/main.py)
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _engagement_token_lookup_values(self, token):
-        """Stored forms of a well-formed UUID4 ``token`` (canonical and hex), or ()."""
-        # Reject anything that is not exactly a UUID4 before touching the
-        # database: the lookup then only ever sees values of one fixed shape.
-        if not isinstance(token, str) or len(token) not in (32, 36):
-            return ()
-        try:
-            parsed = uuid.UUID(token)
-        except ValueError:
-            return ()
-        forms = (str(parsed), parsed.hex)
-        if parsed.version != 4 or token.lower() not in forms:
-            return ()
-        return forms
-
-    @api.model
-    def _engagement_find_pending(self, token):
-        """Pending ticket (sudo) whose engagement link carries ``token``, or empty."""
-        forms = self._engagement_token_lookup_values(token)
-        if not forms:
-            return self.sudo().browse()
-        # Exact match through the unique index (as portal access tokens are
-        # looked up): no Python comparison with a stored secret, no prefix or
-        # LIKE search whose timing could tell a near miss from a far one.
-        return (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(
-                [("engagement_token", "in", list(forms)), ("engagement_state", "=", "pending")],
-                limit=1,
-            )
-        )
-
-    @api.model
-    def _engagement_decision_fnames(self):
-        """Fields the decision's SQL statement writes (cache and computes follow them)."""
-        return [
-            "engagement_state",
-            "engagement_decided_at",
-            "engagement_token",
-            "engagement_decision_comment",
-            "engagement_decision_ip",
-            "engagement_decision_user_agent",
-        ]
-
-    @api.model
-    def _engagement_decide(self, token, decision, comment=None, ip=None, user_agent=None):
-        """Record the owner's ``decision`` once; return the ticket (sudo), or empty."""
-        forms = self._engagement_token_lookup_values(token)
-        if not forms or decision not in ENGAGEMENT_DECISIONS:
-            return self.sudo().browse()
-        state = "approved" if decision == "approve" else "rejected"
-        # Bounded like the confirm page's textarea (a forged POST could send more).
-        comment = (comment or "").strip()[:10000] or None
-        user_agent = (user_agent or "")[:1024] or None
-        fnames = self._engagement_decision_fnames()
-        self.flush_model(fnames)
-        # One statement checks and consumes the token. PostgreSQL row-locks the
-        # ticket: a racing POST waits on that lock and, once the winner commits,
-        # either finds the token gone (0 rows: invalid page) or, under Odoo's
-        # REPEATABLE READ, fails with SerializationFailure, which must reach
-        # Odoo's retrying() so the request is replayed and then finds 0 rows.
-        # No check-then-write window: exactly one decision. log_exceptions=False
-        # keeps the token out of the "bad query" log line of that failure.
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE helpdesk_ticket
-                   SET engagement_state = %(state)s,
-                       engagement_decided_at = %(now)s,
-                       engagement_token = NULL,
-                       engagement_decision_comment = %(comment)s,
-                       engagement_decision_ip = %(ip)s,
-                       engagement_decision_user_agent = %(user_agent)s,
-                       write_uid = %(uid)s,
-                       write_date = %(now)s
-                 WHERE engagement_token IN %(forms)s
-                   AND engagement_state = 'pending'
-             RETURNING id
-                """,
-                state=state,
-                comment=comment,
-                ip=ip or None,
-                user_agent=user_agent,
-                uid=self.env.uid,
-                # NOW() AT TIME ZONE 'UTC' of this transaction, as the ORM uses.
-                now=self.env.cr.now(),
-                forms=forms,
-            ),
-            log_exceptions=False,
-        )
-        tickets = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
-        if not tickets:
-            return tickets
-        # The ORM did not see the UPDATE: drop its cache and let the stored
-        # turnaround (which depends on decided_at) recompute.
-        tickets.invalidate_recordset(fnames + ["write_uid", "write_date"])
-        tickets.modified(fnames)
-        tickets._engagement_post_decision_message()
-        tickets._engagement_notify_engineer()
-        return tickets
-
-    def _engagement_owner_partner(self, create=False):
-        """Partner of the snapshotted owner (found by email; created when ``create``)."""
-        self.ensure_one()
-        email = self.engagement_owner_email
-        if not email:
-            return self.env["res.partner"]
-        return self.sudo()._partner_find_from_emails_single(
-            [formataddr((self.engagement_owner_name or "", email))],
-            no_create=not create,
-        )
-
-    def _engagement_page_lang(self):
-        """Language of the owner's pages: the owner's, else the company's."""
-        self.ensure_one()
-        return (
-            self._engagement_owner_partner().lang or self.sudo().company_id.partner_id.lang or False
-        )
-
-    def _prepare_engagement_decision_message_values(self):
-        """``message_post`` values of the decision comment; override to change it."""
-        self.ensure_one()
-        state_labels = dict(self._fields["engagement_state"]._description_selection(self.env))
-        body = Markup("<p><strong>%s</strong></p>") % self.env._(
-            "Owner decision: %s", state_labels[self.engagement_state]
-        )
-        if self.engagement_decision_comment:
-            body += Markup("<p>%s</p>") % text_lines_html(self.engagement_decision_comment)
-        return {
-            "body": body,
-            "author_id": self._engagement_owner_partner(create=True).id,
-            "message_type": "comment",
-            "subtype_xmlid": "mail.mt_comment",
-        }
-
-    def _engagement_post_decision_message(self):
-        """Post each ticket's decision as a public comment authored by its owner."""
-        # The owner answers once through a magic link: never make them a
-        # follower who would then receive every later reply on the ticket.
-        poster = self.with_context(
-            mail_create_nosubscribe=True,
-            mail_post_autofollow=False,
-            mail_post_autofollow_author_skip=True,
-        )
-        for ticket in poster:
-            message = ticket.message_post(**ticket._prepare_engagement_decision_message_values())
-            ticket.engagement_decision_message_id = message
-
-    def _engagement_notify_engineer(self):
-        """Give the assigned engineer a to-do about the decision; override to notify otherwise."""
-        for ticket in self.filtered("user_id"):
-            engineer = ticket.user_id
-            ticket = ticket.with_context(lang=engineer.lang or self.env.lang)
-            state_labels = dict(
-                ticket._fields["engagement_state"]._description_selection(ticket.env)
-            )
-            owner = ticket.engagement_owner_name or ticket.engagement_owner_email
-            if ticket.engagement_state == "approved":
-                sentence = ticket.env._(
-                    "%(owner)s approved the proposed work on %(ticket)s.",
-                    owner=owner,
-                    ticket=ticket.display_name,
-                )
-            else:
-                sentence = ticket.env._(
-                    "%(owner)s rejected the proposed work on %(ticket)s.",
-                    owner=owner,
-                    ticket=ticket.display_name,
-                )
-            note = Markup("<p>%s</p>") % sentence
-            if ticket.engagement_decision_comment:
-                note += Markup("<p>%s</p>") % text_lines_html(ticket.engagement_decision_comment)
-            ticket.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=engineer.id,
-                summary=ticket.env._("Owner decision: %s", state_labels[ticket.engagement_state]),
-                note=note,
             )

@@ -156,18 +156,34 @@ class HelpdeskTicket(models.Model):
         return self
 
     def _engagement_send_reminders(self):
-        """Send the one reminder of these pending engagements, with the same
-        decision links, and flag them; override to remind differently."""
-        self.sudo().write({"engagement_reminded_at": fields.Datetime.now()})
-        self._engagement_send_mails(reminder=True)
-        self._engagement_post_reminder_note()
+        """Send the one reminder of these pending engagements and flag them;
+        override to remind differently. Only digests are stored, so the
+        reminder carries a fresh link and the first email's link dies."""
+        tickets = self.filtered("engagement_id")
+        Engagement = self.env["fusion.helpdesk.engagement"].sudo()
+        engagements = Engagement.browse([ticket.engagement_id.id for ticket in tickets])
+        tokens, vals_list = {}, []
+        for ticket in tickets:
+            token, digest = Engagement._new_token()
+            tokens[ticket.id] = token
+            vals_list.append({"token_hash": digest, "reminded_at": fields.Datetime.now()})
+        # One batched UPDATE for all the rounds (each has its own digest), then
+        # the ORM bookkeeping once: cache, and the tickets' last values.
+        fnames = ["token_hash", "reminded_at"]
+        engagements.flush_recordset(fnames)
+        engagements._write_multi(vals_list)
+        engagements.invalidate_recordset(fnames + ["write_uid", "write_date"])
+        engagements.modified(fnames)
+        tickets._engagement_send_mails(tokens, reminder=True)
+        tickets._engagement_post_reminder_note()
 
     def _engagement_post_reminder_note(self):
         """Internal note telling the engineers that the owner was reminded."""
         for ticket in self:
             ticket.message_post(
                 body=self.env._(
-                    "Reminder sent to the owner, %s: no decision yet.",
+                    "Reminder sent to the owner, %s: no decision yet. The reminder "
+                    "carries new links; those of the first email no longer work.",
                     ticket.engagement_owner_email,
                 ),
                 message_type="comment",

@@ -6,3 +6,5 @@ from . import test_engagement_reminder
 from . import test_engagement_reporting
 from . import test_res_config_settings
 from . import test_sync_api
+from . import test_engagement_security
+from . import test_engagement_rounds

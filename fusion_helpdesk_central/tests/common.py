@@ -2,9 +2,42 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fixtures shared by the central tests (and reusable by addons on top)."""
 
+import re
+import secrets
+
+from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+
+from ..models.fusion_helpdesk_engagement import hash_token
+
+LIVE_LINK = re.compile(r"/fusion_helpdesk/engagement/([^/\"'\s<>]+)/approve")
+
+
+def live_token(mail):
+    """The token of the first approve link in ``mail`` (a ``mail.mail``): the
+    plaintext exists nowhere else once the mail is built."""
+    match = LIVE_LINK.search(mail.sudo().body_html or "")
+    return match.group(1) if match else None
+
+
+def ticket_live_token(ticket):
+    """The plaintext token of ``ticket``'s live link, found in the emails that
+    carried it (the database only keeps its digest), or None."""
+    digest = ticket.sudo().engagement_token
+    if not digest:
+        return None
+    mails = (
+        ticket.env["mail.mail"]
+        .sudo()
+        .search([("fusion_engagement_ticket_ids", "in", ticket.ids)], order="id desc")
+    )
+    for mail in mails:
+        for token in LIVE_LINK.findall(mail.body_html or ""):
+            if hash_token(token) == digest:
+                return token
+    return None
 
 
 class FusionHelpdeskCentralCommon(BaseCommon):
@@ -55,3 +88,28 @@ class FusionHelpdeskCentralCommon(BaseCommon):
                 **values,
             }
         )
+
+    @classmethod
+    def _start_round(cls, ticket, token=None, **values):
+        """A pending round on ``ticket`` as the flow leaves it (any earlier
+        pending round superseded), without a mail; returns ``(round, token)``."""
+        token = token or secrets.token_urlsafe(32)
+        ticket.sudo().engagement_ids._supersede()
+        engagement = (
+            cls.env["fusion.helpdesk.engagement"]
+            .sudo()
+            .create(
+                {
+                    "ticket_id": ticket.id,
+                    "owner_email": ticket.client_key_id.owner_email or "owner@acme.example.com",
+                    "owner_name": ticket.client_key_id.owner_name or False,
+                    "requested_by_id": cls.engineer.id,
+                    "sent_at": fields.Datetime.now(),
+                    "summary": "Summary of %s" % ticket.name,
+                    "parent_id": ticket.engagement_id.id,
+                    "token_hash": hash_token(token),
+                    **values,
+                }
+            )
+        )
+        return engagement, token

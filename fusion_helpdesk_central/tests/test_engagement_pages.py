@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 import re
+import secrets
 import threading
 import uuid
 from contextlib import closing
@@ -18,6 +19,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.main import EngagementController
+from ..models.fusion_helpdesk_engagement import hash_token
 from .common import FusionHelpdeskCentralCommon
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -31,24 +33,14 @@ PAGE_HEADERS = {
 
 @tagged("post_install", "-at_install")
 class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.ticket.engagement_summary = (
-            "Recommendation: replace the fuser unit.\nEffort: 2 hours.\nRisk: low."
-        )
+    SUMMARY = "Recommendation: replace the fuser unit.\nEffort: 2 hours.\nRisk: low."
 
     def setUp(self):
         super().setUp()
-        self.token = str(uuid.uuid4())
-        self.ticket.write(
-            {
-                "engagement_state": "pending",
-                "engagement_token": self.token,
-                "engagement_sent_at": fields.Datetime.now() - timedelta(hours=5),
-                "engagement_owner_email": "owner@acme.example.com",
-                "engagement_owner_name": "Olivia Owner",
-            }
+        self.round, self.token = self._start_round(
+            self.ticket,
+            summary=self.SUMMARY,
+            sent_at=fields.Datetime.now() - timedelta(hours=5),
         )
 
     # ------------------------------------------------------------ helpers
@@ -120,7 +112,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         self.assertIn("Confirm rejection", reject.text)
 
     def test_confirm_page_escapes_the_summary(self):
-        self.ticket.engagement_summary = "Use <b>care</b>\n<script>alert(1)</script>"
+        self.round.sudo().summary = "Use <b>care</b>\n<script>alert(1)</script>"
         page = self.url_open(self._url("approve"))
         self.assertIn("Use &lt;b&gt;care&lt;/b&gt;\n&lt;script&gt;", page.text)
         self.assertNotIn("<script>alert", page.text)
@@ -175,7 +167,10 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         self.assertEqual(self.url_open(self._url("reject")).status_code, 404)
         self.env.invalidate_all()
         self.assertEqual(ticket.engagement_state, "approved")
-        self.assertEqual(len(self._messages().filtered(lambda m: m.author_id == owner)), 1)
+        comments = self._messages().filtered(
+            lambda m: m.author_id == owner and m.message_type == "comment"
+        )
+        self.assertEqual(len(comments), 1)
 
     def test_second_post_with_the_same_form_is_invalid(self):
         page = self.url_open(self._url("reject"))
@@ -218,26 +213,41 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
 
     def test_post_without_csrf_decides_nothing(self):
         before = self._snapshot()
-        with mute_logger("odoo.http"):
+        with mute_logger("odoo.addons.fusion_helpdesk_central.controllers.main"):
             missing = self.url_open(self._url("approve"), data={"comment": "forged"})
             forged = self.url_open(
                 self._url("approve"), data={"comment": "forged", "csrf_token": "0" * 40 + "o9"}
             )
         self.assertEqual(missing.status_code, 400)
         self.assertEqual(forged.status_code, 400)
+        for response in (missing, forged):
+            self._assert_headers(response)
+            self.assertIn("not</strong> recorded", response.text)
+        self.assertEqual(self._snapshot(), before)
+
+    def test_only_get_head_and_post_are_answered(self):
+        before = self._snapshot()
+        for method in ("OPTIONS", "PUT", "DELETE", "PATCH"):
+            with self.subTest(method):
+                response = self.url_open(self._url("approve"), method=method)
+                self.assertEqual(response.status_code, 405)
+                self.assertNotIn("Confirm approval", response.text)
+                self.assertNotIn("Printer on fire", response.text)
+                self._assert_headers(response)
         self.assertEqual(self._snapshot(), before)
 
     # ------------------------------------------------------------ invalid links
     def test_unusable_links_all_get_the_same_404(self):
         superseded = self.token
-        self.ticket.engagement_token = str(uuid.uuid4())
-        live = self.ticket.engagement_token
+        __, live = self._start_round(self.ticket)
+        digest = self.ticket.sudo().engagement_token
         cases = [
-            ("unknown token", self._url(token=str(uuid.uuid4()))),
+            ("unknown token", self._url(token=secrets.token_urlsafe(32))),
             ("malformed token", self._url(token="not-a-token")),
             ("truncated token", self._url(token=live[:-1])),
-            ("uuid1 token", self._url(token=str(uuid.uuid1()))),
-            ("uuid with junk hyphens", self._url(token=live.replace("-", "") + "----")),
+            ("uuid token never sent", self._url(token=str(uuid.uuid4()))),
+            ("token with junk", self._url(token=live + "----")),
+            ("the stored digest itself", self._url(token=digest)),
             ("bad decision", self._url("maybe", token=live)),
             ("superseded token", self._url(token=superseded)),
         ]
@@ -260,10 +270,50 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
                 self.assertEqual(response.status_code, 404)
         self.assertEqual(self._snapshot(), before)
 
-    def test_both_token_forms_open_the_page(self):
-        hex_url = self._url(token=uuid.UUID(self.token).hex)
-        self.assertEqual(self.url_open(hex_url).status_code, 200)
-        self.assertEqual(self.url_open(self._url(token=self.token.upper())).status_code, 200)
+    def test_link_mailed_before_the_upgrade_still_decides_once(self):
+        """19.0.2.3.0 mailed UUID4 tokens; the migration kept their digest."""
+        old_token = str(uuid.uuid4())
+        self._start_round(self.ticket, token=old_token)
+        self.assertEqual(self.url_open(self._url(token=old_token.upper())).status_code, 404)
+        self.token = old_token
+        self.assertEqual(self._confirm("approve").status_code, 200)
+        self.assertEqual(self.url_open(self._url(token=old_token)).status_code, 404)
+
+    def test_decision_is_tracked_and_kept_on_its_round(self):
+        first = self.round
+        self._confirm("reject", comment="Too pricey")
+        self.env.invalidate_all()
+        self.assertEqual(first.state, "rejected")
+        self.assertEqual(first.decision_comment, "Too pricey")
+        self.assertFalse(first.sudo().token_hash)
+        # The chatter shows the change like any other write, by the owner.
+        owner = self._owner_partners()
+        for record, fname, new in (
+            (first, "state", "Rejected"),
+            (self.ticket, "engagement_state", "Rejected"),
+        ):
+            with self.subTest(record._name):
+                tracking = record.message_ids.tracking_value_ids.filtered(
+                    lambda value, f=fname: value.field_id.name == f
+                )
+                self.assertEqual(len(tracking), 1)
+                self.assertEqual(tracking.old_value_char, "Pending")
+                self.assertEqual(tracking.new_value_char, new)
+                self.assertEqual(tracking.mail_message_id.author_id, owner)
+        # A new round: the old decision stays, audit included.
+        second, token = self._start_round(self.ticket)
+        self.token = token
+        self._confirm("approve", comment="OK now", user_agent="Tablet/2")
+        self.env.invalidate_all()
+        self.assertEqual(self.ticket.engagement_ids, first | second)
+        self.assertEqual(second.parent_id, first)
+        self.assertEqual(
+            (first.state, first.decision_comment, first.decision_user_agent),
+            ("rejected", "Too pricey", "OwnerPhone/1.0"),
+        )
+        self.assertEqual((second.state, second.decision_user_agent), ("approved", "Tablet/2"))
+        self.assertEqual(self.ticket.engagement_decision_comment, "OK now")
+        self.assertEqual(self.ticket.engagement_decision_message_id, second.decision_message_id)
 
     # ------------------------------------------------------------ headers, errors
     def test_headers_on_every_page(self):
@@ -301,7 +351,6 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         logged = "\n".join(formatter.format(record) for record in logs.records)
         self.assertIn("template values exploded", logged)
         self.assertNotIn(self.token, logged)
-        self.assertNotIn(uuid.UUID(self.token).hex, logged)
 
     def test_failure_after_deciding_rolls_the_decision_back(self):
         before = self._snapshot()
@@ -337,14 +386,20 @@ class TestEngagementDecisionRace(HttpCase):
                         "name": "Race on the approval link",
                         "number": "RACE-%s" % token[:8],
                         "description": "<p>race</p>",
-                        "engagement_state": "pending",
-                        "engagement_token": token,
-                        "engagement_sent_at": fields.Datetime.now() - timedelta(hours=1),
-                        "engagement_owner_email": owner_email,
-                        "engagement_owner_name": "Racing Owner",
-                        "engagement_summary": "Race summary",
                     }
                 )
+            )
+            self._real_env(cr)["fusion.helpdesk.engagement"].with_context(
+                tracking_disable=True
+            ).create(
+                {
+                    "ticket_id": ticket.id,
+                    "token_hash": hash_token(token),
+                    "sent_at": fields.Datetime.now() - timedelta(hours=1),
+                    "owner_email": owner_email,
+                    "owner_name": "Racing Owner",
+                    "summary": "Race summary",
+                }
             )
             # Real transactions only see committed rows; _delete_committed undoes it.
             cr.commit()  # pylint: disable=invalid-commit
@@ -362,8 +417,8 @@ class TestEngagementDecisionRace(HttpCase):
             cr.commit()  # pylint: disable=invalid-commit
 
     def test_two_racing_posts_give_exactly_one_decision(self):
-        token = str(uuid.uuid4())
-        owner_email = "race-%s@acme.example.com" % token[:8]
+        token = secrets.token_urlsafe(32)
+        owner_email = "race-%s@acme.example.com" % token[:8].lower().replace("_", "x")
         ticket_id = self._commit_pending_ticket(token, owner_email)
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr_a, closing(db.cursor()) as cr_b:
@@ -408,6 +463,9 @@ class TestEngagementDecisionRace(HttpCase):
             self.assertFalse(ticket.engagement_token)
             self.assertAlmostEqual(ticket.engagement_turnaround_hours, 1.0, delta=0.1)
             decisions = ticket.message_ids.filtered(
-                lambda message: message.author_id.email_normalized == owner_email
+                lambda message: (
+                    message.author_id.email_normalized == owner_email
+                    and message.message_type == "comment"
+                )
             )
             self.assertEqual(len(decisions), 1, "exactly one decision message")

@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.sql_db import db_connect
 from odoo.tools import SQL, mute_logger
 
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, ticket_live_token
 
 REMINDER_DAYS = "fusion_helpdesk_central.engagement_reminder_days"
 
@@ -34,18 +34,21 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         """A ticket sent to its owner through the real send path, ``days_ago``
         days ago, possibly decided since."""
         ticket = cls._create_ticket(name, client_key=client_key)
-        ticket._engagement_start("Findings of %s" % name, "- Recommendation: fix %s." % name)
-        ticket._engagement_send_mails()
+        ticket = ticket.with_user(cls.engineer)
+        token = ticket._engagement_start(
+            "Findings of %s" % name, "- Recommendation: fix %s." % name
+        )
+        ticket._engagement_send_mails({ticket.id: token})
         sent_at = fields.Datetime.now() - timedelta(days=days_ago)
-        values = {"engagement_sent_at": sent_at}
+        values = {"sent_at": sent_at}
         if state != "pending":
             values.update(
-                engagement_state=state,
-                engagement_decided_at=sent_at + timedelta(hours=1),
-                engagement_token=False,
+                state=state,
+                decided_at=sent_at + timedelta(hours=1),
+                token_hash=False,
             )
-        ticket.sudo().write(values)
-        return ticket
+        ticket.engagement_id.sudo().write(values)
+        return ticket.with_env(cls.env)
 
     def _reminders(self):
         return self.env["mail.mail"].sudo().search([("subject", "=like", "Reminder: %")])
@@ -54,20 +57,24 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         """Each ticket's links are in exactly one reminder, to its owner."""
         reminders = self._reminders()
         for ticket in tickets:
-            token = ticket.sudo().engagement_token
+            token = ticket_live_token(ticket)
             with self.subTest(ticket=ticket.name):
                 self.assertTrue(ticket.engagement_reminded_at)
                 [mail] = reminders.filtered(lambda m, t=token: t in m.body_html)
+                # From the engineer who asked, not from the cron's OdooBot.
+                self.assertEqual(mail.author_id, self.engineer.partner_id)
+                self.assertIn("Eddie Engineer", mail.email_from)
                 self.assertIn(ticket.engagement_owner_email, mail.email_to)
                 for decision in ("approve", "reject"):
-                    self.assertIn(ticket._get_engagement_url(decision), mail.body_html)
+                    url = "http://central.example.com/fusion_helpdesk/engagement/%s/%s"
+                    self.assertIn(url % (token, decision), mail.body_html)
 
     def _assert_not_reminded(self, tickets):
         reminders = self._reminders()
         for ticket in tickets:
             with self.subTest(ticket=ticket.name):
                 self.assertFalse(ticket.engagement_reminded_at)
-                token = ticket.sudo().engagement_token
+                token = ticket_live_token(ticket)
                 if token:
                     self.assertFalse(reminders.filtered(lambda m, t=token: t in m.body_html))
 
@@ -114,12 +121,15 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         untouched = young | approved | rejected | self.ticket
         fnames = ["engagement_state", "engagement_sent_at", "engagement_token"]
         before = untouched.sudo().read(fnames)
+        first_link = old.sudo().engagement_token
 
         result = self._run_cron()
+        self.env.invalidate_all()
 
         self.assertIs(result, True)
         self.assertEqual(old.engagement_state, "pending")
-        self.assertTrue(old.sudo().engagement_token, "the decision links stay valid")
+        self.assertTrue(old.sudo().engagement_token, "the reminder's links are live")
+        self.assertNotEqual(old.sudo().engagement_token, first_link, "fresh links")
         self._assert_reminded_once(old)
         [reminder] = self._reminders()
         self.assertEqual(reminder.email_to, '"Olivia Owner" <owner@acme.example.com>')

@@ -26,16 +26,13 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
     @classmethod
     def _engaged(cls, name, sent_at, state="pending", decided_after=None, client_key=None):
         ticket = cls._create_ticket(name, client_key=client_key)
-        ticket.sudo().write(
-            {
-                "engagement_state": state,
-                "engagement_owner_email": ticket.client_key_id.owner_email,
-                "engagement_owner_name": ticket.client_key_id.owner_name,
-                "engagement_sent_at": sent_at,
-                "engagement_decided_at": (
-                    sent_at + timedelta(hours=decided_after) if decided_after is not None else False
-                ),
-            }
+        cls._start_round(
+            ticket,
+            state=state,
+            sent_at=sent_at,
+            decided_at=(
+                sent_at + timedelta(hours=decided_after) if decided_after is not None else False
+            ),
         )
         return ticket
 
@@ -75,7 +72,8 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
         for group_by in (
             "client_key_id",
             "engagement_owner_email",
-            "user_id",
+            # The engineer who asked, not the ticket's assignee.
+            "'group_by': 'engagement_requested_by_id'",
             "engagement_sent_at:month",
         ):
             self.assertIn(group_by, archs["search"])
@@ -176,3 +174,48 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
 
         search_view = self.action.search_view_id.arch_db
         self.assertIn("engagement_overdue", search_view)
+
+    # ------------------------------------------------------------------ rounds
+    def test_approval_rounds_report(self):
+        """Every round counts (superseded ones too); the average turnaround is
+        over decided rounds only; the engineer is who asked, managers only."""
+        action = self.env.ref("fusion_helpdesk_central.fusion_helpdesk_engagement_action")
+        menu = self.env.ref("fusion_helpdesk_central.fusion_helpdesk_engagement_menu")
+        self.assertEqual(menu.action, action)
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.engineer)._visible_menu_ids())
+        Engagement = self.env["fusion.helpdesk.engagement"].with_user(self.manager)
+        for view_type in ("pivot", "graph", "list", "form", "search"):
+            with self.subTest(view=view_type):
+                self.assertTrue(Engagement.get_views([(False, view_type)])["views"][view_type])
+
+        sent = datetime(2026, 3, 2, 9, 0)
+        ticket = self._engaged("Resent", sent, "approved", 6)
+        first = ticket.engagement_id
+        first.sudo().write({"state": "superseded", "decided_at": False})
+        self._start_round(
+            ticket, state="approved", sent_at=sent, decided_at=sent + timedelta(hours=2)
+        )
+        self._engaged("Ten hours", sent, "rejected", 10)
+        self._engaged("Waiting", sent, "pending")
+        self.env.flush_all()
+        groups = {
+            state: (count, avg)
+            for state, count, avg in Engagement._read_group(
+                [("client_key_id", "=", self.client_key.id)],
+                ["state"],
+                ["__count", "turnaround_hours:avg"],
+            )
+        }
+        self.assertEqual(groups["superseded"][0], 1)
+        self.assertEqual(groups["approved"], (1, 2.0))
+        [[count, avg]] = Engagement._read_group(
+            [("client_key_id", "=", self.client_key.id)], [], ["__count", "turnaround_hours:avg"]
+        )
+        self.assertEqual(count, 4)
+        self.assertAlmostEqual(avg, 6.0, msg="(2 + 10) / 2: pending and superseded left out")
+        [[engineer, count]] = Engagement._read_group(
+            [("client_key_id", "=", self.client_key.id)], ["requested_by_id"], ["__count"]
+        )
+        self.assertEqual((engineer, count), (self.engineer, 4))

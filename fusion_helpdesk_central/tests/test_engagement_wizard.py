@@ -2,16 +2,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The Request Owner Approval wizard: findings first, AI on demand, send."""
 
+import hashlib
 import os
 import re
-import uuid
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, ticket_live_token
 from .openai_server import OpenAIServer, user_message
 
 UTILS_LOGGER = "odoo.addons.fusion_helpdesk_central.utils"
@@ -74,7 +74,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         return self.env["mail.mail"].sudo().search([("email_to", "ilike", email)])
 
     def _token(self, ticket):
-        return ticket.sudo().engagement_token
+        return ticket_live_token(ticket)
 
     # ------------------------------------------------------------------ opening
     def test_open_calls_no_ai_and_starts_empty(self):
@@ -280,7 +280,12 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         ticket = self.ticket
         self.assertEqual(ticket.engagement_state, "pending")
         token = self._token(ticket)
-        self.assertEqual(uuid.UUID(token).version, 4)
+        self.assertGreaterEqual(len(token), 43, "at least 256 random bits, base64url")
+        self.assertEqual(
+            ticket.sudo().engagement_token,
+            hashlib.sha256(token.encode()).hexdigest(),
+            "the database keeps the digest only",
+        )
         self.assertTrue(ticket.engagement_sent_at)
         self.assertEqual(ticket.engagement_owner_email, "owner@acme.example.com")
         self.assertEqual(ticket.engagement_owner_name, "Olivia Owner")
@@ -421,7 +426,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         )
         self.assertEqual(self.ticket.engagement_state, "approved")
         self.assertTrue(self.ticket.engagement_decided_at)
-        self.ticket.sudo().engagement_reminded_at = "2026-05-27 09:00:00"
+        self.ticket.engagement_id.sudo().reminded_at = "2026-05-27 09:00:00"
 
         wizard = self._wizard(self.ticket, summary="Second plan")
         wizard.action_send()
@@ -463,7 +468,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         before = self.env["mail.mail"].sudo().search([])
 
         tickets = self.ticket | self.ticket_b | self.ticket_c
-        tickets._engagement_send_mails(reminder=True)
+        tickets._engagement_send_reminders()
 
         reminders = self.env["mail.mail"].sudo().search([]) - before
         self.assertEqual(len(reminders), 2, "one reminder per owner")

@@ -36,6 +36,11 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     owner_email = fields.Char(compute="_compute_owner")
     owner_name = fields.Char(compute="_compute_owner")
     pending_warning = fields.Text(compute="_compute_pending_warning")
+    # What the AI last wrote, to tell the owner and the audit trail whether
+    # the summary sent was drafted by the AI and edited by the engineer.
+    ai_summary = fields.Text(readonly=True)
+    ai_model = fields.Char(readonly=True)
+    ai_generated_at = fields.Datetime(readonly=True)
     ai_notice = fields.Text(
         string="Notice",
         readonly=True,
@@ -94,6 +99,13 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
             ]
         return values
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Refuse a wizard on tickets the engineer cannot read (forged ``ticket_ids``)."""
+        wizards = super().create(vals_list)
+        wizards.ticket_ids.check_access("read")
+        return wizards
+
     @api.model
     def _prepare_line_values(self, ticket):
         """Values of the bulk line of ``ticket``; override to prefill more."""
@@ -124,7 +136,13 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         )
         summary = utils.call_openai_chat(messages, settings)
         if summary:
-            self.write({"summary": summary, "ai_notice": False})
+            self.write(
+                {
+                    "summary": summary,
+                    "ai_notice": False,
+                    **self._prepare_ai_provenance(summary, settings),
+                }
+            )
         else:
             self.ai_notice = self.env._(
                 "The AI could not write the summary this time (service unavailable "
@@ -165,7 +183,9 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
             for line in lines:
                 summary = results.get(line.id)
                 if summary:
-                    line.summary = summary
+                    line.write(
+                        {"summary": summary, **self._prepare_ai_provenance(summary, settings)}
+                    )
                 else:
                     failed |= line
             if failed:
@@ -185,6 +205,27 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
             )
         self.ai_notice = "\n".join(notices) or False
         return self._action_reopen()
+
+    @api.model
+    def _prepare_ai_provenance(self, summary, settings):
+        """What the wizard (or a line) remembers of a summary the AI wrote."""
+        return {
+            "ai_summary": summary,
+            "ai_model": settings.model,
+            "ai_generated_at": fields.Datetime.now(),
+        }
+
+    @api.model
+    def _engagement_provenance(self, record):
+        """AI provenance of the summary of ``record`` (the wizard or a line),
+        as ``_engagement_start`` takes it."""
+        if not record.ai_summary:
+            return {}
+        return {
+            "ai_model": record.ai_model,
+            "ai_generated_at": record.ai_generated_at,
+            "summary_edited": (record.summary or "").strip() != record.ai_summary.strip(),
+        }
 
     def _openai_settings(self):
         """OpenAI settings from the system parameters (key may come from env)."""
@@ -237,10 +278,14 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         items = self._prepare_engagement_values()
         self._check_engagement_values(items)
         tickets = self.env["helpdesk.ticket"]
+        tokens = {}
         for item in items:
-            item["ticket"]._engagement_start(item["findings"], item["summary"])
-            tickets |= item["ticket"]
-        tickets._engagement_send_mails()
+            ticket = item["ticket"]
+            tokens[ticket.id] = ticket._engagement_start(
+                item["findings"], item["summary"], item.get("provenance")
+            )
+            tickets |= ticket
+        tickets._engagement_send_mails(tokens)
         return tickets
 
     def _prepare_engagement_values(self):
@@ -249,11 +294,21 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         self.ensure_one()
         if self.mode == "single":
             return [
-                {"ticket": ticket, "findings": self.findings, "summary": self.summary}
+                {
+                    "ticket": ticket,
+                    "findings": self.findings,
+                    "summary": self.summary,
+                    "provenance": self._engagement_provenance(self),
+                }
                 for ticket in self.ticket_ids
             ]
         return [
-            {"ticket": line.ticket_id, "findings": line.findings, "summary": line.summary}
+            {
+                "ticket": line.ticket_id,
+                "findings": line.findings,
+                "summary": line.summary,
+                "provenance": self._engagement_provenance(line),
+            }
             for line in self.line_ids
         ]
 

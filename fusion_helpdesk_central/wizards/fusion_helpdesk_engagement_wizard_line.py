@@ -1,6 +1,6 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class FusionHelpdeskEngagementWizardLine(models.TransientModel):
@@ -18,6 +18,19 @@ class FusionHelpdeskEngagementWizardLine(models.TransientModel):
         "risk. Its summary is generated from it.",
     )
     summary = fields.Text(help="What the owner reads for this ticket; editable.")
-    client_key_id = fields.Many2one(related="ticket_id.client_key_id")
-    owner_email = fields.Char(related="ticket_id.client_key_id.owner_email")
-    engagement_state = fields.Selection(related="ticket_id.engagement_state")
+    ai_summary = fields.Text(readonly=True)
+    ai_model = fields.Char(readonly=True)
+    ai_generated_at = fields.Datetime(readonly=True)
+    # Read as the engineer (not sudo, the related default): a line can only
+    # show what its engineer may read on the ticket itself.
+    client_key_id = fields.Many2one(related="ticket_id.client_key_id", compute_sudo=False)
+    owner_email = fields.Char(related="ticket_id.client_key_id.owner_email", compute_sudo=False)
+    engagement_state = fields.Selection(related="ticket_id.engagement_state", compute_sudo=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Refuse lines on tickets the engineer cannot read (a forged
+        ``Command.create`` would otherwise show their subject and owner)."""
+        lines = super().create(vals_list)
+        lines.ticket_id.check_access("read")
+        return lines

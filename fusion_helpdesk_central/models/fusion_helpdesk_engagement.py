@@ -1,0 +1,318 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""One approval round: a request sent to a person, its link and their decision.
+
+Rounds are kept for good (the audit trail of what was asked and decided); the
+ticket's ``engagement_*`` fields show its latest round (rating.rating's pattern).
+"""
+
+import hashlib
+import re
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+ROUND_STATES = [
+    ("pending", "Pending"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("changes_requested", "Changes Requested"),
+    ("expired", "Expired"),
+    ("superseded", "Superseded"),
+    ("delegated", "Delegated"),
+]
+DECISION_STATES = {"approve": "approved", "reject": "rejected"}
+# Random bytes of a new link token (256 bits, base64url: 43 characters).
+TOKEN_BYTES = 32
+# Shapes a link token can have: ours, and the UUID4 of links mailed before
+# 19.0.3.0.0 (their digest was stored by the migration). Anything else never
+# reaches the database.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
+MAX_COMMENT = 10000
+MAX_USER_AGENT = 1024
+
+
+def hash_token(token):
+    """SHA-256 hex digest of a well-shaped link ``token``, else None."""
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        return None
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class FusionHelpdeskEngagement(models.Model):
+    _name = "fusion.helpdesk.engagement"
+    _description = "Owner Approval Round"
+    _inherit = ["mail.thread"]
+    _order = "sent_at desc, id desc"
+    _mail_post_access = "read"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="cascade",
+    )
+    client_key_id = fields.Many2one(
+        related="ticket_id.client_key_id", store=True, string="Client", index="btree_not_null"
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    state = fields.Selection(
+        selection=ROUND_STATES,
+        default="pending",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    owner_email = fields.Char(readonly=True)
+    owner_name = fields.Char(readonly=True)
+    requested_by_id = fields.Many2one(
+        comodel_name="res.users",
+        readonly=True,
+        index="btree_not_null",
+        help="The engineer who sent the request; the emails go out in their name.",
+    )
+    findings = fields.Text(readonly=True)
+    summary = fields.Text(readonly=True)
+    sent_at = fields.Datetime(readonly=True, index=True)
+    reminded_at = fields.Datetime(readonly=True)
+    expires_at = fields.Datetime(readonly=True)
+    decided_at = fields.Datetime(readonly=True)
+    decision_comment = fields.Text(readonly=True)
+    # Personal data of the owner: for the support team only.
+    decision_ip = fields.Char(
+        string="Decision IP Address", readonly=True, groups="helpdesk_mgmt.group_helpdesk_user_own"
+    )
+    decision_user_agent = fields.Char(readonly=True, groups="helpdesk_mgmt.group_helpdesk_user_own")
+    decision_message_id = fields.Many2one(
+        comodel_name="mail.message",
+        readonly=True,
+        help="Public comment on the ticket that carries the decision.",
+    )
+    parent_id = fields.Many2one(
+        comodel_name="fusion.helpdesk.engagement",
+        string="Replaces",
+        readonly=True,
+        index="btree_not_null",
+        help="The round this one replaced or was delegated from.",
+    )
+    turnaround_hours = fields.Float(
+        compute="_compute_turnaround_hours",
+        store=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Hours between sending the request and the decision.",
+    )
+    ai_model = fields.Char(string="AI Model", readonly=True)
+    ai_generated_at = fields.Datetime(string="AI Summary Generated", readonly=True)
+    summary_edited = fields.Boolean(
+        readonly=True, help="The engineer edited the summary after the AI wrote it."
+    )
+    # SHA-256 of the link token while the link is live; the token itself only
+    # ever exists in the email.
+    token_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
+
+    _token_hash_unique = models.UniqueIndex("(token_hash) WHERE token_hash IS NOT NULL")
+
+    @api.depends("sent_at", "decided_at")
+    def _compute_turnaround_hours(self):
+        for engagement in self:
+            if engagement.sent_at and engagement.decided_at:
+                delta = engagement.decided_at - engagement.sent_at
+                engagement.turnaround_hours = delta.total_seconds() / 3600.0
+            else:
+                engagement.turnaround_hours = 0.0
+
+    @api.depends("ticket_id.number", "sent_at")
+    def _compute_display_name(self):
+        for engagement in self:
+            engagement.display_name = "%s · %s" % (
+                engagement.ticket_id.number or engagement.ticket_id.name or "",
+                fields.Datetime.to_string(engagement.sent_at) or "",
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Rounds are made by the approval flow only (sudo)."""
+        if not self.env.su:
+            raise AccessError(self.env._("Approval rounds are created by Request Owner Approval."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Rounds change through the flow only (sudo), never by hand."""
+        if not self.env.su and set(vals) - {"message_main_attachment_id"}:
+            raise AccessError(
+                self.env._("An approval round changes only through the approval flow.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_admins(self):
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._("Approval rounds are kept: only an administrator can delete them.")
+            )
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        # Undecided rounds store a turnaround of 0.0 (a Float cannot be NULL):
+        # keep them out of the average, minimum and maximum.
+        fname, __, func = aggregate_spec.partition(":")
+        if fname != "turnaround_hours" or func not in ("avg", "min", "max"):
+            return super()._read_group_select(aggregate_spec, query)
+        return SQL(
+            "%s(CASE WHEN %s IS NOT NULL THEN %s END)",
+            SQL(func.upper()),
+            self._field_to_sql(self._table, "decided_at", query),
+            self._field_to_sql(self._table, fname, query),
+        )
+
+    # ------------------------------------------------------------------
+    # Tokens
+    # ------------------------------------------------------------------
+    @api.model
+    def _new_token(self):
+        """A fresh link token and its digest (``token``, ``token_hash``)."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        return token, hash_token(token)
+
+    def _rotate_token(self):
+        """Give each round a fresh link (the previous one dies); return
+        ``{round id: plaintext token}`` for the email only."""
+        tokens = {}
+        for engagement in self:
+            token, digest = self._new_token()
+            engagement.sudo().token_hash = digest
+            tokens[engagement.id] = token
+        return tokens
+
+    @api.model
+    def _find_pending(self, token):
+        """Pending round (sudo) whose live link carries ``token``, or empty."""
+        digest = hash_token(token)
+        if not digest:
+            return self.sudo().browse()
+        # Exact match on the digest through the unique index: nothing compares
+        # a stored secret in Python, and the digest says nothing of the token.
+        return self.sudo().search([("token_hash", "=", digest), ("state", "=", "pending")], limit=1)
+
+    # ------------------------------------------------------------------
+    # Decision
+    # ------------------------------------------------------------------
+    @api.model
+    def _decision_fnames(self):
+        """Fields the decision's SQL statement writes (cache and computes follow them)."""
+        return [
+            "state",
+            "decided_at",
+            "token_hash",
+            "decision_comment",
+            "decision_ip",
+            "decision_user_agent",
+            "write_uid",
+            "write_date",
+        ]
+
+    @api.model
+    def _decide(self, token, decision, comment=None, ip=None, user_agent=None):
+        """Record the owner's ``decision`` once; return the round (sudo), or empty."""
+        digest = hash_token(token)
+        state = DECISION_STATES.get(decision)
+        if not digest or not state:
+            return self.sudo().browse()
+        comment = (comment or "").strip()[:MAX_COMMENT] or None
+        user_agent = (user_agent or "")[:MAX_USER_AGENT] or None
+        fnames = self._decision_fnames()
+        self.flush_model(fnames)
+        # One statement checks and consumes the link. PostgreSQL row-locks the
+        # round: a racing POST waits on that lock and, once the winner commits,
+        # either finds the link gone (0 rows: invalid page) or, under Odoo's
+        # REPEATABLE READ, fails with SerializationFailure, which must reach
+        # Odoo's retrying() so the request is replayed and then finds 0 rows.
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE fusion_helpdesk_engagement
+                   SET state = %(state)s,
+                       decided_at = %(now)s,
+                       token_hash = NULL,
+                       decision_comment = %(comment)s,
+                       decision_ip = %(ip)s,
+                       decision_user_agent = %(user_agent)s,
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
+                 WHERE token_hash = %(digest)s
+                   AND state = 'pending'
+             RETURNING id
+                """,
+                state=state,
+                comment=comment,
+                ip=ip or None,
+                user_agent=user_agent,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                digest=digest,
+            ),
+            log_exceptions=False,
+        )
+        engagements = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        if not engagements:
+            return engagements
+        engagements._after_decision()
+        return engagements
+
+    def _after_decision(self):
+        """ORM bookkeeping of the SQL decision: cache, computes (turnaround,
+        the ticket's last-value fields), tracking, comment and to-do."""
+        # The owner's partner, found (or created) once: it authors the public
+        # comment and both tracking lines.
+        owners = {engagement.id: engagement._owner_partner(create=True) for engagement in self}
+        # The UPDATE's WHERE proved every round was pending: that is the
+        # initial value the chatter's tracking line starts from.
+        self.env.cr.precommit.add(self._track_finalize)
+        initial = self.env.cr.precommit.data.setdefault("mail.tracking.%s" % self._name, {})
+        for engagement in self:
+            values = initial.setdefault(engagement.id, {})
+            # None: created in this same transaction, nothing to track yet.
+            if values is not None:
+                values.setdefault("state", "pending")
+            engagement._track_set_author(owners[engagement.id])
+            engagement.ticket_id._track_set_author(owners[engagement.id])
+        fnames = self._decision_fnames()
+        self.invalidate_recordset(fnames)
+        # The tickets' tracked engagement_state recomputes from here, and its
+        # tracking records the change like any other write.
+        self.modified(fnames)
+        for engagement in self:
+            engagement.ticket_id._engagement_post_decision_message(
+                engagement, owners[engagement.id]
+            )
+        self.ticket_id._engagement_notify_engineer()
+
+    def _owner_partner(self, create=False):
+        """Partner of the round's owner (found by email; created when ``create``)."""
+        self.ensure_one()
+        return self.ticket_id._engagement_owner_partner(
+            create=create, email=self.owner_email, name=self.owner_name
+        )
+
+    def _provenance_line(self):
+        """One sentence for the owner on who wrote the summary (and whether an
+        AI drafted it)."""
+        self.ensure_one()
+        engineer = self.requested_by_id.name or self.env._("our support team")
+        if self.ai_model:
+            return self.env._(
+                "This summary was drafted with AI from the engineer's findings and reviewed by %s.",
+                engineer,
+            )
+        return self.env._("This summary was written by %s.", engineer)
+
+    def _supersede(self):
+        """Close these pending rounds because a newer one replaces them: their links die."""
+        pending = self.filtered(lambda engagement: engagement.state == "pending")
+        pending.sudo().write({"state": "superseded", "token_hash": False})
+        return pending

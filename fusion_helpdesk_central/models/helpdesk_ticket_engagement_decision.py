@@ -1,0 +1,118 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Owner approval of a ticket, the owner's side: the link, the decision, the
+public comment and the engineer's to-do (see controllers/main.py)."""
+
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.tools import formataddr
+
+from .helpdesk_ticket import text_lines_html
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    @api.model
+    def _engagement_find_pending(self, token):
+        """Ticket (sudo) whose pending round's link carries ``token``, or empty."""
+        return self.env["fusion.helpdesk.engagement"]._find_pending(token).ticket_id
+
+    @api.model
+    def _engagement_decide(self, token, decision, comment=None, ip=None, user_agent=None):
+        """Record the owner's ``decision`` once; return the ticket (sudo), or empty."""
+        return (
+            self.env["fusion.helpdesk.engagement"]
+            ._decide(token, decision, comment=comment, ip=ip, user_agent=user_agent)
+            .ticket_id
+        )
+
+    def _engagement_owner_partner(self, create=False, email=None, name=None):
+        """Partner of the owner (``email``/``name``, the latest round's by
+        default), found by email; created when ``create``."""
+        self.ensure_one()
+        email = email or self.engagement_owner_email
+        if not email:
+            return self.env["res.partner"]
+        name = name if email != self.engagement_owner_email else self.engagement_owner_name
+        return self.sudo()._partner_find_from_emails_single(
+            [formataddr((name or "", email))],
+            no_create=not create,
+        )
+
+    def _engagement_page_lang(self):
+        """Language of the owner's pages: the owner's, else the company's."""
+        self.ensure_one()
+        return (
+            self._engagement_owner_partner().lang or self.sudo().company_id.partner_id.lang or False
+        )
+
+    def _prepare_engagement_decision_message_values(self, engagement, owner=None):
+        """``message_post`` values of the comment carrying the decision of
+        ``engagement`` (a round of this ticket) by ``owner`` (its partner, looked
+        up when not given); override to change it."""
+        self.ensure_one()
+        state_labels = dict(engagement._fields["state"]._description_selection(self.env))
+        body = Markup("<p><strong>%s</strong></p>") % self.env._(
+            "Owner decision: %s", state_labels[engagement.state]
+        )
+        if engagement.decision_comment:
+            body += Markup("<p>%s</p>") % text_lines_html(engagement.decision_comment)
+        return {
+            "body": body,
+            "author_id": (owner or engagement._owner_partner(create=True)).id,
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+        }
+
+    def _engagement_post_decision_message(self, engagement, owner=None):
+        """Post the decision of ``engagement`` as a public comment authored by
+        its owner (``owner``: their partner, when already known)."""
+        self.ensure_one()
+        # The owner answers once through a magic link: never make them a
+        # follower who would then receive every later reply on the ticket.
+        poster = self.with_context(
+            mail_create_nosubscribe=True,
+            mail_post_autofollow=False,
+            mail_post_autofollow_author_skip=True,
+        )
+        message = poster.message_post(
+            **poster._prepare_engagement_decision_message_values(engagement, owner)
+        )
+        engagement.sudo().decision_message_id = message
+        return message
+
+    def _engagement_notify_engineer(self):
+        """Give the engineer who asked (else the assignee) a to-do about the
+        decision; override to notify otherwise."""
+        for ticket in self:
+            engineer = ticket.engagement_requested_by_id or ticket.user_id
+            if not engineer:
+                continue
+            ticket = ticket.with_context(lang=engineer.lang or self.env.lang)
+            state_labels = dict(
+                ticket._fields["engagement_state"]._description_selection(ticket.env)
+            )
+            owner = ticket.engagement_owner_name or ticket.engagement_owner_email
+            if ticket.engagement_state == "approved":
+                sentence = ticket.env._(
+                    "%(owner)s approved the proposed work on %(ticket)s.",
+                    owner=owner,
+                    ticket=ticket.display_name,
+                )
+            else:
+                sentence = ticket.env._(
+                    "%(owner)s rejected the proposed work on %(ticket)s.",
+                    owner=owner,
+                    ticket=ticket.display_name,
+                )
+            note = Markup("<p>%s</p>") % sentence
+            if ticket.engagement_decision_comment:
+                note += Markup("<p>%s</p>") % text_lines_html(ticket.engagement_decision_comment)
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=engineer.id,
+                summary=ticket.env._("Owner decision: %s", state_labels[ticket.engagement_state]),
+                note=note,
+            )
