@@ -221,3 +221,26 @@ def test_addon_ships_license_and_contributors(addon):
     assert expected[manifest(addon)["license"]] in text
     assert "TERMS AND CONDITIONS" in text
     assert (ROOT / addon / "readme" / "CONTRIBUTORS.md").read_text().strip()
+
+
+def test_security_doc_names_only_existing_tests():
+    """docs/security.md proves every "cannot" with a named test: each name must exist."""
+    import ast
+    import re
+
+    defined = set()
+    for path in list(ROOT.glob("fusion_helpdesk*/tests/*.py")) + list(ROOT.glob("tests/*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef):
+                defined.add(node.name)
+                defined.update(
+                    "%s.%s" % (node.name, item.name)
+                    for item in node.body
+                    if isinstance(item, ast.FunctionDef)
+                )
+            elif isinstance(node, ast.FunctionDef):
+                defined.add(node.name)
+    doc = (ROOT / "docs" / "security.md").read_text()
+    cited = set(re.findall(r"`((?:\w+\.)?test_\w+)`", doc))
+    assert cited, "docs/security.md names no test"
+    assert sorted(cited - defined) == []
