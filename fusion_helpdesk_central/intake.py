@@ -165,6 +165,22 @@ def is_valid_email(value):
     return len(value.rpartition("@")[0]) <= MAX_EMAIL_LOCAL_LENGTH
 
 
+def clean_text(name, value, multiline=False):
+    """``value`` as text people typed: control and bidi characters removed,
+    line breaks normalised (``multiline``) or runs of white space folded,
+    stripped. Raises :class:`IntakeError` for ``name`` when it is not valid text."""
+    if not isinstance(value, str):
+        raise IntakeError("Must be a string.", field=name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise IntakeError("Must be valid Unicode text.", field=name) from error
+    value = BIDI_RE.sub("", CONTROL_RE.sub("", value))
+    if multiline:
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return WHITESPACE_RE.sub(" ", value).strip()
+
+
 def clean_field(name, value):
     """Normalise one field's ``value``; None when it is absent or blank.
 
@@ -175,17 +191,7 @@ def clean_field(name, value):
         return None
     if name in INTEGER_FIELDS and isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str):
-        raise IntakeError("Must be a string.", field=name)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise IntakeError("Must be valid Unicode text.", field=name) from error
-    value = BIDI_RE.sub("", CONTROL_RE.sub("", value))
-    if name in MULTILINE_FIELDS:
-        value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    else:
-        value = WHITESPACE_RE.sub(" ", value).strip()
+    value = clean_text(name, value, multiline=name in MULTILINE_FIELDS)
     if not value:
         return None
     if name in VISIBLE_FIELDS and not has_visible_text(value):

@@ -11,7 +11,7 @@ controller answers them the same way.
 
 import re
 
-from .intake import CONTROL_RE, WHITESPACE_RE, IntakeError, is_valid_email
+from .intake import IntakeError, clean_text, is_valid_email
 
 CURSOR_PREFIX = "c1."
 # The change log's ids are PostgreSQL integers; a client cannot be further.
@@ -66,17 +66,7 @@ def parse_page_size(value):
 def _clean_reply_field(name, value):
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise IntakeError("Must be a string.", field=name)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise IntakeError("Must be valid Unicode text.", field=name) from error
-    value = CONTROL_RE.sub("", value)
-    if name == "body":
-        value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    else:
-        value = WHITESPACE_RE.sub(" ", value).strip()
+    value = clean_text(name, value, multiline=name == "body")
     if not value:
         return None
     limit = REPLY_MAX_LENGTHS[name]

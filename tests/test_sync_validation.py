@@ -127,3 +127,12 @@ def test_reply_must_be_an_object():
 def test_reply_body_at_the_limit_is_accepted():
     body = "x" * sync.REPLY_MAX_LENGTHS["body"]
     assert sync.validate_reply_payload(reply(body=body))["body"] == body
+
+
+def test_reply_names_and_body_lose_bidi_controls_like_the_intake():
+    """One rule for text people typed: a reply cannot spoof names with U+202E either."""
+    payload = sync.validate_reply_payload(
+        reply(author_name="Erin \u202eeyolpmE", body="Look \u2066here\u2069 please")
+    )
+    assert payload["author_name"] == "Erin eyolpmE"
+    assert payload["body"] == "Look here please"
