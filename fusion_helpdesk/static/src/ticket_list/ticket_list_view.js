@@ -1,0 +1,25 @@
+// Copyright 2026 Fusion Helpdesk
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import { registry } from "@web/core/registry";
+import { ListController } from "@web/views/list/list_controller";
+import { listView } from "@web/views/list/list_view";
+
+/**
+ * My Tickets: the list's create button is "Submit a Ticket" and opens the
+ * submit dialog over the list (a blank form would skip its checks and its
+ * sending). Cancelling the dialog leaves the employee on the list.
+ */
+export class FusionHelpdeskTicketListController extends ListController {
+    static template = "fusion_helpdesk.TicketListView";
+
+    async createRecord() {
+        await this.actionService.doAction("fusion_helpdesk.fusion_helpdesk_submit_action");
+    }
+}
+
+export const fusionHelpdeskTicketListView = {
+    ...listView,
+    Controller: FusionHelpdeskTicketListController,
+};
+
+registry.category("views").add("fusion_helpdesk_ticket_list", fusionHelpdeskTicketListView);
