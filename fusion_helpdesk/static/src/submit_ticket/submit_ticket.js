@@ -1,11 +1,11 @@
 // Copyright 2026 Fusion Helpdesk
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import { Component, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
-import { rpc } from "@web/core/network/rpc";
-import { registry } from "@web/core/registry";
-import { useAutofocus, useService } from "@web/core/utils/hooks";
-import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import {Component, useState} from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {rpc} from "@web/core/network/rpc";
+import {registry} from "@web/core/registry";
+import {useAutofocus, useService} from "@web/core/utils/hooks";
+import {standardActionServiceProps} from "@web/webclient/actions/action_service";
 
 // Central's intake limit, as SUBJECT_MAX_LENGTH in fusion_helpdesk_ticket.py.
 const SUBJECT_MAX_LENGTH = 200;
@@ -18,7 +18,7 @@ const INVISIBLE = /[\s\p{Cf}\u115f\u1160\u2800\u3164\uffa0]/gu;
  * once so that the employee fixes everything in one go. The server checks the
  * same again: this only saves round trips.
  */
-export function validateTicket({ subject, description }) {
+export function validateTicket({subject, description}) {
     const errors = {};
     if (!subject.replace(INVISIBLE, "")) {
         errors.subject = _t("Please give your ticket a subject.");
@@ -29,9 +29,7 @@ export function validateTicket({ subject, description }) {
         );
     }
     if (!description.trim()) {
-        errors.description = _t(
-            "Please describe the problem: the support team needs the details."
-        );
+        errors.description = _t("Please describe the problem: the support team needs the details.");
     }
     return errors;
 }
@@ -45,7 +43,7 @@ export function validateTicket({ subject, description }) {
  */
 export class FusionHelpdeskSubmitTicket extends Component {
     static template = "fusion_helpdesk.SubmitTicket";
-    static props = { ...standardActionServiceProps };
+    static props = {...standardActionServiceProps};
 
     setup() {
         this.action = useService("action");
@@ -57,7 +55,7 @@ export class FusionHelpdeskSubmitTicket extends Component {
             errors: {},
             sending: false,
         });
-        useAutofocus({ refName: "subject" });
+        useAutofocus({refName: "subject"});
     }
 
     async submit() {
@@ -81,10 +79,9 @@ export class FusionHelpdeskSubmitTicket extends Component {
                 return;
             }
             if (result.ok) {
-                this.notification.add(
-                    _t("Ticket %s sent to the support team.", result.number),
-                    { type: "success" }
-                );
+                this.notification.add(_t("Ticket %s sent to the support team.", result.number), {
+                    type: "success",
+                });
             }
             // Not sent: the ticket's banner says why and offers Send Again; a
             // toast repeating it would only hide part of the form.
@@ -101,7 +98,7 @@ export class FusionHelpdeskSubmitTicket extends Component {
     }
 
     cancel() {
-        this.action.doAction({ type: "ir.actions.act_window_close" });
+        this.action.doAction({type: "ir.actions.act_window_close"});
     }
 }
 

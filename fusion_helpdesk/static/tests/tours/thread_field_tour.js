@@ -1,6 +1,6 @@
 // Copyright 2026 Fusion Helpdesk
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("fusion_helpdesk_thread_no_remote_images", {
     steps: () => [
@@ -27,11 +27,13 @@ registry.category("web_tour.tours").add("fusion_helpdesk_thread_dates_and_pendin
         },
         {
             content: "Message dates are written for the reader, as in Discuss",
-            trigger: ".o_fusion_helpdesk_thread_field time.o_fusion_helpdesk_date:contains(May 27, 2026)",
+            trigger:
+                ".o_fusion_helpdesk_thread_field time.o_fusion_helpdesk_date:contains(May 27, 2026)",
         },
         {
             content: "not as the stored copy's numeric date with seconds",
-            trigger: ".o_fusion_helpdesk_thread_field:not(:contains(05/27/2026)):contains(Eddie Engineer)",
+            trigger:
+                ".o_fusion_helpdesk_thread_field:not(:contains(05/27/2026)):contains(Eddie Engineer)",
         },
     ],
 });
