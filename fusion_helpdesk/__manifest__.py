@@ -29,6 +29,8 @@
             "fusion_helpdesk/static/src/thread_field/thread_field.xml",
             "fusion_helpdesk/static/src/submit_ticket/submit_ticket.js",
             "fusion_helpdesk/static/src/submit_ticket/submit_ticket.xml",
+            "fusion_helpdesk/static/src/ticket_list/ticket_list_view.js",
+            "fusion_helpdesk/static/src/ticket_list/ticket_list_view.xml",
         ],
         "web.assets_tests": [
             "fusion_helpdesk/static/tests/tours/*.js",

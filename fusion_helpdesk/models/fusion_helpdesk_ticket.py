@@ -1,9 +1,11 @@
 # Copyright 2026 Fusion Helpdesk
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_time
 
 from .. import central_client
 
@@ -68,7 +70,18 @@ class FusionHelpdeskTicket(models.Model):
     )
     central_id = fields.Integer(string="Central ID", readonly=True, copy=False, index=True)
     central_number = fields.Char(string="Number", readonly=True, copy=False)
-    central_stage = fields.Char(string="Stage", readonly=True, copy=False)
+    central_stage = fields.Char(
+        string="Provider Stage",
+        readonly=True,
+        copy=False,
+        help="The ticket's stage in your support provider's helpdesk.",
+    )
+    # One column for the employee instead of "State" beside "Stage".
+    status = fields.Char(
+        compute="_compute_status",
+        help="Draft or Not Sent while the support team has not received the ticket, "
+        "then its stage at your support provider.",
+    )
     engagement_state = fields.Selection(
         [
             ("none", "None"),
@@ -82,6 +95,9 @@ class FusionHelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
     )
+    # Central tells the client only the approval state, not what was proposed
+    # nor when: this says what the employee can know from here.
+    engagement_note = fields.Char(string="Owner Approval Note", compute="_compute_engagement_note")
     last_error = fields.Text(readonly=True, copy=False)
     sent_at = fields.Datetime(readonly=True, copy=False)
     thread_html = fields.Html(string="Conversation", readonly=True, copy=False, sanitize_style=True)
@@ -91,6 +107,31 @@ class FusionHelpdeskTicket(models.Model):
     thread_error = fields.Char(string="Conversation Refresh Error", readonly=True, copy=False)
 
     _client_ref_unique = models.UniqueIndex("(client_ref)")
+
+    @api.depends("state", "central_stage")
+    def _compute_status(self):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for ticket in self:
+            sent_stage = ticket.state == "sent" and ticket.central_stage
+            ticket.status = sent_stage or labels[ticket.state]
+
+    @api.depends("engagement_state")
+    def _compute_engagement_note(self):
+        owner = self.env["ir.config_parameter"].sudo().get_param("fusion_helpdesk.owner_name")
+        for ticket in self:
+            if ticket.engagement_state != "pending":
+                ticket.engagement_note = False
+            elif owner:
+                ticket.engagement_note = self.env._(
+                    "Your support provider asked %s to approve the proposed work. The "
+                    "decision will appear in the conversation below.",
+                    owner,
+                )
+            else:
+                ticket.engagement_note = self.env._(
+                    "Your support provider asked your company's owner to approve the proposed "
+                    "work. The decision will appear in the conversation below."
+                )
 
     @api.constrains("name")
     def _check_name_visible(self):
@@ -169,6 +210,14 @@ class FusionHelpdeskTicket(models.Model):
                 self.env._("This ticket is being sent right now. Please wait a moment.")
             )
         errors = [error for error in (ticket._send_to_central() for ticket in tickets) if error]
+        if len(tickets) == 1 and errors:
+            # The reloaded form's banner gives the reason: a sticky toast
+            # repeating it only hid part of the form.
+            return self._notification(
+                self.env._("Ticket not sent"),
+                self.env._("The reason is shown on the ticket. Nothing you typed is lost."),
+                "warning",
+            )
         if errors:
             return self._notification(
                 self.env._("Ticket not sent"), "\n".join(errors), "danger", sticky=True
@@ -327,7 +376,7 @@ class FusionHelpdeskTicket(models.Model):
         if error.status == 404:
             return self.env._(
                 "The support server answered 'not found'. Please ask your administrator to "
-                "check the Central URL in Settings > Fusion Helpdesk: it is the server's "
+                "check the Support Provider URL in Settings > Fusion Helpdesk: it is the server's "
                 "address, like https://support.example.com, without /odoo."
             )
         if isinstance(error, central_client.CentralConflict):
@@ -344,10 +393,12 @@ class FusionHelpdeskTicket(models.Model):
             )
         if error.status == 429:
             if error.retry_after:
+                # A clock time stays true in a banner read minutes later; a
+                # "try again in N seconds" does not count down.
                 return self.env._(
                     "The support server is refusing requests for a while. Please try "
-                    "again in %s seconds.",
-                    error.retry_after,
+                    "again after %s.",
+                    self._format_retry_time(error.retry_after),
                 )
             return self.env._(
                 "The support server is refusing requests for a while. Please try again later."
@@ -359,6 +410,14 @@ class FusionHelpdeskTicket(models.Model):
                 message=error.message,
             )
         return self.env._("The support server refused the ticket: %s", error.message)
+
+    @api.model
+    def _format_retry_time(self, seconds):
+        """Return the user's clock time ``seconds`` from now, rounded up to the minute."""
+        moment = fields.Datetime.now() + timedelta(seconds=seconds + 59)
+        return format_time(
+            self.env, moment.replace(second=0), tz=self.env.user.tz, time_format="short"
+        )
 
     @api.model
     def _notification(self, title, message, kind, sticky=False, reload=True):

@@ -62,6 +62,7 @@ class FusionHelpdeskTicket(models.Model):
         return {
             "author": message["author"] or self.env._("Support team"),
             "date": self._format_central_date(message["date"]),
+            "iso_date": self._iso_central_date(message["date"]),
             "body": self._clean_central_html(message["body"]),
             "decision": decision
             and {
@@ -85,9 +86,22 @@ class FusionHelpdeskTicket(models.Model):
         # Built by lxml from sanitized HTML, and sanitized again when stored.
         return Markup(central_client.strip_remote_resources(sanitized))
 
-    def _format_central_date(self, value):
+    @staticmethod
+    def _parse_central_date(value):
         try:
-            moment = datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+            return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
         except (TypeError, ValueError):
+            return None
+
+    def _format_central_date(self, value):
+        # Only what a browser without the form's widget shows: the stored copy
+        # is shared by everyone, so the widget formats the ISO date for the
+        # person reading it (their language and time zone).
+        moment = self._parse_central_date(value)
+        if not moment:
             return value or ""
         return format_datetime(self.env, moment, tz=self.env.user.tz, dt_format="medium")
+
+    def _iso_central_date(self, value):
+        moment = self._parse_central_date(value)
+        return moment and moment.isoformat() + "Z"

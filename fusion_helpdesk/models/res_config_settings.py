@@ -30,7 +30,7 @@ class ResConfigSettings(models.TransientModel):
     )
 
     fusion_helpdesk_central_url = fields.Char(
-        string="Central URL",
+        string="Support Provider URL",
         config_parameter="fusion_helpdesk.central_url",
         groups="base.group_system",
     )
@@ -99,7 +99,7 @@ class ResConfigSettings(models.TransientModel):
                 except central_client.CentralNotConfigured as error:
                     raise ValidationError(
                         self.env._(
-                            "The Central URL “%(url)s” is not valid: it must look like "
+                            "The Support Provider URL “%(url)s” is not valid: it must look like "
                             "https://support.example.com (%(reason)s)",
                             url=url,
                             reason=str(error),
@@ -167,7 +167,7 @@ class ResConfigSettings(models.TransientModel):
                 % (
                     message,
                     self.env._(
-                        "Use an https:// Central URL: with http:// the client key "
+                        "Use an https:// Support Provider URL: with http:// the client key "
                         "and the tickets travel unencrypted."
                     ),
                 ),

@@ -60,9 +60,9 @@ class TestSettings(FusionHelpdeskCommon):
                 "not a valid email address",
             ),
             ({"fusion_helpdesk_owner_name": "O" * 129}, "owner name is too long"),
-            ({"fusion_helpdesk_central_url": "support.example.com"}, "Central URL"),
-            ({"fusion_helpdesk_central_url": "ftp://support.example.com"}, "Central URL"),
-            ({"fusion_helpdesk_central_url": "https://support.example.com/?x=1"}, "Central URL"),
+            ({"fusion_helpdesk_central_url": "support.example.com"}, "Provider URL"),
+            ({"fusion_helpdesk_central_url": "ftp://support.example.com"}, "Provider URL"),
+            ({"fusion_helpdesk_central_url": "https://support.example.com/?x=1"}, "Provider URL"),
             ({"fusion_helpdesk_client_key": "fhk-kéy"}, "client key contains characters"),
         ]
         before = {

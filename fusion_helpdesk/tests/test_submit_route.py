@@ -1,6 +1,7 @@
 # Copyright 2026 Fusion Helpdesk
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import requests
+from freezegun import freeze_time
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
@@ -117,22 +118,31 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
         self.assertEqual(request_json(first_call)["client_ref"], ticket.client_ref)
         self.assertEqual(request_json(resend_call)["client_ref"], ticket.client_ref)
 
-    def test_submit_dialog_goes_through_the_route(self):
-        """My Tickets' Submit a Ticket dialog, in a browser: an empty subject keeps
-        the dialog open with the error; a real one opens the kept, sent ticket."""
+    def test_employee_journey_from_the_app_to_my_tickets(self):
+        """In a browser: the Helpdesk app opens on My Tickets; its Submit a Ticket
+        button opens the dialog (Cancel stays on the list); an empty dialog shows
+        every problem at once without a round trip; the submitted ticket opens
+        under My Tickets with its number and is listed there as sent."""
         with self.mock_central() as mock:
             self.central_accepts(mock, central_id=42, number="HT00042")
-            self.start_tour(
-                "/odoo/action-fusion_helpdesk.fusion_helpdesk_ticket_action",
-                "fusion_helpdesk_submit_ticket",
-                login=self.employee.login,
-            )
-            sent = request_json(self.central_calls(mock, TICKETS_URL)[0])
+            self.start_tour("/odoo", "fusion_helpdesk_submit_ticket", login=self.employee.login)
+            calls = self.central_calls(mock, TICKETS_URL)
+        # The empty attempt was refused in the browser: one ticket, sent once.
+        self.assertEqual(len(calls), 1)
+        sent = request_json(calls[0])
         self.assertEqual(sent["subject"], "Tour: printer on fire")
         self.assertEqual(sent["owner_email"], OWNER_EMAIL)
-        ticket = self.Ticket.search([("name", "=", "Tour: printer on fire")])
+        ticket = self.Ticket.search([("user_id", "=", self.employee.id)])
         self.assertRecordValues(
-            ticket, [{"user_id": self.employee.id, "state": "sent", "central_number": "HT00042"}]
+            ticket,
+            [
+                {
+                    "name": "Tour: printer on fire",
+                    "state": "sent",
+                    "central_number": "HT00042",
+                    "status": "Sent",
+                }
+            ],
         )
 
     def test_unreachable_central_without_any_mock_keeps_the_ticket(self):
@@ -171,11 +181,20 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
                 )
 
     def test_too_many_attempts_tells_when_to_retry(self):
-        with self.mock_central() as mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
+        """The banner says a clock time in the employee's time zone, rounded up to
+        the minute: a "try again in 300 seconds" would never count down."""
+        self.employee.tz = "Europe/Brussels"
+        with (
+            freeze_time("2026-05-27 09:00:30"),
+            self.mock_central() as mock,
+            self.assertLogs(TICKET_LOGGER, "WARNING"),
+        ):
             mock.post(TICKETS_URL, status=429, headers={"Retry-After": "300"})
             result = self.submit(subject="Throttled", description="Details.")
         self.assertIs(result["ok"], False)
-        self.assertIn("300 seconds", result["error"])
+        # 09:05:30 UTC is 11:05:30 in Brussels (summer time).
+        self.assertIn("try again after 11:06", result["error"])
+        self.assertNotIn("seconds", result["error"])
 
     def test_missing_configuration_keeps_the_ticket(self):
         self.icp.set_param("fusion_helpdesk.client_key", "")

@@ -157,6 +157,41 @@ class TestTicketThread(FusionHelpdeskCommon):
         self.refresh(thread_answer(ENGINEER_MESSAGE))
         self.assertFalse(self.ticket.thread_error)
 
+    def test_message_dates_carry_the_utc_moment_for_the_readers_browser(self):
+        """The stored copy is shared: whoever refreshed it formatted its dates, so
+        each date also carries its UTC moment for the form to write per reader."""
+        self.refresh(
+            thread_answer(
+                dict(
+                    ENGINEER_MESSAGE,
+                    body='<p>Fake <time class="o_fusion_helpdesk_date" '
+                    'datetime="1999-01-01T00:00:00Z">date</time></p>',
+                )
+            )
+        )
+        page = html.fromstring(self.ticket.thread_html)
+        [date] = page.xpath("//time[contains(@class, 'o_fusion_helpdesk_date')]")
+        self.assertEqual(date.get("datetime"), "2026-05-27T09:00:00Z")
+        # Central's own <time> stays text: it cannot pass itself off as a message date.
+        self.assertIn("Fake date", page.text_content())
+
+    def test_pending_approval_says_who_was_asked(self):
+        self.refresh(thread_answer(ENGINEER_MESSAGE, engagement_state="pending"))
+        self.assertIn("asked Olivia Owner to approve", self.ticket.engagement_note)
+        self.icp.set_param("fusion_helpdesk.owner_name", "")
+        self.ticket.invalidate_recordset(["engagement_note"])
+        self.assertIn("asked your company's owner", self.ticket.engagement_note)
+        self.refresh(thread_answer(ENGINEER_MESSAGE, engagement_state="approved"))
+        self.assertFalse(self.ticket.engagement_note)
+
+    def test_status_is_the_sending_state_then_the_providers_stage(self):
+        draft = self._create_ticket(self.employee, "Draft")
+        not_sent = self._create_ticket(self.employee, "Not sent", state="not_sent")
+        self.assertEqual((draft.status, not_sent.status), ("Draft", "Not Sent"))
+        self.assertEqual(self.ticket.status, "Sent")
+        self.refresh(thread_answer(stage="Waiting for Customer"))
+        self.assertEqual(self.ticket.status, "Waiting for Customer")
+
     def test_tickets_not_sent_are_not_refreshed(self):
         draft = self._create_ticket(self.employee, "Draft").with_user(self.employee)
         with self.mock_central() as mock:
@@ -189,5 +224,21 @@ class TestThreadFieldInBrowser(FusionHelpdeskCommon, HttpCase):
             self.start_tour(
                 "/odoo/action-fusion_helpdesk.fusion_helpdesk_ticket_action/%d" % ticket.id,
                 "fusion_helpdesk_thread_no_remote_images",
+                login=self.employee.login,
+            )
+
+    def test_dates_and_pending_approval_as_the_employee_reads_them(self):
+        ticket = self._create_ticket(
+            self.employee, state="sent", central_id=42, central_number="HT00042"
+        )
+        with self.mock_central() as mock:
+            mock.get(
+                messages_url(42), json=thread_answer(ENGINEER_MESSAGE, engagement_state="pending")
+            )
+            # Refreshed first by someone else, then on the employee's opening.
+            ticket.action_refresh_thread()
+            self.start_tour(
+                "/odoo/action-fusion_helpdesk.fusion_helpdesk_ticket_action/%d" % ticket.id,
+                "fusion_helpdesk_thread_dates_and_pending",
                 login=self.employee.login,
             )

@@ -1,10 +1,13 @@
 // Copyright 2026 Fusion Helpdesk
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import { Component, markup, useEffect } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { standardFieldProps } from "@web/views/fields/standard_field_props";
+import {Component, markup, useEffect} from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {user} from "@web/core/user";
+import {useService} from "@web/core/utils/hooks";
+import {standardFieldProps} from "@web/views/fields/standard_field_props";
+
+const {DateTime} = luxon;
 
 // Same rules as ``strip_remote_resources`` in central_client.py, which cleans
 // the thread before it is stored; this pass covers copies stored before it.
@@ -69,6 +72,25 @@ export function stripRemoteResources(html) {
 }
 
 /**
+ * Return ``html`` with each message date written for the person reading it,
+ * in their language and time zone, the way Discuss writes message dates. The
+ * stored copy is shared (whoever refreshed it formatted its dates), so the
+ * ISO date in ``<time datetime>`` is the reference.
+ */
+export function localizeDates(html) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    for (const time of doc.body.querySelectorAll("time.o_fusion_helpdesk_date[datetime]")) {
+        const moment = DateTime.fromISO(time.getAttribute("datetime"), {zone: "utc"});
+        if (moment.isValid) {
+            time.textContent = moment
+                .setZone("default")
+                .toLocaleString(DateTime.DATETIME_MED, {locale: user.lang});
+        }
+    }
+    return doc.body.innerHTML;
+}
+
+/**
  * Shows the stored copy of central's public thread and, each time a sent
  * ticket is opened, asks the server to refresh it from central, then reloads
  * the record. When central is down the stored copy stays, with the notice the
@@ -76,7 +98,7 @@ export function stripRemoteResources(html) {
  */
 export class FusionHelpdeskThreadField extends Component {
     static template = "fusion_helpdesk.ThreadField";
-    static props = { ...standardFieldProps };
+    static props = {...standardFieldProps};
 
     setup() {
         this.orm = useService("orm");
@@ -90,7 +112,7 @@ export class FusionHelpdeskThreadField extends Component {
 
     get threadHtml() {
         const value = this.props.record.data[this.props.name];
-        return value ? markup(stripRemoteResources(value.toString())) : "";
+        return value ? markup(localizeDates(stripRemoteResources(value.toString()))) : "";
     }
 
     async refresh(resId) {
@@ -109,7 +131,7 @@ export const fusionHelpdeskThreadField = {
     component: FusionHelpdeskThreadField,
     displayName: _t("Support conversation"),
     supportedTypes: ["html"],
-    fieldDependencies: [{ name: "central_id", type: "integer" }],
+    fieldDependencies: [{name: "central_id", type: "integer"}],
 };
 
 registry.category("fields").add("fusion_helpdesk_thread", fusionHelpdeskThreadField);

@@ -1,0 +1,43 @@
+// Copyright 2026 Fusion Helpdesk
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import {registry} from "@web/core/registry";
+import {KanbanController} from "@web/views/kanban/kanban_controller";
+import {kanbanView} from "@web/views/kanban/kanban_view";
+import {ListController} from "@web/views/list/list_controller";
+import {listView} from "@web/views/list/list_view";
+
+/**
+ * My Tickets: the list's create button is "Submit a Ticket" and opens the
+ * submit dialog over the list (a blank form would skip its checks and its
+ * sending). Cancelling the dialog leaves the employee on the list.
+ */
+export class FusionHelpdeskTicketListController extends ListController {
+    static template = "fusion_helpdesk.TicketListView";
+
+    async createRecord() {
+        await this.actionService.doAction("fusion_helpdesk.fusion_helpdesk_submit_action");
+    }
+}
+
+export const fusionHelpdeskTicketListView = {
+    ...listView,
+    Controller: FusionHelpdeskTicketListController,
+};
+
+registry.category("views").add("fusion_helpdesk_ticket_list", fusionHelpdeskTicketListView);
+
+/** The same on phones, where My Tickets shows as cards. */
+export class FusionHelpdeskTicketKanbanController extends KanbanController {
+    static template = "fusion_helpdesk.TicketKanbanView";
+
+    async createRecord() {
+        await this.actionService.doAction("fusion_helpdesk.fusion_helpdesk_submit_action");
+    }
+}
+
+export const fusionHelpdeskTicketKanbanView = {
+    ...kanbanView,
+    Controller: FusionHelpdeskTicketKanbanController,
+};
+
+registry.category("views").add("fusion_helpdesk_ticket_kanban", fusionHelpdeskTicketKanbanView);
