@@ -80,13 +80,17 @@ class HelpdeskTicket(models.Model):
     def _engagement_due_for_reminder_domain(self, now, days):
         """Pending engagements sent ``days`` before ``now`` or earlier and never
         reminded; override to narrow the selection."""
-        # Matches the partial index _engagement_reminder_due_index.
+        # Matches the partial index _engagement_reminder_due_index. A link
+        # past its expiry is closed: never remind it.
         return Domain(
             [
                 ("engagement_state", "=", "pending"),
                 ("engagement_reminded_at", "=", False),
                 ("engagement_sent_at", "<=", now - timedelta(days=days)),
             ]
+        ) & (
+            Domain("engagement_id.expires_at", "=", False)
+            | Domain("engagement_id.expires_at", ">", now)
         )
 
     @api.model
@@ -211,5 +215,12 @@ class HelpdeskTicket(models.Model):
         days = self._engagement_reminder_days()
         if days <= 0:
             return
+        expiry = self.env["fusion.helpdesk.engagement"]._expiry_days()
+        if 0 < expiry <= days:
+            # The reminder must come before the link closes: one day before
+            # it, or not at all when links live a single day.
+            days = expiry - 1
+            if days <= 0:
+                return
         domain = self._engagement_due_for_reminder_domain(fields.Datetime.now(), days)
         self._engagement_remind_due(domain)
