@@ -128,6 +128,12 @@ class FusionHelpdeskEngagement(models.Model):
     closed_token_hash = fields.Char(
         readonly=True, copy=False, index="btree_not_null", groups="base.group_system"
     )
+    # Digest of the first email's link once a reminder carried a fresh one:
+    # both links work while the round is pending (owners use either email);
+    # once it is closed this one answers 410 like the other.
+    previous_token_hash = fields.Char(
+        readonly=True, copy=False, index="btree_not_null", groups="base.group_system"
+    )
 
     _token_hash_unique = models.UniqueIndex("(token_hash) WHERE token_hash IS NOT NULL")
 
@@ -213,7 +219,9 @@ class FusionHelpdeskEngagement(models.Model):
         # a stored secret in Python, and the digest says nothing of the token.
         return self.sudo().search(
             [
+                "|",
                 ("token_hash", "=", digest),
+                ("previous_token_hash", "=", digest),
                 ("state", "=", "pending"),
                 "|",
                 ("expires_at", "=", False),
@@ -247,11 +255,17 @@ class FusionHelpdeskEngagement(models.Model):
         if not digest or decision not in DECISION_STATES:
             return self.sudo().browse()
         engagements = self._decide_where(
-            SQL("token_hash = %s", digest), decision, comment, ip, user_agent
+            self._token_condition(digest), decision, comment, ip, user_agent
         )
         if engagements:
             engagements._after_decision()
         return engagements
+
+    @api.model
+    def _token_condition(self, digest):
+        """SQL condition: the round's live link (or its first email's link,
+        kept alongside a reminder's) has this ``digest``."""
+        return SQL("(token_hash = %s OR previous_token_hash = %s)", digest, digest)
 
     @api.model
     def _decide_where(self, condition, decision, comment=None, ip=None, user_agent=None):

@@ -35,13 +35,24 @@ class FusionHelpdeskEngagement(models.Model):
         Engagement = self.sudo()
         if not digest:
             return Engagement.browse()
-        closed = Engagement.search([("closed_token_hash", "=", digest)], limit=1)
+        closed = Engagement.search(
+            [
+                "|",
+                ("closed_token_hash", "=", digest),
+                "&",
+                ("previous_token_hash", "=", digest),
+                ("state", "!=", "pending"),
+            ],
+            limit=1,
+        )
         if closed:
             return closed
         # Expired but not yet closed by the cron: closed all the same.
         return Engagement.search(
             [
+                "|",
                 ("token_hash", "=", digest),
+                ("previous_token_hash", "=", digest),
                 ("state", "=", "pending"),
                 ("expires_at", "!=", False),
                 ("expires_at", "<=", self.env.cr.now()),
@@ -169,7 +180,7 @@ class FusionHelpdeskEngagement(models.Model):
         if not digest:
             return self.sudo().browse()
         delegated = self._decide_where(
-            SQL("token_hash = %s", digest), "delegate", comment, ip, user_agent
+            self._token_condition(digest), "delegate", comment, ip, user_agent
         )
         if not delegated:
             return delegated

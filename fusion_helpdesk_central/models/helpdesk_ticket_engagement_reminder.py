@@ -162,7 +162,8 @@ class HelpdeskTicket(models.Model):
     def _engagement_send_reminders(self):
         """Send the one reminder of these pending engagements and flag them;
         override to remind differently. Only digests are stored, so the
-        reminder carries a fresh link and the first email's link dies."""
+        reminder carries a fresh link; the first email's link keeps working
+        alongside it (``previous_token_hash``) until the round is closed."""
         tickets = self.filtered("engagement_id")
         Engagement = self.env["fusion.helpdesk.engagement"].sudo()
         engagements = Engagement.browse([ticket.engagement_id.id for ticket in tickets])
@@ -170,10 +171,16 @@ class HelpdeskTicket(models.Model):
         for ticket in tickets:
             token, digest = Engagement._new_token()
             tokens[ticket.id] = token
-            vals_list.append({"token_hash": digest, "reminded_at": fields.Datetime.now()})
+            vals_list.append(
+                {
+                    "token_hash": digest,
+                    "previous_token_hash": ticket.engagement_id.sudo().token_hash,
+                    "reminded_at": fields.Datetime.now(),
+                }
+            )
         # One batched UPDATE for all the rounds (each has its own digest), then
         # the ORM bookkeeping once: cache, and the tickets' last values.
-        fnames = ["token_hash", "reminded_at"]
+        fnames = ["token_hash", "previous_token_hash", "reminded_at"]
         engagements.flush_recordset(fnames)
         engagements._write_multi(vals_list)
         engagements.invalidate_recordset(fnames + ["write_uid", "write_date"])
@@ -187,7 +194,8 @@ class HelpdeskTicket(models.Model):
             ticket.message_post(
                 body=self.env._(
                     "Reminder sent to the owner, %s: no decision yet. The reminder "
-                    "carries new links; those of the first email no longer work.",
+                    "carries new links; those of the first email still work until "
+                    "the owner decides.",
                     ticket.engagement_owner_email,
                 ),
                 message_type="comment",

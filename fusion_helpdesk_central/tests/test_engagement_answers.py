@@ -4,12 +4,21 @@
 closed links (410), expiry, and every pending request on one page."""
 
 import re
+import secrets
+import threading
+from contextlib import closing
 from datetime import timedelta
+from functools import partial
 from unittest.mock import patch
 
-from odoo import fields
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.service.model import retrying
+from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
 
+from ..models.fusion_helpdesk_engagement import hash_token
 from .common import FusionHelpdeskCentralCommon, live_token
 from .test_engagement_pages import CSRF_INPUT, PAGE_HEADERS
 
@@ -235,6 +244,28 @@ class TestEngagementAnswers(HttpCase, FusionHelpdeskCentralCommon):
         self._run_reminder_cron_method()
         self.assertFalse(other.reminded_at, "no room for a reminder in a one-day link")
 
+    def test_the_first_email_link_keeps_working_alongside_the_reminder(self):
+        ticket = self._create_ticket("Reminded").with_user(self.engineer)
+        first = ticket._engagement_start("Findings", "Summary")
+        ticket._engagement_send_mails({ticket.id: first})
+        ticket.sudo()._engagement_send_reminders()
+        reminder = live_token(self.env["mail.mail"].sudo().search([], order="id desc", limit=1))
+        self.assertTrue(reminder)
+        self.assertNotEqual(reminder, first)
+        for token in (first, reminder):
+            self.assertEqual(self.url_open(self._url("approve", token)).status_code, 200)
+        self.env.invalidate_all()
+        self.assertIn("those of the first email still work", ticket.message_ids[0].body)
+        # Either link decides, once: then both are closed.
+        self.assertEqual(self._post("reject", first).status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(ticket.engagement_state, "rejected")
+        for token in (first, reminder):
+            page = self.url_open(self._url("approve", token))
+            self.assertEqual(page.status_code, 410)
+            self.assertIn("It was rejected on", page.text)
+        self.assertFalse(self.env["fusion.helpdesk.engagement"]._decide(reminder, "approve"))
+
     # ------------------------------------------------------------ delegate
     def test_delegate_refuses_an_invalid_person(self):
         page = self.url_open(self._url("delegate"))
@@ -440,3 +471,116 @@ class TestEngagementAnswers(HttpCase, FusionHelpdeskCentralCommon):
         first._engagement_send_mails({first.id: token}, reminder=True)
         reminder = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
         self.assertNotIn("/all", reminder.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementAllPageRace(HttpCase):
+    """Two real transactions answer the same row of the one-page form (the
+    page's POST and another tab): exactly one decision."""
+
+    def _real_env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _commit_rounds(self, owner_email):
+        """A client with two pending rounds for ``owner_email``, committed;
+        returns ``(anchor token, anchor id, row id)``."""
+        tokens = [secrets.token_urlsafe(32) for __ in range(2)]
+        db = db_connect(self.env.cr.dbname)
+        with closing(db.cursor()) as cr:
+            env = self._real_env(cr)(context={"tracking_disable": True})
+            client = env["fusion.helpdesk.client.key"].create(
+                {"name": "Race Corp %s" % tokens[0][:6], "owner_email": owner_email}
+            )
+            ids = []
+            for token in tokens:
+                ticket = env["helpdesk.ticket"].create(
+                    {
+                        "name": "Race on the one-page form",
+                        "number": "RACE-%s" % token[:8],
+                        "description": "<p>race</p>",
+                        "client_key_id": client.id,
+                    }
+                )
+                engagement = env["fusion.helpdesk.engagement"].create(
+                    {
+                        "ticket_id": ticket.id,
+                        "token_hash": hash_token(token),
+                        "sent_at": fields.Datetime.now() - timedelta(hours=1),
+                        "owner_email": owner_email,
+                        "summary": "Race summary",
+                    }
+                )
+                ids.append(engagement.id)
+            cr.commit()  # pylint: disable=invalid-commit
+        self.addCleanup(self._delete_committed, client.id, owner_email)
+        return tokens[0], ids[0], ids[1]
+
+    def _delete_committed(self, client_id, owner_email):
+        db = db_connect(self.env.cr.dbname)
+        with closing(db.cursor()) as cr:
+            env = self._real_env(cr)
+            env["helpdesk.ticket"].with_context(active_test=False).search(
+                [("client_key_id", "=", client_id)]
+            ).unlink()
+            env["fusion.helpdesk.client.key"].browse(client_id).unlink()
+            env["res.partner"].with_context(active_test=False).search(
+                [("email_normalized", "=", owner_email)]
+            ).unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def test_a_row_answered_twice_at_once_is_decided_once(self):
+        owner_email = "race-all-%s@acme.example.com" % secrets.token_hex(4)
+        token, anchor_id, row_id = self._commit_rounds(owner_email)
+        db = db_connect(self.env.cr.dbname)
+        with closing(db.cursor()) as cr_a, closing(db.cursor()) as cr_b:
+            env_a, env_b = self._real_env(cr_a), self._real_env(cr_b)
+            Engagement_a = env_a["fusion.helpdesk.engagement"]
+            Engagement_b = env_b["fusion.helpdesk.engagement"]
+            # B's one-page POST is under way: its snapshot shows both pending.
+            anchor_b = Engagement_b._find_pending(token)
+            self.assertEqual(anchor_b.id, anchor_id)
+            self.assertEqual(len(anchor_b._pending_siblings()), 2)
+            won = Engagement_a.browse(row_id)._decide_for_owner(row_id, "approve", "A")
+            self.assertEqual(won.id, row_id)
+
+            outcome = {}
+
+            def b_decides():
+                try:
+                    outcome["row"] = anchor_b._decide_for_owner(row_id, "reject", "B")
+                except errors.SerializationFailure as error:
+                    outcome["error"] = error
+
+            racer = threading.Thread(target=b_decides)
+            racer.start()
+            racer.join(0.5)
+            cr_a.commit()
+            racer.join(30)
+            self.assertFalse(racer.is_alive())
+            self.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
+            self.assertNotIn("row", outcome)
+
+            # Odoo's retrying() replays B's request: the row is now decided,
+            # and the page reports it as such (an empty result).
+            cr_b.rollback()
+            replay = partial(
+                env_b["fusion.helpdesk.engagement"].browse(anchor_id)._decide_for_owner,
+                row_id,
+                "reject",
+                "B",
+            )
+            self.assertFalse(retrying(replay, env_b))
+
+        with closing(db.cursor()) as cr:
+            row = self._real_env(cr)["fusion.helpdesk.engagement"].browse(row_id)
+            self.assertEqual((row.state, row.decision_comment), ("approved", "A"))
+            self.assertEqual(row.ticket_id.engagement_state, "approved")
+            anchor = row.browse(anchor_id)
+            self.assertEqual(anchor.state, "pending", "the other row is untouched")
+            decisions = row.ticket_id.message_ids.filtered(
+                lambda message: (
+                    message.author_id.email_normalized == owner_email
+                    and message.message_type == "comment"
+                )
+            )
+            self.assertEqual(len(decisions), 1, "exactly one decision message")
