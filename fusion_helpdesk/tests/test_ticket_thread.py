@@ -108,6 +108,7 @@ class TestTicketThread(FusionHelpdeskCommon):
         cases = [
             ("approved", "Go ahead.\nBudget is fine.", "Approved", "text-bg-success"),
             ("rejected", "Too expensive <b>this</b> quarter.", "Rejected", "text-bg-danger"),
+            ("changes_requested", "Do it after the audit.", "Changes Requested", "text-bg-warning"),
         ]
         for state, comment, label, badge_class in cases:
             with self.subTest(state=state):
@@ -126,6 +127,10 @@ class TestTicketThread(FusionHelpdeskCommon):
                 self.assertIn("Olivia Owner", page.text_content())
         # The owner's comment is text: the markup typed in it is shown, not interpreted.
         self.assertIn("&lt;b&gt;this&lt;/b&gt;", str(self.ticket.thread_html))
+
+    def test_an_expired_request_shows_as_expired(self):
+        self.refresh(thread_answer(ENGINEER_MESSAGE, engagement_state="expired"))
+        self.assertEqual(self.ticket.engagement_state, "expired")
 
     def test_decision_without_comment_says_so(self):
         self.refresh(thread_answer(decision_message("approved", "")))

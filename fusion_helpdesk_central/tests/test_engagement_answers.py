@@ -370,7 +370,7 @@ class TestEngagementAnswers(HttpCase, FusionHelpdeskCentralCommon):
         return second, third, foreign
 
     def test_all_page_lists_the_owner_pending_requests_and_changes_nothing(self):
-        second, third, foreign = self._three_pending()
+        self._three_pending()
         before = self._snapshot()
         page = self.url_open(self._url("all"))
         self.assertEqual(page.status_code, 200)

@@ -89,11 +89,11 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
     # ------------------------------------------------------------ GET / HEAD
     def test_get_and_head_change_nothing(self):
         before = self._snapshot()
-        for decision in ("approve", "reject", "approve"):
+        for decision in ("approve", "reject", "changes", "delegate", "all", "approve"):
             page = self.url_open(self._url(decision))
             self.assertEqual(page.status_code, 200)
-        head = self.url_open(self._url("approve"), method="HEAD")
-        self.assertEqual(head.status_code, 200)
+            head = self.url_open(self._url(decision), method="HEAD")
+            self.assertEqual(head.status_code, 200)
         self.assertEqual(self._snapshot(), before)
 
     def test_confirm_page_shows_the_engagement(self):
