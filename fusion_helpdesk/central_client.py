@@ -28,8 +28,8 @@ API_PREFIX = "/fusion_helpdesk_central/api/v1"
 # other end. A single number, not a (connect, read) pair: Odoo's test harness
 # compares the timeout with a number, and a pair would raise there.
 DEFAULT_TIMEOUT = 10
-DECISION_STATES = ("approved", "rejected")
-ENGAGEMENT_STATES = ("none", "pending", "approved", "rejected")
+DECISION_STATES = ("approved", "rejected", "changes_requested")
+ENGAGEMENT_STATES = ("none", "pending", "approved", "rejected", "changes_requested", "expired")
 
 # Bidirectional embedding, override and isolate controls (U+202A-U+202E,
 # U+2066-U+2069): in a subject they make text read differently from what it is

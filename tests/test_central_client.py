@@ -765,3 +765,26 @@ def test_post_message_needs_a_central_id(central_id):
     with pytest.raises(central_client.CentralNotConfigured) as caught:
         central_client.post_message(CENTRAL, KEY, central_id, {"body": "x"})
     assert caught.value.setting == "central_id"
+
+
+@responses.activate
+def test_fetch_messages_reads_changes_requested_and_expired():
+    responses.get(
+        MESSAGES,
+        json={
+            "ticket": {"engagement_state": "changes_requested"},
+            "messages": [
+                {"decision": {"state": "changes_requested", "comment": "After the audit"}}
+            ],
+        },
+    )
+    thread = central_client.fetch_messages(CENTRAL, KEY, 42)
+    assert thread["ticket"]["engagement_state"] == "changes_requested"
+    assert thread["messages"][0]["decision"] == {
+        "state": "changes_requested",
+        "comment": "After the audit",
+    }
+    responses.get(MESSAGES, json={"ticket": {"engagement_state": "expired"}, "messages": []})
+    assert (
+        central_client.fetch_messages(CENTRAL, KEY, 42)["ticket"]["engagement_state"] == "expired"
+    )

@@ -88,6 +88,8 @@ class FusionHelpdeskTicket(models.Model):
             ("pending", "Waiting for Owner"),
             ("approved", "Approved"),
             ("rejected", "Rejected"),
+            ("changes_requested", "Changes Requested"),
+            ("expired", "Expired"),
         ],
         string="Owner Approval",
         default="none",

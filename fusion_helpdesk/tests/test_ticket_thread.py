@@ -107,6 +107,8 @@ class TestTicketThread(FusionHelpdeskCommon):
     def test_owner_decisions_are_shown_as_badges_with_the_comment(self):
         cases = [
             ("approved", "Go ahead.\nBudget is fine.", "Approved", "text-bg-success"),
+            ("changes_requested", "Do it after the audit.", "Changes Requested", "text-bg-warning"),
+            # Last: its markup is checked below.
             ("rejected", "Too expensive <b>this</b> quarter.", "Rejected", "text-bg-danger"),
         ]
         for state, comment, label, badge_class in cases:
@@ -126,6 +128,10 @@ class TestTicketThread(FusionHelpdeskCommon):
                 self.assertIn("Olivia Owner", page.text_content())
         # The owner's comment is text: the markup typed in it is shown, not interpreted.
         self.assertIn("&lt;b&gt;this&lt;/b&gt;", str(self.ticket.thread_html))
+
+    def test_an_expired_request_shows_as_expired(self):
+        self.refresh(thread_answer(ENGINEER_MESSAGE, engagement_state="expired"))
+        self.assertEqual(self.ticket.engagement_state, "expired")
 
     def test_decision_without_comment_says_so(self):
         self.refresh(thread_answer(decision_message("approved", "")))

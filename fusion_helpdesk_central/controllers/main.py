@@ -8,10 +8,16 @@ from odoo import http
 from odoo.exceptions import ConcurrencyError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools.misc import format_date
 
 from ..models.helpdesk_ticket import ENGAGEMENT_DECISIONS, ENGAGEMENT_ROUTE
 
 _logger = logging.getLogger(__name__)
+
+# Last segment of the page listing every pending request of the owner.
+ALL_PAGE = "all"
+# Answers a row of that page takes (passing a request on is one at a time).
+ALL_DECISIONS = ("approve", "reject", "changes")
 
 # The pages carry a bearer token in their URL: never let it leak through a
 # Referer, a shared cache or a search engine, and load nothing from elsewhere.
@@ -37,8 +43,9 @@ class EngagementController(http.Controller):
         # check itself stays mandatory for every POST.
         csrf=False,
     )
-    def engagement_page(self, token, decision, comment=None, csrf_token=None, **kwargs):
-        """Confirm page on GET/HEAD (changes nothing); the decision on POST only."""
+    def engagement_page(self, token, decision, csrf_token=None, **form):
+        """Confirm page on GET/HEAD (changes nothing); the decision on POST only.
+        ``decision`` ``all``: every pending request of the same owner."""
         method = request.httprequest.method
         if method not in ("GET", "HEAD", "POST"):
             return self._engagement_response(
@@ -53,7 +60,9 @@ class EngagementController(http.Controller):
                 "fusion_helpdesk_central.engagement_page_error", {}, status=400
             )
         try:
-            return self._engagement_page(token, decision, comment)
+            if decision == ALL_PAGE:
+                return self._engagement_all_page(token, form)
+            return self._engagement_page(token, decision, form)
         except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, ConcurrencyError):
             # A SerializationFailure of two racing POSTs must reach Odoo's
             # retrying(): the replayed request then sees the token consumed.
@@ -66,42 +75,103 @@ class EngagementController(http.Controller):
             _logger.exception(
                 "Owner engagement page failed (%s %s)",
                 request.httprequest.method,
-                decision if decision in ENGAGEMENT_DECISIONS else "?",
+                decision if decision in (*ENGAGEMENT_DECISIONS, ALL_PAGE) else "?",
             )
             return self._engagement_response(
                 "fusion_helpdesk_central.engagement_page_error", {}, status=500
             )
 
-    def _engagement_page(self, token, decision, comment):
+    def _engagement_live(self, token):
+        """``(round, None)`` for a live link, else ``(None, page)``: 410 for a
+        closed link, 404 for anything else."""
+        Engagement = request.env["fusion.helpdesk.engagement"]
+        engagement = Engagement._find_pending(token)
+        if engagement:
+            lang = engagement.ticket_id._engagement_page_lang()
+            if lang:
+                request.update_context(lang=lang)
+            return engagement, None
+        return None, self._engagement_closed_or_invalid(token)
+
+    def _engagement_closed_or_invalid(self, token):
+        """410 page of a closed link, else the 404 page."""
+        closed = request.env["fusion.helpdesk.engagement"]._find_closed(token)
+        if not closed:
+            return self._engagement_invalid()
+        lang = closed.ticket_id._engagement_page_lang()
+        if lang:
+            request.update_context(lang=lang)
+        return self._engagement_response(
+            "fusion_helpdesk_central.engagement_page_closed",
+            self._engagement_closed_values(closed),
+            status=410,
+        )
+
+    def _engagement_closed_values(self, engagement):
+        """Rendering values of the closed page: what became of the request and
+        when, nothing else (no comment, nobody's name)."""
+        state, date = engagement._closed_state()
+        return {
+            "company": engagement.ticket_id.company_id or request.env.company,
+            "closed_state": state,
+            "closed_on": format_date(request.env, date) if date else "",
+        }
+
+    def _engagement_page(self, token, decision, form):
         """Look the round up, decide on an explicit POST, render the page."""
         if decision not in ENGAGEMENT_DECISIONS:
             return self._engagement_invalid()
-        Engagement = request.env["fusion.helpdesk.engagement"]
-        engagement = Engagement._find_pending(token)
-        if not engagement:
-            return self._engagement_invalid()
-        lang = engagement.ticket_id._engagement_page_lang()
-        if lang:
-            request.update_context(lang=lang)
+        engagement, closed_page = self._engagement_live(token)
+        if closed_page:
+            return closed_page
         # HEAD reaches this handler like GET: only an explicit POST decides.
         if request.httprequest.method != "POST":
             return self._engagement_response(
                 "fusion_helpdesk_central.engagement_page_confirm",
                 self._engagement_confirm_values(engagement, token, decision),
             )
-        engagement = Engagement._decide(
-            token,
-            decision,
-            comment=comment,
-            ip=request.httprequest.remote_addr,
-            user_agent=request.httprequest.headers.get("User-Agent"),
-        )
-        if not engagement:
-            return self._engagement_invalid()
+        errors = self._engagement_form_errors(engagement, decision, form)
+        if errors:
+            # Nothing decided: the same page again, with what was typed.
+            return self._engagement_response(
+                "fusion_helpdesk_central.engagement_page_confirm",
+                {
+                    **self._engagement_confirm_values(engagement, token, decision),
+                    "errors": errors,
+                    "form": form,
+                },
+                status=422,
+            )
+        audit = {
+            "comment": form.get("comment"),
+            "ip": request.httprequest.remote_addr,
+            "user_agent": request.httprequest.headers.get("User-Agent"),
+        }
+        Engagement = request.env["fusion.helpdesk.engagement"]
+        if decision == "delegate":
+            delegate = Engagement._delegate(
+                token, form.get("delegate_name"), form.get("delegate_email"), **audit
+            )
+            decided = delegate.parent_id
+        else:
+            decided = delegate = Engagement._decide(token, decision, **audit)
+        if not decided:
+            # Closed by a racing request in the meantime.
+            return self._engagement_closed_or_invalid(token)
         return self._engagement_response(
             "fusion_helpdesk_central.engagement_page_done",
-            self._engagement_done_values(engagement),
+            self._engagement_done_values(decided, delegate),
         )
+
+    def _engagement_form_errors(self, engagement, decision, form):
+        """Why the posted ``form`` cannot decide ``decision`` (translated), or []."""
+        if decision == "changes" and not (form.get("comment") or "").strip():
+            return [request.env._("Please say what should change.")]
+        if decision == "delegate":
+            return engagement._delegate_errors(
+                form.get("delegate_name"), form.get("delegate_email")
+            )
+        return []
 
     def _engagement_ticket_values(self, engagement):
         """Values about the round's ticket shared by the confirm and done pages."""
@@ -116,23 +186,98 @@ class EngagementController(http.Controller):
 
     def _engagement_confirm_values(self, engagement, token, decision):
         """Rendering values of the confirm page; override to add some."""
-        other = "reject" if decision == "approve" else "approve"
+        pending = len(engagement._pending_siblings())
+        delegated_from = engagement._delegated_from()
         return {
             **self._engagement_ticket_values(engagement),
             "decision": decision,
             "summary": engagement.summary or "",
             "provenance": engagement._provenance_line(),
+            "delegated_from_name": delegated_from.owner_name or delegated_from.owner_email,
+            "delegated_note": delegated_from.decision_comment or "",
             "action_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, decision),
-            "switch_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, other),
+            "switch_urls": {
+                other: "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, other)
+                for other in ENGAGEMENT_DECISIONS
+                if other != decision
+            },
+            "all_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, ALL_PAGE) if pending > 1 else "",
+            "pending_count": pending,
+            "errors": [],
+            "form": {},
         }
 
-    def _engagement_done_values(self, engagement):
+    def _engagement_done_values(self, engagement, delegate=None):
         """Rendering values of the done page; override to add some."""
         return {
             **self._engagement_ticket_values(engagement),
+            "decided_state": engagement.state,
             "decision": "approve" if engagement.state == "approved" else "reject",
             "comment": engagement.decision_comment or "",
+            "delegate_name": delegate.owner_name if engagement.state == "delegated" else "",
+            "delegate_email": delegate.owner_email if engagement.state == "delegated" else "",
         }
+
+    # ------------------------------------------------------------------
+    # Everything pending on one page
+    # ------------------------------------------------------------------
+    def _engagement_all_page(self, token, form):
+        """Every pending request of the link's owner and client, an answer
+        per row (or none), confirmed by one POST; GET/HEAD change nothing."""
+        anchor, closed_page = self._engagement_live(token)
+        if closed_page:
+            return closed_page
+        rows = anchor._pending_siblings()
+        values = {
+            **self._engagement_ticket_values(anchor),
+            "action_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, ALL_PAGE),
+            "rows": rows,
+            "errors": {},
+            "form": {},
+        }
+        if request.httprequest.method != "POST":
+            return self._engagement_response("fusion_helpdesk_central.engagement_page_all", values)
+        answers = self._engagement_all_answers(form)
+        errors = {
+            row_id: request.env._("Please say what should change.")
+            for row_id, (decision, comment) in answers.items()
+            if decision == "changes" and not comment.strip()
+        }
+        if errors:
+            values.update(errors=errors, form=form)
+            return self._engagement_response(
+                "fusion_helpdesk_central.engagement_page_all", values, status=422
+            )
+        audit = {
+            "ip": request.httprequest.remote_addr,
+            "user_agent": request.httprequest.headers.get("User-Agent"),
+        }
+        outcomes = []
+        # Only the owner's own rounds are shown back; other ids are ignored.
+        for engagement in anchor._owner_rounds(answers):
+            decision, comment = answers[engagement.id]
+            decided = anchor._decide_for_owner(engagement.id, decision, comment=comment, **audit)
+            outcomes.append((engagement, decided.state if decided else False))
+        return self._engagement_response(
+            "fusion_helpdesk_central.engagement_page_all_done",
+            {
+                **self._engagement_ticket_values(anchor),
+                "outcomes": outcomes,
+                "left": anchor._pending_siblings(),
+                "state_labels": dict(anchor._fields["state"]._description_selection(request.env)),
+            },
+        )
+
+    @staticmethod
+    def _engagement_all_answers(form):
+        """``{round id: (decision, comment)}`` of the rows answered in ``form``."""
+        answers = {}
+        for key, decision in form.items():
+            prefix, __, row = key.partition("_")
+            if prefix != "decision" or not row.isdigit() or decision not in ALL_DECISIONS:
+                continue
+            answers[int(row)] = (decision, form.get("comment_%s" % row) or "")
+        return answers
 
     def _engagement_invalid(self):
         """The one 404 page for every unusable link (it tells nothing apart)."""

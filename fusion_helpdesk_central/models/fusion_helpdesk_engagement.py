@@ -23,7 +23,12 @@ ROUND_STATES = [
     ("superseded", "Superseded"),
     ("delegated", "Delegated"),
 ]
-DECISION_STATES = {"approve": "approved", "reject": "rejected"}
+DECISION_STATES = {
+    "approve": "approved",
+    "reject": "rejected",
+    "changes": "changes_requested",
+    "delegate": "delegated",
+}
 # Random bytes of a new link token (256 bits, base64url: 43 characters).
 TOKEN_BYTES = 32
 # Shapes a link token can have: ours, and the UUID4 of links mailed before
@@ -31,6 +36,8 @@ TOKEN_BYTES = 32
 # reaches the database.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 MAX_COMMENT = 10000
+# Decisions the client's employees see on their ticket (a public comment).
+PUBLIC_DECISION_STATES = ("approved", "rejected", "changes_requested")
 MAX_USER_AGENT = 1024
 
 
@@ -114,6 +121,19 @@ class FusionHelpdeskEngagement(models.Model):
     # SHA-256 of the link token while the link is live; the token itself only
     # ever exists in the email.
     token_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    # Its digest once the round is closed (decided, replaced, delegated,
+    # expired): the link then answers 410 and says what became of the request,
+    # while nothing can decide through it any more (a decision needs
+    # ``token_hash`` and a pending state).
+    closed_token_hash = fields.Char(
+        readonly=True, copy=False, index="btree_not_null", groups="base.group_system"
+    )
+    # Digest of the first email's link once a reminder carried a fresh one:
+    # both links work while the round is pending (owners use either email);
+    # once it is closed this one answers 410 like the other.
+    previous_token_hash = fields.Char(
+        readonly=True, copy=False, index="btree_not_null", groups="base.group_system"
+    )
 
     _token_hash_unique = models.UniqueIndex("(token_hash) WHERE token_hash IS NOT NULL")
 
@@ -197,7 +217,18 @@ class FusionHelpdeskEngagement(models.Model):
             return self.sudo().browse()
         # Exact match on the digest through the unique index: nothing compares
         # a stored secret in Python, and the digest says nothing of the token.
-        return self.sudo().search([("token_hash", "=", digest), ("state", "=", "pending")], limit=1)
+        return self.sudo().search(
+            [
+                "|",
+                ("token_hash", "=", digest),
+                ("previous_token_hash", "=", digest),
+                ("state", "=", "pending"),
+                "|",
+                ("expires_at", "=", False),
+                ("expires_at", ">", self.env.cr.now()),
+            ],
+            limit=1,
+        )
 
     # ------------------------------------------------------------------
     # Decision
@@ -209,6 +240,7 @@ class FusionHelpdeskEngagement(models.Model):
             "state",
             "decided_at",
             "token_hash",
+            "closed_token_hash",
             "decision_comment",
             "decision_ip",
             "decision_user_agent",
@@ -220,9 +252,27 @@ class FusionHelpdeskEngagement(models.Model):
     def _decide(self, token, decision, comment=None, ip=None, user_agent=None):
         """Record the owner's ``decision`` once; return the round (sudo), or empty."""
         digest = hash_token(token)
-        state = DECISION_STATES.get(decision)
-        if not digest or not state:
+        if not digest or decision not in DECISION_STATES:
             return self.sudo().browse()
+        engagements = self._decide_where(
+            self._token_condition(digest), decision, comment, ip, user_agent
+        )
+        if engagements:
+            engagements._after_decision()
+        return engagements
+
+    @api.model
+    def _token_condition(self, digest):
+        """SQL condition: the round's live link (or its first email's link,
+        kept alongside a reminder's) has this ``digest``."""
+        return SQL("(token_hash = %s OR previous_token_hash = %s)", digest, digest)
+
+    @api.model
+    def _decide_where(self, condition, decision, comment=None, ip=None, user_agent=None):
+        """Close the pending, unexpired rounds matching the SQL ``condition``
+        with ``decision`` in one statement; return them (sudo), without the
+        ORM bookkeeping (``_after_decision``)."""
+        state = DECISION_STATES[decision]
         comment = (comment or "").strip()[:MAX_COMMENT] or None
         user_agent = (user_agent or "")[:MAX_USER_AGENT] or None
         fnames = self._decision_fnames()
@@ -238,14 +288,18 @@ class FusionHelpdeskEngagement(models.Model):
                 UPDATE fusion_helpdesk_engagement
                    SET state = %(state)s,
                        decided_at = %(now)s,
+                       closed_token_hash = token_hash,
                        token_hash = NULL,
                        decision_comment = %(comment)s,
                        decision_ip = %(ip)s,
                        decision_user_agent = %(user_agent)s,
                        write_uid = %(uid)s,
                        write_date = %(now)s
-                 WHERE token_hash = %(digest)s
+                 WHERE %(condition)s
                    AND state = 'pending'
+                   AND token_hash IS NOT NULL
+                   -- A link past its expiry is closed, even before the cron ran.
+                   AND (expires_at IS NULL OR expires_at > %(now)s)
              RETURNING id
                 """,
                 state=state,
@@ -254,22 +308,23 @@ class FusionHelpdeskEngagement(models.Model):
                 user_agent=user_agent,
                 uid=self.env.uid,
                 now=self.env.cr.now(),
-                digest=digest,
+                condition=condition,
             ),
             log_exceptions=False,
         )
-        engagements = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
-        if not engagements:
-            return engagements
-        engagements._after_decision()
-        return engagements
+        return self.sudo().browse(row[0] for row in self.env.cr.fetchall())
 
     def _after_decision(self):
         """ORM bookkeeping of the SQL decision: cache, computes (turnaround,
         the ticket's last-value fields), tracking, comment and to-do."""
         # The owner's partner, found (or created) once: it authors the public
-        # comment and both tracking lines.
-        owners = {engagement.id: engagement._owner_partner(create=True) for engagement in self}
+        # comment and both tracking lines (an expiry is nobody's doing).
+        owners = {
+            engagement.id: engagement._owner_partner(create=True)
+            if engagement.state != "expired"
+            else self.env["res.partner"]
+            for engagement in self
+        }
         # The UPDATE's WHERE proved every round was pending: that is the
         # initial value the chatter's tracking line starts from.
         self.env.cr.precommit.add(self._track_finalize)
@@ -279,18 +334,20 @@ class FusionHelpdeskEngagement(models.Model):
             # None: created in this same transaction, nothing to track yet.
             if values is not None:
                 values.setdefault("state", "pending")
-            engagement._track_set_author(owners[engagement.id])
-            engagement.ticket_id._track_set_author(owners[engagement.id])
+            if owners[engagement.id]:
+                engagement._track_set_author(owners[engagement.id])
+                engagement.ticket_id._track_set_author(owners[engagement.id])
         fnames = self._decision_fnames()
         self.invalidate_recordset(fnames)
         # The tickets' tracked engagement_state recomputes from here, and its
         # tracking records the change like any other write.
         self.modified(fnames)
         for engagement in self:
-            engagement.ticket_id._engagement_post_decision_message(
-                engagement, owners[engagement.id]
-            )
-        self.ticket_id._engagement_notify_engineer()
+            if engagement.state in PUBLIC_DECISION_STATES:
+                engagement.ticket_id._engagement_post_decision_message(
+                    engagement, owners[engagement.id]
+                )
+            engagement.ticket_id._engagement_notify_engineer(engagement)
 
     def _owner_partner(self, create=False):
         """Partner of the round's owner (found by email; created when ``create``)."""
@@ -314,5 +371,12 @@ class FusionHelpdeskEngagement(models.Model):
     def _supersede(self):
         """Close these pending rounds because a newer one replaces them: their links die."""
         pending = self.filtered(lambda engagement: engagement.state == "pending")
-        pending.sudo().write({"state": "superseded", "token_hash": False})
+        for engagement in pending.sudo():
+            engagement.write(
+                {
+                    "state": "superseded",
+                    "closed_token_hash": engagement.token_hash,
+                    "token_hash": False,
+                }
+            )
         return pending

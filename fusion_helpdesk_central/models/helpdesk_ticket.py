@@ -12,7 +12,9 @@ _logger = logging.getLogger(__name__)
 ENGAGEMENT_ROUTE = "/fusion_helpdesk/engagement"
 REMINDER_DAYS_PARAM = "fusion_helpdesk_central.engagement_reminder_days"
 DEFAULT_REMINDER_DAYS = 3
-ENGAGEMENT_DECISIONS = ("approve", "reject")
+EXPIRY_DAYS_PARAM = "fusion_helpdesk_central.engagement_expiry_days"
+DEFAULT_EXPIRY_DAYS = 14
+ENGAGEMENT_DECISIONS = ("approve", "reject", "changes", "delegate")
 
 ENGAGEMENT_STATES = [
     ("none", "Not Engaged"),

@@ -34,9 +34,19 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         links = self.env.context.get("fusion_engagement_links") or {}
         token = links.get(self.id) or links.get(str(self.id))
-        if not token or not isinstance(token, str) or decision not in ENGAGEMENT_DECISIONS:
+        if not token or not isinstance(token, str):
+            return False
+        if decision not in ENGAGEMENT_DECISIONS and decision != "all":
             return False
         return "%s%s/%s/%s" % (self.get_base_url(), ENGAGEMENT_ROUTE, token, decision)
+
+    def _engagement_pending_count(self):
+        """Requests pending for the owner of this ticket's latest round at
+        their client (this one included): the emails link to a page answering
+        all of them when there are several."""
+        self.ensure_one()
+        engagement = self.sudo().engagement_id
+        return len(engagement._pending_siblings()) if engagement else 0
 
     # ------------------------------------------------------------------
     # Engagement: sending (see wizards/fusion_helpdesk_engagement_wizard.py)
@@ -96,12 +106,14 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         client = self.client_key_id
         provenance = provenance or {}
+        now = fields.Datetime.now()
         return {
             "ticket_id": self.id,
             "owner_email": email_normalize(client.owner_email or ""),
             "owner_name": (client.owner_name or "").strip() or False,
             "requested_by_id": self.env.user.id,
-            "sent_at": fields.Datetime.now(),
+            "sent_at": now,
+            "expires_at": self.env["fusion.helpdesk.engagement"]._expires_at(now),
             "findings": (findings or "").strip() or False,
             "summary": (summary or "").strip(),
             "parent_id": self.engagement_id.id,

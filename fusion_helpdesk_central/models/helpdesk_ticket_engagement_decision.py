@@ -83,36 +83,53 @@ class HelpdeskTicket(models.Model):
         engagement.sudo().decision_message_id = message
         return message
 
-    def _engagement_notify_engineer(self):
-        """Give the engineer who asked (else the assignee) a to-do about the
-        decision; override to notify otherwise."""
+    def _engagement_notify_engineer_sentence(self, engagement, owner):
+        """One sentence telling the engineer what became of ``engagement``."""
+        self.ensure_one()
+        values = {"owner": owner, "ticket": self.display_name}
+        state = engagement.state
+        if state == "approved":
+            return self.env._("%(owner)s approved the proposed work on %(ticket)s.", **values)
+        if state == "rejected":
+            return self.env._("%(owner)s rejected the proposed work on %(ticket)s.", **values)
+        if state == "changes_requested":
+            return self.env._(
+                "%(owner)s asked for changes to the proposed work on %(ticket)s.", **values
+            )
+        if state == "delegated":
+            delegate = engagement.search(
+                [("parent_id", "=", engagement.id), ("state", "!=", "superseded")], limit=1
+            )
+            return self.env._(
+                "%(owner)s asked %(delegate)s to decide on %(ticket)s; a new approval "
+                "request went to them.",
+                delegate=delegate.owner_name or delegate.owner_email or "?",
+                **values,
+            )
+        return self.env._(
+            "The approval request to %(owner)s on %(ticket)s expired without a decision.",
+            **values,
+        )
+
+    def _engagement_notify_engineer(self, engagement=None):
+        """Give the engineer who asked (else the assignee) a to-do about what
+        became of ``engagement`` (the latest round by default); override to
+        notify otherwise."""
         for ticket in self:
-            engineer = ticket.engagement_requested_by_id or ticket.user_id
-            if not engineer:
+            current = engagement or ticket.engagement_id
+            engineer = current.requested_by_id or ticket.user_id
+            if not current or not engineer:
                 continue
             ticket = ticket.with_context(lang=engineer.lang or self.env.lang)
-            state_labels = dict(
-                ticket._fields["engagement_state"]._description_selection(ticket.env)
-            )
-            owner = ticket.engagement_owner_name or ticket.engagement_owner_email
-            if ticket.engagement_state == "approved":
-                sentence = ticket.env._(
-                    "%(owner)s approved the proposed work on %(ticket)s.",
-                    owner=owner,
-                    ticket=ticket.display_name,
-                )
-            else:
-                sentence = ticket.env._(
-                    "%(owner)s rejected the proposed work on %(ticket)s.",
-                    owner=owner,
-                    ticket=ticket.display_name,
-                )
-            note = Markup("<p>%s</p>") % sentence
-            if ticket.engagement_decision_comment:
-                note += Markup("<p>%s</p>") % text_lines_html(ticket.engagement_decision_comment)
+            current = current.with_context(lang=ticket.env.lang)
+            state_labels = dict(current._fields["state"]._description_selection(ticket.env))
+            owner = current.owner_name or current.owner_email
+            note = Markup("<p>%s</p>") % ticket._engagement_notify_engineer_sentence(current, owner)
+            if current.decision_comment:
+                note += Markup("<p>%s</p>") % text_lines_html(current.decision_comment)
             ticket.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=engineer.id,
-                summary=ticket.env._("Owner decision: %s", state_labels[ticket.engagement_state]),
+                summary=ticket.env._("Owner decision: %s", state_labels[current.state]),
                 note=note,
             )

@@ -80,13 +80,17 @@ class HelpdeskTicket(models.Model):
     def _engagement_due_for_reminder_domain(self, now, days):
         """Pending engagements sent ``days`` before ``now`` or earlier and never
         reminded; override to narrow the selection."""
-        # Matches the partial index _engagement_reminder_due_index.
+        # Matches the partial index _engagement_reminder_due_index. A link
+        # past its expiry is closed: never remind it.
         return Domain(
             [
                 ("engagement_state", "=", "pending"),
                 ("engagement_reminded_at", "=", False),
                 ("engagement_sent_at", "<=", now - timedelta(days=days)),
             ]
+        ) & (
+            Domain("engagement_id.expires_at", "=", False)
+            | Domain("engagement_id.expires_at", ">", now)
         )
 
     @api.model
@@ -158,7 +162,8 @@ class HelpdeskTicket(models.Model):
     def _engagement_send_reminders(self):
         """Send the one reminder of these pending engagements and flag them;
         override to remind differently. Only digests are stored, so the
-        reminder carries a fresh link and the first email's link dies."""
+        reminder carries a fresh link; the first email's link keeps working
+        alongside it (``previous_token_hash``) until the round is closed."""
         tickets = self.filtered("engagement_id")
         Engagement = self.env["fusion.helpdesk.engagement"].sudo()
         engagements = Engagement.browse([ticket.engagement_id.id for ticket in tickets])
@@ -166,10 +171,16 @@ class HelpdeskTicket(models.Model):
         for ticket in tickets:
             token, digest = Engagement._new_token()
             tokens[ticket.id] = token
-            vals_list.append({"token_hash": digest, "reminded_at": fields.Datetime.now()})
+            vals_list.append(
+                {
+                    "token_hash": digest,
+                    "previous_token_hash": ticket.engagement_id.sudo().token_hash,
+                    "reminded_at": fields.Datetime.now(),
+                }
+            )
         # One batched UPDATE for all the rounds (each has its own digest), then
         # the ORM bookkeeping once: cache, and the tickets' last values.
-        fnames = ["token_hash", "reminded_at"]
+        fnames = ["token_hash", "previous_token_hash", "reminded_at"]
         engagements.flush_recordset(fnames)
         engagements._write_multi(vals_list)
         engagements.invalidate_recordset(fnames + ["write_uid", "write_date"])
@@ -183,7 +194,8 @@ class HelpdeskTicket(models.Model):
             ticket.message_post(
                 body=self.env._(
                     "Reminder sent to the owner, %s: no decision yet. The reminder "
-                    "carries new links; those of the first email no longer work.",
+                    "carries new links; those of the first email still work until "
+                    "the owner decides.",
                     ticket.engagement_owner_email,
                 ),
                 message_type="comment",
@@ -211,5 +223,12 @@ class HelpdeskTicket(models.Model):
         days = self._engagement_reminder_days()
         if days <= 0:
             return
+        expiry = self.env["fusion.helpdesk.engagement"]._expiry_days()
+        if 0 < expiry <= days:
+            # The reminder must come before the link closes: one day before
+            # it, or not at all when links live a single day.
+            days = expiry - 1
+            if days <= 0:
+                return
         domain = self._engagement_due_for_reminder_domain(fields.Datetime.now(), days)
         self._engagement_remind_due(domain)

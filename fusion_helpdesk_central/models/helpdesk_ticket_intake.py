@@ -141,6 +141,7 @@ class HelpdeskTicket(models.Model):
         if message == self.engagement_decision_message_id and self.engagement_state in (
             "approved",
             "rejected",
+            "changes_requested",
         ):
             decision = {
                 "state": self.engagement_state,

@@ -3,7 +3,12 @@
 from odoo import api, fields, models
 
 from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, call_openai_chat, openai_settings
-from .helpdesk_ticket import DEFAULT_REMINDER_DAYS, REMINDER_DAYS_PARAM
+from .helpdesk_ticket import (
+    DEFAULT_EXPIRY_DAYS,
+    DEFAULT_REMINDER_DAYS,
+    EXPIRY_DAYS_PARAM,
+    REMINDER_DAYS_PARAM,
+)
 
 # As small as a chat call gets: one short question, one word back.
 OPENAI_TEST_MESSAGES = [{"role": "user", "content": "Reply with the single word: pong"}]
@@ -41,6 +46,11 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=REMINDER_DAYS_PARAM,
         default=DEFAULT_REMINDER_DAYS,
     )
+    fusion_engagement_expiry_days = fields.Integer(
+        string="Link Lifetime (days)",
+        config_parameter=EXPIRY_DAYS_PARAM,
+        default=DEFAULT_EXPIRY_DAYS,
+    )
 
     @api.model
     def default_get(self, fields):
@@ -72,6 +82,9 @@ class ResConfigSettings(models.TransientModel):
         # reads back as the 3-day default: store it, 0 means reminders are off.
         if not self.fusion_engagement_reminder_days:
             params.set_param(REMINDER_DAYS_PARAM, "0")
+        # Same for the expiry: 0 means links never expire, not the default.
+        if not self.fusion_engagement_expiry_days:
+            params.set_param(EXPIRY_DAYS_PARAM, "0")
         return res
 
     def action_fusion_openai_clear_key(self):

@@ -89,11 +89,11 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
     # ------------------------------------------------------------ GET / HEAD
     def test_get_and_head_change_nothing(self):
         before = self._snapshot()
-        for decision in ("approve", "reject", "approve"):
+        for decision in ("approve", "reject", "changes", "delegate", "all", "approve"):
             page = self.url_open(self._url(decision))
             self.assertEqual(page.status_code, 200)
-        head = self.url_open(self._url("approve"), method="HEAD")
-        self.assertEqual(head.status_code, 200)
+            head = self.url_open(self._url(decision), method="HEAD")
+            self.assertEqual(head.status_code, 200)
         self.assertEqual(self._snapshot(), before)
 
     def test_confirm_page_shows_the_engagement(self):
@@ -161,10 +161,10 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         self.assertIn("Approved", activity.summary)
         self.assertIn("Before Friday please.", activity.note)
 
-        # The link is spent: a second POST and a later GET find nothing.
+        # The link is spent: a second POST and a later GET are told it is closed.
         again = self.url_open(self._url("reject"), data={"csrf_token": csrf, "comment": "x"})
-        self.assertEqual(again.status_code, 404)
-        self.assertEqual(self.url_open(self._url("reject")).status_code, 404)
+        self.assertEqual(again.status_code, 410)
+        self.assertEqual(self.url_open(self._url("reject")).status_code, 410)
         self.env.invalidate_all()
         self.assertEqual(ticket.engagement_state, "approved")
         comments = self._messages().filtered(
@@ -177,8 +177,8 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         form = {"csrf_token": self._csrf(page), "comment": ""}
         self.assertEqual(self.url_open(self._url("reject"), data=form).status_code, 200)
         again = self.url_open(self._url("approve"), data=form)
-        self.assertEqual(again.status_code, 404)
-        self.assertIn("This link is no longer valid", again.text)
+        self.assertEqual(again.status_code, 410)
+        self.assertIn("It was rejected on", again.text)
         self.env.invalidate_all()
         self.assertEqual(self.ticket.engagement_state, "rejected")
 
@@ -249,7 +249,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
             ("token with junk", self._url(token=live + "----")),
             ("the stored digest itself", self._url(token=digest)),
             ("bad decision", self._url("maybe", token=live)),
-            ("superseded token", self._url(token=superseded)),
+            ("bad decision on a closed link", self._url("maybe", token=superseded)),
         ]
         before = self._snapshot()
         bodies = set()
@@ -277,7 +277,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         self.assertEqual(self.url_open(self._url(token=old_token.upper())).status_code, 404)
         self.token = old_token
         self.assertEqual(self._confirm("approve").status_code, 200)
-        self.assertEqual(self.url_open(self._url(token=old_token)).status_code, 404)
+        self.assertEqual(self.url_open(self._url(token=old_token)).status_code, 410)
 
     def test_decision_is_tracked_and_kept_on_its_round(self):
         first = self.round
