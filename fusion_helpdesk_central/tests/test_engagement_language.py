@@ -7,6 +7,13 @@ from odoo.tests import HttpCase, tagged
 from .common import FusionHelpdeskCentralCommon, ticket_live_token
 
 OWNER_EMAIL = "owner@acme.example.com"
+# language -> (approval request subject start, approve button of the email)
+LANGS = {
+    "fr_FR": ("Votre approbation est requise", "Approuver"),
+    "de_DE": ("Ihre Freigabe wird benötigt", "Freigeben"),
+    "es_ES": ("Se necesita su aprobación", "Aprobar"),
+    "nl_NL": ("Uw goedkeuring is nodig", "Goedkeuren"),
+}
 
 
 @tagged("post_install", "-at_install")
@@ -14,10 +21,10 @@ class TestEngagementLanguage(HttpCase, FusionHelpdeskCentralCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for code in ("fr_FR", "de_DE"):
+        for code in LANGS:
             cls.env["res.lang"]._activate_lang(code)
         cls.env["ir.module.module"]._load_module_terms(
-            ["fusion_helpdesk_central"], ["fr_FR", "de_DE"], overwrite=True
+            ["fusion_helpdesk_central"], list(LANGS), overwrite=True
         )
         cls.owner = cls.env["res.partner"].create(
             {"name": "Olivia Owner", "email": OWNER_EMAIL, "lang": "fr_FR"}
@@ -80,3 +87,15 @@ class TestEngagementLanguage(HttpCase, FusionHelpdeskCentralCommon):
         mail = self._send()
         self.assertIn("Your approval is needed", mail.subject)
         self.assertIn("Confirm your decision", self._page())
+
+    def test_every_shipped_language_translates_the_owner_email(self):
+        template = self.env.ref("fusion_helpdesk_central.mail_template_engagement_single")
+        self._start_round(self.ticket)
+        for code, (subject, button) in LANGS.items():
+            with self.subTest(lang=code):
+                self.owner.lang = code
+                self.assertIn(subject, template.with_context(lang=code).subject)
+                body = template._render_field("body_html", self.ticket.ids, compute_lang=True)[
+                    self.ticket.id
+                ]
+                self.assertIn(button, body)
