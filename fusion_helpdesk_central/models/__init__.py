@@ -14,3 +14,4 @@ from . import ir_rule
 from . import fusion_helpdesk_sync_change
 from . import fusion_helpdesk_reply_receipt
 from . import helpdesk_ticket_sync
+from . import helpdesk_ticket_engagement_lang
