@@ -24,7 +24,8 @@ from xml.etree import ElementTree
 ROOT = Path(__file__).resolve().parent.parent
 JUNIT_XML = ROOT / ".fhdev" / "layer1-junit.xml"
 JUNIT_XML_ODOO = ROOT / ".fhdev" / "layer2-junit.xml"
-KEPT_DB = "fusion_helpdesk_test_kept"
+# One kept database per checkout: worktrees of the same machine never share it.
+KEPT_DB = "fusion_helpdesk_test_kept_%s" % hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
 KEPT_DB_STAMP = ROOT / ".fhdev" / "test-db.json"
 # The fhdev module (Odoo lookup, ADDONS, PURE_MODULES, log patterns): set by bind().
 fh = None
@@ -209,6 +210,7 @@ def prepare_database(args, database, data_dir):
     fh.say("== Layer 2: preparing %s (both addons with demo data, 1-3 minutes)" % database)
     fh.say("$ " + " ".join(cmd))
     log_path = ROOT / ".fhdev" / "odoo-install.log"
+    log_path.parent.mkdir(exist_ok=True)
     returncode = stream_to_log(cmd, log_path, args.verbose)
     if returncode == 0 and args.keep_db:
         KEPT_DB_STAMP.write_text(json.dumps({database: fingerprint}))

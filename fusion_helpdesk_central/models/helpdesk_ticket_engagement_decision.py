@@ -42,11 +42,8 @@ class HelpdeskTicket(models.Model):
         )
 
     def _engagement_page_lang(self):
-        """Language of the owner's pages: the owner's, else the company's."""
-        self.ensure_one()
-        return (
-            self._engagement_owner_partner().lang or self.sudo().company_id.partner_id.lang or False
-        )
+        """Language of the owner's pages: the same as their emails'."""
+        return self._engagement_owner_lang()
 
     def _prepare_engagement_decision_message_values(self, engagement, owner=None):
         """``message_post`` values of the comment carrying the decision of
