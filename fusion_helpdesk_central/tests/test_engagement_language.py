@@ -71,6 +71,8 @@ class TestEngagementLanguage(HttpCase, FusionHelpdeskCentralCommon):
         self.assertEqual(self.ticket._engagement_owner_lang(), "de_DE")
         mail = self._send()
         self.assertIn("Ihre Freigabe wird benötigt", mail.subject)
+        # The page speaks the language of the email it was opened from.
+        self.assertIn("Bestätigen Sie Ihre Entscheidung", self._page())
 
     def test_owner_and_client_without_language_read_the_provider_company_language(self):
         self.owner.lang = False
