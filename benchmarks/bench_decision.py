@@ -245,11 +245,11 @@ def bench(db, args):
         )
     )
     if old:
-        old_p95 = _odoo.p50_p95(posts["old"])[1]
+        old_p50, old_p95 = _odoo.p50_p95(posts["old"])
         ratio = p95 / old_p95
         print(
             "decision_baseline: POST p95 %s ms vs %s ms on %s = %.2f x (target <= %.2f: %s); "
-            "queries per POST (server log) %s vs %s"
+            "p50 %.2f x; queries per POST (server log) %s vs %s"
             % (
                 _odoo.ms(p95),
                 _odoo.ms(old_p95),
@@ -257,6 +257,7 @@ def bench(db, args):
                 ratio,
                 BASELINE_TARGET,
                 _odoo.verdict(ratio <= BASELINE_TARGET),
+                _odoo.p50_p95(posts["fresh"])[0] / old_p50,
                 post_queries(access["fresh"]),
                 post_queries(access["old"]),
             )
