@@ -6,6 +6,11 @@ environment on it, an Odoo HTTP server subprocess, a query counter, fixtures.
 Odoo is imported inside the functions only: ``run.py`` imports every benchmark
 before it knows whether Odoo 19 is there. The database is created and served
 with ``tools/fhdev.py``'s command line, like the tests, and always dropped.
+
+A database can also run the addons of an earlier release (``old_addons``:
+exported from git as ``tools/upgrade_check.py`` does), to measure a baseline
+in the same run; this process's Odoo runs the current code only, so such a
+database is filled through ``odoo shell`` (``Database.shell``).
 """
 
 import contextlib
@@ -28,6 +33,7 @@ import _common
 
 sys.path.insert(0, str(_common.ROOT / "tools"))
 import fhdev  # noqa: E402  (tools/ is not a package)
+import upgrade_check  # noqa: E402
 
 OWNER_EMAIL = "owner@acme.example.com"
 # Odoo's werkzeug access log line ends with "<queries> <query s> <other s>".
@@ -40,14 +46,23 @@ PROBLEM_LINE = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ")
 
 @dataclass
 class Database:
-    """A benchmark database and the data folder (filestore) of its Odoo."""
+    """A benchmark database, the data folder (filestore) of its Odoo, and the
+    folder of its addons when they are not this checkout's (``old_addons``)."""
 
     name: str
     data_dir: str
+    addons_root: Path | None = None
 
     def command(self, *extra, http_port=None):
         """The command line running Odoo on this database (``python -m odoo ...``)."""
-        return fhdev.odoo_command(self.name, *extra, data_dir=self.data_dir, http_port=http_port)
+        cmd = fhdev.odoo_command(self.name, *extra, data_dir=self.data_dir, http_port=http_port)
+        return upgrade_check.with_addons(cmd, self.addons_root) if self.addons_root else cmd
+
+    def shell(self, script):
+        """Run ``script`` in ``odoo shell`` on this database (its own addons);
+        return the JSON it printed after ``upgrade_check.MARKER``."""
+        cmd = self.command("--no-http", "--log-level=warn", "--max-cron-threads=0")
+        return upgrade_check.shell([*cmd[:3], "shell", *cmd[3:]], script)
 
 
 def unavailable():
@@ -74,11 +89,25 @@ def _interrupt(signum, frame):
 
 
 @contextlib.contextmanager
-def database(tag):
+def old_addons(ref):
+    """A temporary folder holding both addons as they are at git ``ref``,
+    removed on exit (raises CalledProcessError when git or ``ref`` is missing)."""
+    root = Path(tempfile.mkdtemp(prefix="fusion-helpdesk-bench-addons-"))
+    try:
+        upgrade_check.export_addons(ref, root)
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def database(tag, addons_root=None):
     """A fresh database with both addons installed, dropped on exit (also on
-    Ctrl-C, SIGTERM or a crash of the benchmark)."""
+    Ctrl-C, SIGTERM or a crash of the benchmark). With ``addons_root`` (see
+    ``old_addons``) it has those addons, and this process's Odoo is not
+    pointed at it (``environment`` is then not available: use ``db.shell``)."""
     name = "fusion_helpdesk_bench_%s_%d" % (tag, os.getpid())
-    db = Database(name, tempfile.mkdtemp(prefix="fusion-helpdesk-bench-"))
+    db = Database(name, tempfile.mkdtemp(prefix="fusion-helpdesk-bench-"), addons_root)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         start = time.monotonic()
@@ -100,7 +129,8 @@ def database(tag):
             print("\n".join(install.stdout.splitlines()[-40:]))
             raise RuntimeError("installing the addons failed (exit %d)" % install.returncode)
         print("database %s: both addons installed in %.0f s" % (name, time.monotonic() - start))
-        _configure(db)
+        if not addons_root:
+            _configure(db)
         yield db
     finally:
         _forget(name)
@@ -246,7 +276,8 @@ def server(db, timeout=90):
 def _healthy(requests, url):
     try:
         return requests.get(url + "/web/health", timeout=5).ok
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):
+        # Not listening yet, or too busy starting (a loaded machine) to answer.
         return False
 
 
@@ -383,6 +414,8 @@ def make_tickets(env, count, client_keys, engineer, quiet=True, values=None):
     return Ticket.create(vals_list)
 
 
+# What the engineer sent the owner, on every pending ticket made here.
+SUMMARY = "- Recommendation: fix the override, ~6 h, low risk."
 # Plaintext link token of each pending ticket made here: the database keeps
 # only its digest, as the emails are the only other place a token lives.
 TOKENS = {}
@@ -406,7 +439,7 @@ def make_pending(env, count, client_keys, engineer, sent_at, quiet=True, prior_r
             "owner_email": client_key.owner_email,
             "owner_name": client_key.owner_name,
             "requested_by_id": engineer.id,
-            "summary": "- Recommendation: fix the override, ~6 h, low risk.",
+            "summary": SUMMARY,
         }
         for prior in range(prior_rounds, 0, -1):
             vals_list.append(

@@ -123,6 +123,17 @@ def with_addons(cmd, addons_root):
     ]
 
 
+def export_addons(ref, dest):
+    """Write both addons as they are at git ``ref`` into the folder ``dest``
+    (raises CalledProcessError when ``ref`` or git is not there)."""
+    archive = subprocess.run(
+        ["git", "-C", str(fhdev.ROOT), "archive", ref, *fhdev.ADDONS],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+
+
 def run_odoo(cmd, what):
     fhdev.say("$ " + " ".join(cmd))
     proc = subprocess.run(cmd, env=fhdev.odoo_env(), capture_output=True, text=True, check=False)
@@ -186,12 +197,7 @@ def main():
     old_root.mkdir()
     problems = []
     try:
-        archive = subprocess.run(
-            ["git", "-C", str(fhdev.ROOT), "archive", OLD_VERSION_COMMIT, *fhdev.ADDONS],
-            capture_output=True,
-            check=True,
-        )
-        subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive.stdout, check=True)
+        export_addons(OLD_VERSION_COMMIT, old_root)
         fhdev.drop_database(database)
         base = fhdev.odoo_command(database, "--max-cron-threads=0", data_dir=str(data_dir))
         run_odoo(
