@@ -144,7 +144,8 @@ def run_odoo(cmd, what):
 
 
 def decide_over_http(database, data_dir, token):
-    """The pre-upgrade link: confirm page, POST once (200), POST again (404)."""
+    """The pre-upgrade link: confirm page, POST once (200), POST again (410:
+    the link is closed and says the request was approved)."""
     import requests  # pylint: disable=import-outside-toplevel
 
     port = fhdev.free_port()
@@ -177,7 +178,7 @@ def decide_over_http(database, data_dir, token):
         problems = []
         if done.status_code != 200 or "your decision is recorded" not in done.text:
             problems.append("old link: decision answered %d" % done.status_code)
-        if again.status_code != 404:
+        if again.status_code != 410 or "It was approved on" not in again.text:
             problems.append("old link: second decision answered %d" % again.status_code)
         return problems
     finally:

@@ -9,3 +9,4 @@ from . import test_sync_api
 from . import test_engagement_security
 from . import test_engagement_rounds
 from . import test_engagement_language
+from . import test_engagement_answers
