@@ -34,5 +34,9 @@
         "report/helpdesk_ticket_engagement_report_menus.xml",
     ],
     "demo": ["demo/fusion_helpdesk_central_demo.xml"],
+    "assets": {
+        "web.assets_backend": ["fusion_helpdesk_central/static/src/**/*"],
+        "web.assets_tests": ["fusion_helpdesk_central/static/tests/tours/**/*"],
+    },
     "installable": True,
 }

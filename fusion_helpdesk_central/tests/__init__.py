@@ -8,3 +8,4 @@ from . import test_res_config_settings
 from . import test_sync_api
 from . import test_engagement_security
 from . import test_engagement_rounds
+from . import test_engagement_wizard_review
