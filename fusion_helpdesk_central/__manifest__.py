@@ -35,7 +35,12 @@
     ],
     "demo": ["demo/fusion_helpdesk_central_demo.xml"],
     "assets": {
-        "web.assets_backend": ["fusion_helpdesk_central/static/src/**/*"],
+        "web.assets_backend": [
+            "fusion_helpdesk_central/static/src/**/*",
+            # The graph view is lazy loaded: its patch goes with it.
+            ("remove", "fusion_helpdesk_central/static/src/reporting/**/*"),
+        ],
+        "web.assets_backend_lazy": ["fusion_helpdesk_central/static/src/reporting/**/*"],
         "web.assets_tests": ["fusion_helpdesk_central/static/tests/tours/**/*"],
     },
     "installable": True,

@@ -9,3 +9,4 @@ from . import test_sync_api
 from . import test_engagement_security
 from . import test_engagement_rounds
 from . import test_engagement_wizard_review
+from . import test_engagement_tours
