@@ -108,6 +108,8 @@ export class AiGenerateButton extends Component {
 
     async onClick() {
         const record = this.props.record;
+        // Commit what is still being typed (a textarea updates on change).
+        await record.isDirty();
         const edited = this.editedRecords();
         let discard = false;
         if (edited.length) {

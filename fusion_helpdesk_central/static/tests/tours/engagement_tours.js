@@ -101,7 +101,8 @@ registry.category("web_tour.tours").add("fusion_engagement_bulk_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_data_row.o_selected_row td[name=findings] textarea",
+            trigger:
+                ".modal .o_data_row.o_selected_row:contains(Tour bulk printer) td[name=findings] textarea",
             run: "edit Fuser worn out, 2 hours.",
         },
         {
@@ -109,7 +110,8 @@ registry.category("web_tour.tours").add("fusion_engagement_bulk_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_data_row.o_selected_row td[name=findings] textarea",
+            trigger:
+                ".modal .o_data_row.o_selected_row:contains(Tour bulk VPN) td[name=findings] textarea",
             run: "edit VPN keepalive, 1 hour.",
         },
         {
