@@ -80,7 +80,9 @@ registry.category("web_tour.tours").add("fusion_engagement_bulk_tour", {
             run: "press Enter",
         },
         {
-            trigger: ".o_data_row:contains(Tour bulk printer)",
+            content: "Only the two tickets found are listed",
+            trigger:
+                ".o_list_renderer tbody:not(:has(.o_data_row:nth-child(3))) .o_data_row:contains(Tour bulk printer)",
         },
         {
             content: "Select every ticket found",
