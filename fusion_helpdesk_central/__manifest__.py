@@ -34,5 +34,14 @@
         "report/helpdesk_ticket_engagement_report_menus.xml",
     ],
     "demo": ["demo/fusion_helpdesk_central_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "fusion_helpdesk_central/static/src/**/*",
+            # The graph view is lazy loaded: its patch goes with it.
+            ("remove", "fusion_helpdesk_central/static/src/reporting/**/*"),
+        ],
+        "web.assets_backend_lazy": ["fusion_helpdesk_central/static/src/reporting/**/*"],
+        "web.assets_tests": ["fusion_helpdesk_central/static/tests/tours/**/*"],
+    },
     "installable": True,
 }

@@ -1,6 +1,7 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, call_openai_chat, openai_settings
 from .helpdesk_ticket import (
@@ -93,8 +94,12 @@ class ResConfigSettings(models.TransientModel):
         return {"type": "ir.actions.client", "tag": "reload"}
 
     def action_fusion_openai_test(self):
-        """Make one tiny OpenAI call with the settings on screen and notify how it went."""
+        """Make one tiny OpenAI call with the settings on screen (typed, not yet
+        saved: the form sends them without asking to save) and notify how it went."""
         self.ensure_one()
+        # The saved key would be sent to the base URL typed here: administrators only.
+        if not self.env.is_system():
+            raise AccessError(self.env._("Only administrators can test the OpenAI settings."))
         success, message = self._fusion_openai_test()
         return {
             "type": "ir.actions.client",

@@ -10,3 +10,5 @@ from . import test_engagement_security
 from . import test_engagement_rounds
 from . import test_engagement_language
 from . import test_engagement_answers
+from . import test_engagement_wizard_review
+from . import test_engagement_tours

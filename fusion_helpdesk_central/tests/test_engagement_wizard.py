@@ -200,7 +200,10 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
                 ticket = self._create_ticket("AI %s" % label)
                 wizard = self._wizard(ticket, findings="Scope: all printers", summary="Draft")
                 with mute_logger(UTILS_LOGGER):
-                    action = wizard.action_generate_summary()
+                    # Confirmed: the typed draft may be replaced, if the AI answers.
+                    action = wizard.with_context(
+                        fusion_discard_edited_summary=True
+                    ).action_generate_summary()
                 self.assertEqual(len(server.requests), calls)
                 self.assertIn("type the summary yourself", wizard.ai_notice.lower())
                 self.assertEqual(wizard.summary, "Draft", "what was typed is kept")
@@ -262,7 +265,9 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
             self._line(wizard, self.ticket).findings = "Fuser, 2h"
             self._line(wizard, self.ticket_b).write({"findings": "FAIL", "summary": "Mine"})
             with mute_logger(UTILS_LOGGER):
-                wizard.action_generate_all_summaries()
+                wizard.with_context(
+                    fusion_discard_edited_summary=True
+                ).action_generate_all_summaries()
             self.assertEqual(len(server.requests), 2)
         self.assertIn("could not write the summary of %s" % self.ticket_b.number, wizard.ai_notice)
         self.assertNotIn(self.ticket.number, wizard.ai_notice)

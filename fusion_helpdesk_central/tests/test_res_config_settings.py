@@ -4,6 +4,7 @@ import json
 import os
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -84,6 +85,27 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
         self.assertRegex(arch, r'name="fusion_openai_api_key"[^>]*password="True"')
 
     # ------------------------------------------------------------------ Test button
+    def test_button_tests_the_typed_values_in_one_click(self):
+        """The button does not ask to save first: the form sends the typed
+        values with the call (what the client's Test Connection does)."""
+        arch = self.env["res.config.settings"].get_views([[False, "form"]])["views"]["form"]["arch"]
+        self.assertRegex(arch, r'name="action_fusion_openai_test"[^>]*noSaveDialog="true"')
+        action = self._settings(fusion_openai_api_key=SECRET).action_fusion_openai_test()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertFalse(self.icp.get_param("fusion_helpdesk_central.openai_api_key"))
+        self.assertNotEqual(
+            self.icp.get_param("fusion_helpdesk_central.openai_base_url"), self.server.base_url
+        )
+
+    def test_button_is_for_administrators_only(self):
+        """A saved key would go to a base URL typed by whoever clicks."""
+        self.icp.set_param("fusion_helpdesk_central.openai_api_key", SECRET)
+        settings = self._settings()
+        for user in (self.manager, self.engineer):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                settings.with_user(user).action_fusion_openai_test()
+        self.assertEqual(self.server.calls, [], "nothing left the server")
+
     def test_button_success(self):
         action = self._settings(fusion_openai_api_key=SECRET).action_fusion_openai_test()
         self.assertEqual(action["tag"], "display_notification")

@@ -1,3 +1,4 @@
 from . import fusion_helpdesk_engagement_wizard
 from . import fusion_helpdesk_engagement_wizard_line
 from . import fusion_helpdesk_client_key_reveal
+from . import fusion_helpdesk_engagement_wizard_preview

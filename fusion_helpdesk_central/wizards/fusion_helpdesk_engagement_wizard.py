@@ -7,6 +7,16 @@ from odoo.fields import Command
 from .. import utils
 
 OPENAI_PARAMS = (utils.ICP_API_KEY, utils.ICP_MODEL, utils.ICP_BASE_URL)
+# Context key set when the engineer confirmed that generating again may
+# replace summaries they edited or typed (the Generate button asks first).
+DISCARD_EDITS = "fusion_discard_edited_summary"
+
+
+def summary_is_edited(record):
+    """Whether ``record`` (the wizard or a line) holds a summary the engineer
+    typed or changed since the AI last wrote one."""
+    summary = (record.summary or "").strip()
+    return bool(summary) and summary != (record.ai_summary or "").strip()
 
 
 class FusionHelpdeskEngagementWizard(models.TransientModel):
@@ -46,6 +56,11 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         readonly=True,
         help="What the last summary generation could not do.",
     )
+    summary_edited = fields.Boolean(
+        compute="_compute_summary_edited",
+        help="The summary was typed or changed by the engineer since the AI "
+        "last wrote it: generating again asks before replacing it.",
+    )
 
     @api.depends("ticket_ids")
     def _compute_mode(self):
@@ -63,6 +78,11 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
             )
             wizard.owner_email = client.owner_email
             wizard.owner_name = client.owner_name
+
+    @api.depends("summary", "ai_summary")
+    def _compute_summary_edited(self):
+        for wizard in self:
+            wizard.summary_edited = summary_is_edited(wizard)
 
     @api.depends("ticket_ids.engagement_state")
     def _compute_pending_warning(self):
@@ -116,7 +136,8 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     # ------------------------------------------------------------------
     def action_generate_summary(self):
         """Single mode: summary from ticket + chatter + findings, one AI call;
-        the wizard stays open for review."""
+        the wizard stays open for review. A summary the engineer edited is
+        kept unless the context carries ``fusion_discard_edited_summary``."""
         self.ensure_one()
         if self.mode != "single":
             return self.action_generate_all_summaries()
@@ -127,6 +148,12 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                     "the summary is generated from them."
                 )
             )
+        if summary_is_edited(self) and not self.env.context.get(DISCARD_EDITS):
+            self.ai_notice = self.env._(
+                "Your edited summary was kept. To replace it with a new one from "
+                "the AI, generate again and confirm."
+            )
+            return self._action_reopen()
         settings = self._openai_settings()
         if not settings.api_key:
             self.ai_notice = self._ai_not_configured_notice()
@@ -153,12 +180,21 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
 
     def action_generate_all_summaries(self):
         """Bulk mode: one parallel AI call per line with that line's own
-        findings; lines without findings are skipped. Stays open for review."""
+        findings; lines without findings are skipped, and so are lines whose
+        summary the engineer edited unless the context carries
+        ``fusion_discard_edited_summary``. Stays open for review."""
         self.ensure_one()
         if self.mode != "bulk":
             return self.action_generate_summary()
         lines = self.line_ids.filtered(lambda line: (line.findings or "").strip())
         skipped = self.line_ids - lines
+        kept = self.line_ids.browse()
+        if not self.env.context.get(DISCARD_EDITS):
+            kept = lines.filtered(summary_is_edited)
+            lines -= kept
+        if not lines and kept:
+            self.ai_notice = self._ai_kept_notice(kept)
+            return self._action_reopen()
         if not lines:
             raise UserError(
                 self.env._(
@@ -196,6 +232,8 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                         ", ".join(failed.mapped("ticket_id.number")),
                     )
                 )
+        if kept:
+            notices.append(self._ai_kept_notice(kept))
         if skipped:
             notices.append(
                 self.env._(
@@ -231,6 +269,13 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         """OpenAI settings from the system parameters (key may come from env)."""
         params = self.env["ir.config_parameter"].sudo()
         return utils.openai_settings({key: params.get_param(key) or "" for key in OPENAI_PARAMS})
+
+    def _ai_kept_notice(self, lines):
+        return self.env._(
+            "Kept your edited summary of %s. To replace them with new ones from the "
+            "AI, generate again and confirm.",
+            ", ".join(lines.mapped("ticket_id.number")),
+        )
 
     def _ai_not_configured_notice(self):
         return self.env._(

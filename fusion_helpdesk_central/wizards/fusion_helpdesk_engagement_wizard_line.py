@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .fusion_helpdesk_engagement_wizard import summary_is_edited
+
 
 class FusionHelpdeskEngagementWizardLine(models.TransientModel):
     _name = "fusion.helpdesk.engagement.wizard.line"
@@ -21,11 +23,20 @@ class FusionHelpdeskEngagementWizardLine(models.TransientModel):
     ai_summary = fields.Text(readonly=True)
     ai_model = fields.Char(readonly=True)
     ai_generated_at = fields.Datetime(readonly=True)
+    summary_edited = fields.Boolean(
+        compute="_compute_summary_edited",
+        help="Typed or changed by the engineer since the AI last wrote it.",
+    )
     # Read as the engineer (not sudo, the related default): a line can only
     # show what its engineer may read on the ticket itself.
     client_key_id = fields.Many2one(related="ticket_id.client_key_id", compute_sudo=False)
     owner_email = fields.Char(related="ticket_id.client_key_id.owner_email", compute_sudo=False)
     engagement_state = fields.Selection(related="ticket_id.engagement_state", compute_sudo=False)
+
+    @api.depends("summary", "ai_summary")
+    def _compute_summary_edited(self):
+        for line in self:
+            line.summary_edited = summary_is_edited(line)
 
     @api.model_create_multi
     def create(self, vals_list):

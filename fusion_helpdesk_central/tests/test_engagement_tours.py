@@ -1,0 +1,76 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The central screens in Chromium, as their people use them: the engineer's
+single and bulk Request Owner Approval, the manager's reporting."""
+
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from .common import FusionHelpdeskCentralCommon
+from .openai_server import OpenAIServer, user_message
+from .test_engagement_wizard import ICP_BASE_URL, ICP_KEY, sent_findings
+
+
+def findings_reply(body):
+    """The AI's answer: the findings it was given, as a summary."""
+    findings = sent_findings(body)
+    if "fuser only" in findings:
+        return "Replace the fuser, two hours."
+    return "Summary: %s" % findings
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementTours(HttpCase, FusionHelpdeskCentralCommon):
+    def _use_server(self, server):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(ICP_KEY, "sk-test-not-a-real-key")
+        params.set_param(ICP_BASE_URL, server.base_url)
+        # The tour's browser runs against the real base URL.
+        params.set_param("web.base.url", self.base_url())
+
+    def test_engineer_single_ticket_tour(self):
+        # Long enough for the tour to see the button working.
+        with OpenAIServer(reply=findings_reply, latency=2) as server:
+            self._use_server(server)
+            self.start_tour(
+                "/odoo/helpdesk.ticket/%d" % self.ticket.id,
+                "fusion_engagement_single_tour",
+                login="fusion-engineer",
+            )
+            self.assertEqual(len(server.requests), 1, "the kept edit cost no second call")
+            self.assertIn("Printer on fire", user_message(server.requests[0]))
+        self.assertEqual(self.ticket.engagement_state, "pending")
+        self.assertEqual(self.ticket.engagement_summary, "Replace the fuser, two hours. Mine.")
+        self.assertTrue(self.ticket.engagement_id.summary_edited)
+        mail = self.env["mail.mail"].sudo().search([("subject", "ilike", self.ticket.number)])
+        self.assertIn("two hours. Mine.", mail.body_html)
+
+    def test_engineer_bulk_tour(self):
+        printer = self._create_ticket("Tour bulk printer")
+        vpn = self._create_ticket("Tour bulk VPN")
+        with OpenAIServer(reply=findings_reply, latency=2) as server:
+            self._use_server(server)
+            self.start_tour(
+                "/odoo/helpdesk-tickets", "fusion_engagement_bulk_tour", login="fusion-engineer"
+            )
+            self.assertEqual(len(server.requests), 2)
+        self.assertEqual(printer.engagement_summary, "Summary: Fuser worn out, 2 hours.")
+        self.assertEqual(vpn.engagement_summary, "Summary: VPN keepalive, 1 hour.")
+        mails = self.env["mail.mail"].sudo().search([("email_to", "ilike", "owner@acme")])
+        self.assertEqual(len(mails), 1, "one email for the owner of both tickets")
+
+    def test_manager_reporting_tour(self):
+        sent = fields.Datetime.now() - timedelta(days=1)
+        decided = self._create_ticket("Tour decided")
+        self._start_round(
+            decided, sent_at=sent, state="approved", decided_at=sent + timedelta(hours=3.5)
+        )
+        pending = self._create_ticket("Tour pending")
+        self._start_round(pending, sent_at=sent)
+        self.start_tour(
+            "/odoo/helpdesk-approval-rounds",
+            "fusion_engagement_reporting_tour",
+            login="fusion-manager",
+        )

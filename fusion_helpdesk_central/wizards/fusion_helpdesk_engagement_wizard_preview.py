@@ -1,0 +1,115 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from email.utils import parseaddr
+
+from odoo import api, fields, models
+
+
+class FusionHelpdeskEngagementWizard(models.TransientModel):
+    """What the owner will read, before it is sent: the wizard renders the
+    owner's email as the mail composer would, from the texts on screen."""
+
+    _inherit = "fusion.helpdesk.engagement.wizard"
+
+    preview_subject = fields.Char(compute="_compute_preview", string="Subject")
+    preview_to = fields.Char(compute="_compute_preview", string="To")
+    preview_body = fields.Html(compute="_compute_preview", string="Email", sanitize=False)
+    preview_note = fields.Char(compute="_compute_preview")
+
+    @api.depends(
+        "ticket_ids",
+        "findings",
+        "summary",
+        "ai_summary",
+        "ai_model",
+        "line_ids.findings",
+        "line_ids.summary",
+        "line_ids.ai_model",
+    )
+    def _compute_preview(self):
+        for wizard in self:
+            values = wizard._engagement_preview()
+            wizard.preview_subject = values.get("subject") or False
+            wizard.preview_to = values.get("to") or False
+            wizard.preview_body = values.get("body") or False
+            wizard.preview_note = values.get("note") or False
+
+    def _prepare_preview_items(self):
+        """``(ticket, findings, summary, ai_model)`` of the tickets the
+        previewed email presents; override to preview something else."""
+        self.ensure_one()
+        if self.mode == "single":
+            return [
+                (ticket, self.findings, self.summary, self.ai_model) for ticket in self.ticket_ids
+            ]
+        return [
+            (line.ticket_id, line.findings, line.summary, line.ai_model) for line in self.line_ids
+        ]
+
+    def _engagement_preview(self):
+        """Subject, To, body and a note of the first owner's email, rendered
+        by the real templates on unsaved copies of the tickets. No token
+        exists yet and none is passed, so the buttons carry no link."""
+        self.ensure_one()
+        items = [
+            item for item in self._prepare_preview_items() if item[0].client_key_id.owner_email
+        ]
+        if not items:
+            return {}
+        owner_email = items[0][0].client_key_id.owner_email
+        group = [item for item in items if item[0].client_key_id.owner_email == owner_email]
+        owners = {item[0].client_key_id.owner_email for item in items}
+        Ticket = self.env["helpdesk.ticket"]
+        Round = self.env["fusion.helpdesk.engagement"]
+        previews = Ticket.browse()
+        for ticket, findings, summary, ai_model in group:
+            # In an onchange the wizard's tickets are new records themselves.
+            ticket = ticket._origin
+            client = ticket.client_key_id
+            engagement = Round.new(
+                {
+                    "ticket_id": ticket.id,
+                    "requested_by_id": self.env.user.id,
+                    "ai_model": ai_model or False,
+                    "summary": summary or "",
+                    "findings": findings or "",
+                }
+            )
+            previews |= Ticket.new(
+                {
+                    "engagement_id": engagement.id,
+                    "engagement_state": "pending",
+                    "engagement_summary": summary or "",
+                    "engagement_findings": findings or "",
+                    "engagement_owner_email": client.owner_email,
+                    "engagement_owner_name": client.owner_name,
+                    "engagement_requested_by_id": self.env.user.id,
+                },
+                origin=ticket,
+            )
+        xmlid = "single" if len(previews) == 1 else "bulk"
+        template = self.env.ref("fusion_helpdesk_central.mail_template_engagement_%s" % xmlid)
+        # No ``fusion_engagement_links`` here: ``_get_engagement_url`` then
+        # gives no link, so the preview's buttons are inert.
+        # In the owner's language, as the real mail (its ``lang`` field).
+        owner = (
+            self.env["res.partner"]
+            .sudo()
+            .search([("email", "=ilike", parseaddr(owner_email)[1] or owner_email)], limit=1)
+        )
+        lang = owner.lang or group[0][0].sudo().company_id.partner_id.lang or self.env.lang
+        # ``_ids``, not ``ids``: the latter are the origins, the saved tickets.
+        template = template.with_context(
+            fusion_engagement_ticket_ids=list(previews._ids), lang=lang
+        )
+        res_id = previews[:1].id
+        subject = template._render_field("subject", [res_id])[res_id]
+        body = template._render_field("body_html", [res_id], options={"post_process": True})[res_id]
+        note = False
+        if len(owners) > 1:
+            note = self.env._(
+                "%(count)s emails will leave, one per owner; this is the one to %(owner)s.",
+                count=len(owners),
+                owner=parseaddr(owner_email)[1] or owner_email,
+            )
+        return {"subject": subject, "to": owner_email, "body": body, "note": note}
