@@ -6,6 +6,7 @@ import ast
 import configparser
 import csv
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -244,3 +245,26 @@ def test_security_doc_names_only_existing_tests():
     cited = set(re.findall(r"`((?:\w+\.)?test_\w+)`", doc))
     assert cited, "docs/security.md names no test"
     assert sorted(cited - defined) == []
+
+
+def _npx(*args):
+    """Run a tool of package.json from node_modules (never downloads: --no-install)."""
+    npx = shutil.which("npx")
+    if not npx:
+        pytest.skip("npm/npx is not installed: the JS and XML linters did not run")
+    if not (ROOT / "node_modules" / ".bin" / args[0]).exists():
+        pytest.skip("node_modules is missing: run `npm ci` for the JS and XML linters")
+    return subprocess.run(
+        [npx, "--no-install", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_prettier_formats_js_and_xml():
+    """prettier + @prettier/plugin-xml (package.json), OCA's settings (prettier.config.cjs)."""
+    proc = _npx("prettier", "--check", ".")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_eslint_passes():
+    proc = _npx("eslint", ".")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,6 +1,6 @@
 // Copyright 2026 Fusion Helpdesk
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("fusion_helpdesk_settings_key", {
     steps: () => [

@@ -1,10 +1,10 @@
-import { Component, useRef, useState } from "@odoo/owl";
-import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { executeButtonCallback } from "@web/views/view_button/view_button_hook";
-import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
+import {Component, useRef, useState} from "@odoo/owl";
+import {ConfirmationDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {useService} from "@web/core/utils/hooks";
+import {executeButtonCallback} from "@web/views/view_button/view_button_hook";
+import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
 
 /** Context key telling the server the engineer agreed to replace edited summaries. */
 const DISCARD_EDITS = "fusion_discard_edited_summary";
@@ -27,13 +27,13 @@ function isEdited(data) {
  */
 export class AiGenerateButton extends Component {
     static template = "fusion_helpdesk_central.AiGenerateButton";
-    static props = { ...standardWidgetProps, label: { type: String, optional: true } };
+    static props = {...standardWidgetProps, label: {type: String, optional: true}};
 
     setup() {
         this.orm = useService("orm");
         this.dialog = useService("dialog");
         this.rootRef = useRef("root");
-        this.state = useState({ busy: false, busyLabel: "" });
+        this.state = useState({busy: false, busyLabel: ""});
     }
 
     get bulk() {
@@ -71,9 +71,7 @@ export class AiGenerateButton extends Component {
         const count = data.line_ids.records.filter(
             (line) => (line.data.findings || "").trim() && (discard || !isEdited(line.data))
         ).length;
-        return count === 1
-            ? _t("Generating 1 summary…")
-            : _t("Generating %s summaries…", count);
+        return count === 1 ? _t("Generating 1 summary…") : _t("Generating %s summaries…", count);
     }
 
     /** Resolve true (replace), false (keep edits) or null (do nothing). */
@@ -101,7 +99,7 @@ export class AiGenerateButton extends Component {
                     cancelLabel: this.bulk ? _t("Keep my edits") : _t("Cancel"),
                     cancel: () => resolve(this.bulk ? false : null),
                 },
-                { onClose: () => resolve(null) }
+                {onClose: () => resolve(null)}
             );
         });
     }
@@ -127,7 +125,7 @@ export class AiGenerateButton extends Component {
             this.state.busy = true;
             try {
                 await this.orm.call(record.resModel, this.method, [[record.resId]], {
-                    context: { ...record.context, [DISCARD_EDITS]: discard },
+                    context: {...record.context, [DISCARD_EDITS]: discard},
                 });
             } finally {
                 this.state.busy = false;
@@ -139,7 +137,7 @@ export class AiGenerateButton extends Component {
 
 export const aiGenerateButton = {
     component: AiGenerateButton,
-    extractProps: ({ attrs }) => ({ label: attrs.string }),
+    extractProps: ({attrs}) => ({label: attrs.string}),
 };
 
 registry.category("view_widgets").add("fusion_ai_generate", aiGenerateButton);

@@ -1,5 +1,5 @@
-import { patch } from "@web/core/utils/patch";
-import { GraphRenderer } from "@web/views/graph/graph_renderer";
+import {patch} from "@web/core/utils/patch";
+import {GraphRenderer} from "@web/views/graph/graph_renderer";
 
 /**
  * Owner decisions have colours with a meaning: by default Odoo colours the
@@ -24,7 +24,7 @@ const STATE_FIELDS = {
 patch(GraphRenderer.prototype, {
     getBarChartData() {
         const data = super.getBarChartData(...arguments);
-        const { resModel, groupBy, fields } = this.model.metaData;
+        const {resModel, groupBy, fields} = this.model.metaData;
         const stateField = STATE_FIELDS[resModel];
         const series = groupBy && groupBy[1];
         if (!stateField || !series || series.fieldName !== stateField) {

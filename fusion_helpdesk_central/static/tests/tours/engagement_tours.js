@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /** Engineer, one ticket: findings, AI summary, edits kept, preview, send. */
 registry.category("web_tour.tours").add("fusion_engagement_single_tour", {
@@ -20,7 +20,8 @@ registry.category("web_tour.tours").add("fusion_engagement_single_tour", {
         },
         {
             content: "The button says what the AI is doing while it works",
-            trigger: ".modal .o_fusion_ai_generate_button:contains(Generating the summary for):disabled",
+            trigger:
+                ".modal .o_fusion_ai_generate_button:contains(Generating the summary for):disabled",
         },
         {
             content: "The footer cannot send meanwhile",
