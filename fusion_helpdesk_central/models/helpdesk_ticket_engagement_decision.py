@@ -10,6 +10,9 @@ from odoo.tools import formataddr
 
 from .helpdesk_ticket import text_lines_html
 
+# Pre-commit data key of the owners' partners found in this transaction.
+OWNER_PARTNER_MEMO = "fusion_helpdesk_central.engagement_owner_partner"
+
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
@@ -36,10 +39,19 @@ class HelpdeskTicket(models.Model):
         if not email:
             return self.env["res.partner"]
         name = name if email != self.engagement_owner_email else self.engagement_owner_name
-        return self.sudo()._partner_find_from_emails_single(
-            [formataddr((name or "", email))],
-            no_create=not create,
-        )
+        address = formataddr((name or "", email))
+        # The page's language and the decision of the same request both need
+        # the owner: look them up once per transaction (the memo lives in the
+        # pre-commit data, cleared on commit and rollback). Only partners
+        # that existed before are kept, never one this lookup created.
+        found = self.env.cr.precommit.data.setdefault(OWNER_PARTNER_MEMO, {})
+        key = (self.id, address)
+        if key in found:
+            return self.env["res.partner"].sudo().browse(found[key])
+        partner = self.sudo()._partner_find_from_emails_single([address], no_create=not create)
+        if partner and not create:
+            found[key] = partner.id
+        return partner
 
     def _engagement_page_lang(self):
         """Language of the owner's pages: the same as their emails'."""

@@ -68,7 +68,12 @@ class HelpdeskTicket(models.Model):
         )
         if not messages:
             return
-        tickets = self.sudo().browse(messages.mapped("res_id")).exists()
+        res_ids = set(messages.mapped("res_id"))
+        tickets = self.sudo().browse(res_ids)
+        # Messages posted on these very tickets (the usual case) need no
+        # existence check: ``self`` was just written to.
+        if not res_ids <= set(self.ids):
+            tickets = tickets.exists()
         keys = {ticket.id: ticket.client_key_id.id for ticket in tickets}
         self.env["fusion.helpdesk.sync.change"]._record(
             [(keys.get(message.res_id), message.res_id, message.id) for message in messages]
