@@ -4,7 +4,8 @@ const globals = require("globals");
 
 module.exports = [
     {
-        ignores: ["node_modules/**", "**/static/lib/**", "dist/**"],
+        // .fhdev/ holds the Odoo source that `fhdev install --odoo` unpacks: not ours.
+        ignores: ["node_modules/**", "**/static/lib/**", "dist/**", ".fhdev/**"],
     },
     js.configs.recommended,
     {
