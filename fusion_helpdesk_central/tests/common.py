@@ -4,8 +4,12 @@
 
 import re
 import secrets
+import threading
+
+from psycopg2 import errors
 
 from odoo import fields
+from odoo.service.model import retrying
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -13,6 +17,32 @@ from odoo.addons.base.tests.common import BaseCommon
 from ..models.fusion_helpdesk_engagement import hash_token
 
 LIVE_LINK = re.compile(r"/fusion_helpdesk/engagement/([^/\"'\s<>]+)/approve")
+
+
+def assert_late_racer_loses(case, cr_a, env_b, decide_b):
+    """Race ``decide_b`` (request B, on ``env_b``) against request A, which has
+    decided on ``cr_a`` but not committed yet: B waits on A's row lock (or runs
+    just after), its snapshot predates A's commit, so it must fail with a
+    serialization failure; Odoo's ``retrying()`` then replays B, which must
+    decide nothing."""
+    outcome = {}
+
+    def b_decides():
+        try:
+            outcome["decided"] = decide_b()
+        except errors.SerializationFailure as error:
+            outcome["error"] = error
+
+    racer = threading.Thread(target=b_decides)
+    racer.start()
+    racer.join(0.5)
+    cr_a.commit()
+    racer.join(30)
+    case.assertFalse(racer.is_alive())
+    case.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
+    case.assertNotIn("decided", outcome)
+    env_b.cr.rollback()
+    case.assertFalse(retrying(decide_b, env_b))
 
 
 def live_token(mail):

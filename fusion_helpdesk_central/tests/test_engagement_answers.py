@@ -5,21 +5,17 @@ closed links (410), expiry, and every pending request on one page."""
 
 import re
 import secrets
-import threading
 from contextlib import closing
 from datetime import timedelta
 from functools import partial
 from unittest.mock import patch
 
-from psycopg2 import errors
-
 from odoo import SUPERUSER_ID, api, fields
-from odoo.service.model import retrying
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
 
 from ..models.fusion_helpdesk_engagement import hash_token
-from .common import FusionHelpdeskCentralCommon, live_token
+from .common import FusionHelpdeskCentralCommon, assert_late_racer_loses, live_token
 from .test_engagement_pages import CSRF_INPUT, PAGE_HEADERS
 
 EXPIRY_DAYS = "fusion_helpdesk_central.engagement_expiry_days"
@@ -543,33 +539,14 @@ class TestEngagementAllPageRace(HttpCase):
             won = Engagement_a.browse(row_id)._decide_for_owner(row_id, "approve", "A")
             self.assertEqual(won.id, row_id)
 
-            outcome = {}
-
-            def b_decides():
-                try:
-                    outcome["row"] = anchor_b._decide_for_owner(row_id, "reject", "B")
-                except errors.SerializationFailure as error:
-                    outcome["error"] = error
-
-            racer = threading.Thread(target=b_decides)
-            racer.start()
-            racer.join(0.5)
-            cr_a.commit()
-            racer.join(30)
-            self.assertFalse(racer.is_alive())
-            self.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
-            self.assertNotIn("row", outcome)
-
             # Odoo's retrying() replays B's request: the row is now decided,
             # and the page reports it as such (an empty result).
-            cr_b.rollback()
-            replay = partial(
-                env_b["fusion.helpdesk.engagement"].browse(anchor_id)._decide_for_owner,
-                row_id,
-                "reject",
-                "B",
+            assert_late_racer_loses(
+                self,
+                cr_a,
+                env_b,
+                partial(anchor_b._decide_for_owner, row_id, "reject", "B"),
             )
-            self.assertFalse(retrying(replay, env_b))
 
         with closing(db.cursor()) as cr:
             row = self._real_env(cr)["fusion.helpdesk.engagement"].browse(row_id)

@@ -3,24 +3,20 @@
 import logging
 import re
 import secrets
-import threading
 import uuid
 from contextlib import closing
 from datetime import timedelta
 from functools import partial
 from unittest.mock import patch
 
-from psycopg2 import errors
-
 from odoo import SUPERUSER_ID, api, fields
-from odoo.service.model import retrying
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.main import EngagementController
 from ..models.fusion_helpdesk_engagement import hash_token
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, assert_late_racer_loses
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 PAGE_HEADERS = {
@@ -428,33 +424,15 @@ class TestEngagementDecisionRace(HttpCase):
             won = env_a["helpdesk.ticket"]._engagement_decide(token, "approve", "A", "10.0.0.1")
             self.assertEqual(won.id, ticket_id)
 
-            outcome = {}
-
-            def b_decides():
-                try:
-                    outcome["ticket"] = env_b["helpdesk.ticket"]._engagement_decide(
-                        token, "reject", "B", "10.0.0.2"
-                    )
-                except errors.SerializationFailure as error:
-                    outcome["error"] = error
-
-            racer = threading.Thread(target=b_decides)
-            racer.start()
-            # B's UPDATE waits on A's row lock (or runs just after): either way
-            # its snapshot predates A's commit, so it must not decide too.
-            racer.join(0.5)
-            cr_a.commit()
-            racer.join(30)
-            self.assertFalse(racer.is_alive())
-            self.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
-            self.assertNotIn("ticket", outcome)
-
             # Odoo's retrying() replays B's request: the link is now spent.
-            cr_b.rollback()
-            replay = partial(
-                env_b["helpdesk.ticket"]._engagement_decide, token, "reject", "B", "10.0.0.2"
+            assert_late_racer_loses(
+                self,
+                cr_a,
+                env_b,
+                partial(
+                    env_b["helpdesk.ticket"]._engagement_decide, token, "reject", "B", "10.0.0.2"
+                ),
             )
-            self.assertFalse(retrying(replay, env_b))
 
         with closing(db.cursor()) as cr:
             ticket = self._real_env(cr)["helpdesk.ticket"].browse(ticket_id)
