@@ -62,6 +62,16 @@ class FusionHelpdeskEngagement(models.Model):
         readonly=True,
         ondelete="cascade",
     )
+    # The ticket whose latest round this is (at most one): the inverse of the
+    # ticket's stored ``engagement_id``. Through it the ORM finds the ticket
+    # whose last-value fields follow a change of this round from its cache,
+    # instead of searching the tickets on every write of a decision.
+    latest_of_ticket_ids = fields.One2many(
+        comodel_name="helpdesk.ticket",
+        inverse_name="engagement_id",
+        string="Latest Round Of",
+        readonly=True,
+    )
     client_key_id = fields.Many2one(
         related="ticket_id.client_key_id", store=True, string="Client", index="btree_not_null"
     )
@@ -71,7 +81,6 @@ class FusionHelpdeskEngagement(models.Model):
         default="pending",
         required=True,
         readonly=True,
-        tracking=True,
         index=True,
     )
     owner_email = fields.Char(readonly=True)
@@ -217,7 +226,8 @@ class FusionHelpdeskEngagement(models.Model):
             return self.sudo().browse()
         # Exact match on the digest through the unique index: nothing compares
         # a stored secret in Python, and the digest says nothing of the token.
-        return self.sudo().search(
+        # The round is read in the same query: its pages need it.
+        return self.sudo().search_fetch(
             [
                 "|",
                 ("token_hash", "=", digest),
@@ -300,8 +310,9 @@ class FusionHelpdeskEngagement(models.Model):
                    AND token_hash IS NOT NULL
                    -- A link past its expiry is closed, even before the cron ran.
                    AND (expires_at IS NULL OR expires_at > %(now)s)
-             RETURNING id
+             RETURNING id, %(returning)s
                 """,
+                returning=self._returning_sql(fnames),
                 state=state,
                 comment=comment,
                 ip=ip or None,
@@ -312,36 +323,59 @@ class FusionHelpdeskEngagement(models.Model):
             ),
             log_exceptions=False,
         )
-        return self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        return self._returned(fnames)
+
+    @api.model
+    def _returning_sql(self, fnames):
+        """``RETURNING`` columns of the decision's statements (after ``id``)."""
+        return SQL(", ").join(SQL.identifier(fname) for fname in fnames)
+
+    @api.model
+    def _returned(self, fnames):
+        """The rounds the last ``UPDATE ... RETURNING id, <fnames>`` changed
+        (sudo), their cache holding the values it returned: the ORM did not
+        see the statement, and reading them again would cost a query."""
+        rows = self.env.cr.fetchall()
+        engagements = self.sudo().browse(row[0] for row in rows)
+        engagements.invalidate_recordset(fnames)
+        for index, fname in enumerate(fnames, start=1):
+            self._fields[fname]._insert_cache(engagements, [row[index] for row in rows])
+        return engagements
 
     def _after_decision(self):
-        """ORM bookkeeping of the SQL decision: cache, computes (turnaround,
-        the ticket's last-value fields), tracking, comment and to-do."""
+        """ORM bookkeeping of the SQL decision (these rounds come from
+        ``_returned``): computes (turnaround, the ticket's last-value fields),
+        the ticket's tracking, the owner's comment and the engineer's to-do.
+
+        The ticket's chatter is the one timeline of its approvals: its tracked
+        ``engagement_state`` records each change, on the owner's own comment
+        for a decision (one entry: the comment, Pending → Approved, by the
+        owner), else as a tracking line (an expiry, by nobody). The rounds
+        keep the rest (when, the comment, IP, user agent, a link to that
+        comment), as ``rating.rating`` does, without a chatter line of their own.
+        """
         # The owner's partner, found (or created) once: it authors the public
-        # comment and both tracking lines (an expiry is nobody's doing).
+        # comment and the ticket's tracking (an expiry is nobody's doing).
         owners = {
             engagement.id: engagement._owner_partner(create=True)
             if engagement.state != "expired"
             else self.env["res.partner"]
             for engagement in self
         }
-        # The UPDATE's WHERE proved every round was pending: that is the
-        # initial value the chatter's tracking line starts from.
-        self.env.cr.precommit.add(self._track_finalize)
-        initial = self.env.cr.precommit.data.setdefault("mail.tracking.%s" % self._name, {})
+        # Only a round's own ticket can have it as its latest round: say which
+        # one does (the ticket is read anyway), sparing the ORM a search of
+        # the tickets on each change of these rounds below.
+        latest_of = self._fields["latest_of_ticket_ids"]
         for engagement in self:
-            values = initial.setdefault(engagement.id, {})
-            # None: created in this same transaction, nothing to track yet.
-            if values is not None:
-                values.setdefault("state", "pending")
+            ticket = engagement.ticket_id
+            latest_of._insert_cache(
+                engagement, [(ticket.id,) if ticket.engagement_id == engagement else ()]
+            )
             if owners[engagement.id]:
-                engagement._track_set_author(owners[engagement.id])
-                engagement.ticket_id._track_set_author(owners[engagement.id])
-        fnames = self._decision_fnames()
-        self.invalidate_recordset(fnames)
+                ticket._track_set_author(owners[engagement.id])
         # The tickets' tracked engagement_state recomputes from here, and its
         # tracking records the change like any other write.
-        self.modified(fnames)
+        self.modified(self._decision_fnames())
         for engagement in self:
             if engagement.state in PUBLIC_DECISION_STATES:
                 engagement.ticket_id._engagement_post_decision_message(

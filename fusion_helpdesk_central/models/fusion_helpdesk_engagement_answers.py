@@ -119,14 +119,15 @@ class FusionHelpdeskEngagement(models.Model):
                          ORDER BY expires_at
                          LIMIT %(limit)s
                            FOR UPDATE SKIP LOCKED)
-             RETURNING id
+             RETURNING id, %(returning)s
                 """,
+                returning=self._returning_sql(fnames),
                 uid=self.env.uid,
                 now=now,
                 limit=EXPIRY_BATCH,
             )
         )
-        expired = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        expired = self._returned(fnames)
         if expired:
             expired._after_decision()
         if len(expired) == EXPIRY_BATCH:

@@ -138,7 +138,7 @@ class HelpdeskTicket(models.Model):
                 )
             )
         # Nobody follows a round (the ticket's followers are told): no
-        # subscription, no creation message, only the tracking of its state.
+        # subscription, no creation message; the ticket's chatter says it.
         Engagement = (
             self.env["fusion.helpdesk.engagement"]
             .sudo()

@@ -6,7 +6,7 @@ public comment and the engineer's to-do (see controllers/main.py)."""
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.tools import formataddr
+from odoo.tools import email_normalize, formataddr
 
 from .helpdesk_ticket import text_lines_html
 
@@ -48,10 +48,29 @@ class HelpdeskTicket(models.Model):
         key = (self.id, address)
         if key in found:
             return self.env["res.partner"].sudo().browse(found[key])
-        partner = self.sudo()._partner_find_from_emails_single([address], no_create=not create)
+        partner = self._engagement_owner_partner_only(email)
+        if partner is None:
+            # Several contacts share the address, or none has it: Odoo's own
+            # ranking picks one (the ticket's followers first), or creates it.
+            partner = self.sudo()._partner_find_from_emails_single([address], no_create=not create)
         if partner and not create:
             found[key] = partner.id
         return partner
+
+    @api.model
+    def _engagement_owner_partner_only(self, email):
+        """The one active contact whose address is ``email``; None when there
+        are several or none (the usual case costs one query, where Odoo's
+        ranking of contacts reads the followers and the mail aliases too)."""
+        normalized = email_normalize(email)
+        if not normalized:
+            return None
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search_fetch([("email_normalized", "=", normalized)], ["lang"], limit=2)
+        )
+        return partners if len(partners) == 1 else None
 
     def _engagement_page_lang(self):
         """Language of the owner's pages: the same as their emails'."""
@@ -86,11 +105,38 @@ class HelpdeskTicket(models.Model):
             mail_post_autofollow=False,
             mail_post_autofollow_author_skip=True,
         )
-        message = poster.message_post(
-            **poster._prepare_engagement_decision_message_values(engagement, owner)
-        )
+        values = poster._prepare_engagement_decision_message_values(engagement, owner)
+        if "tracking_value_ids" not in values:
+            tracking_value_ids = self._engagement_take_state_tracking()
+            if tracking_value_ids:
+                values["tracking_value_ids"] = tracking_value_ids
+        message = poster.message_post(**values)
         engagement.sudo().decision_message_id = message
         return message
+
+    def _engagement_take_state_tracking(self):
+        """Tracking values of this ticket's approval state change in this
+        transaction, taken over from the chatter's automatic tracking: the
+        owner's decision comment carries them, so that the ticket's chatter
+        shows one entry (the owner's comment, Pending → Approved) where it
+        would show two. Empty when the state did not change."""
+        self.ensure_one()
+        # Its pending recompute records the tracking's initial value
+        # (mail.thread._compute_field_value).
+        self._recompute_recordset(["engagement_state"])
+        pending = self.env.cr.precommit.data.get("mail.tracking.%s" % self._name, {})
+        initial = pending.get(self.id)
+        if not initial or "engagement_state" not in initial:
+            return []
+        tracked = self.fields_get(
+            ["engagement_state"], attributes=("string", "type", "selection", "currency_field")
+        )
+        __, tracking_value_ids = self._mail_track(
+            tracked, {"engagement_state": initial["engagement_state"]}
+        )
+        # Taken: the automatic tracking line would say it a second time.
+        del initial["engagement_state"]
+        return tracking_value_ids
 
     def _engagement_notify_engineer_sentence(self, engagement, owner):
         """One sentence telling the engineer what became of ``engagement``."""

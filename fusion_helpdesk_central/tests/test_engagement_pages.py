@@ -10,6 +10,7 @@ from functools import partial
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -195,6 +196,23 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         self.assertIn("Rejected", ticket.engagement_decision_message_id.body)
         self.assertIn("Rejected", ticket.activity_ids.summary)
 
+    def test_owner_sharing_an_address_is_picked_as_odoo_does(self):
+        """One contact with the owner's address is taken as is; when several
+        share it, Odoo's own ranking decides (the ticket's follower first)."""
+        Partner = self.env["res.partner"]
+        older = Partner.create({"name": "Olivia (old card)", "email": "owner@acme.example.com"})
+        follower = Partner.create({"name": "Olivia O.", "email": "OWNER@acme.example.com"})
+        self.ticket.message_subscribe(partner_ids=follower.ids)
+        self.assertEqual(self._confirm("approve").status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(self._owner_partners(), older | follower, "no new partner")
+        self.assertEqual(self.round.decision_message_id.author_id, follower)
+        # Alone with the address, a contact is the owner even if it follows nothing.
+        follower.active = False
+        second, self.token = self._start_round(self.ticket)
+        self.assertEqual(self._confirm("approve").status_code, 200)
+        self.assertEqual(second.decision_message_id.author_id, older)
+
     def test_owner_comment_is_escaped(self):
         comment = "<b>bold</b> <script>alert('x')</script>"
         response = self._confirm("approve", comment=comment)
@@ -277,25 +295,41 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
 
     def test_decision_is_tracked_and_kept_on_its_round(self):
         first = self.round
+        before = self._messages()
         self._confirm("reject", comment="Too pricey")
         self.env.invalidate_all()
         self.assertEqual(first.state, "rejected")
         self.assertEqual(first.decision_comment, "Too pricey")
         self.assertFalse(first.sudo().token_hash)
-        # The chatter shows the change like any other write, by the owner.
+        # The ticket's chatter shows the change like any other write, on the
+        # owner's own comment: one entry by the owner, not a comment and a
+        # tracking line; the round links to it.
         owner = self._owner_partners()
-        for record, fname, new in (
-            (first, "state", "Rejected"),
-            (self.ticket, "engagement_state", "Rejected"),
-        ):
-            with self.subTest(record._name):
-                tracking = record.message_ids.tracking_value_ids.filtered(
-                    lambda value, f=fname: value.field_id.name == f
-                )
-                self.assertEqual(len(tracking), 1)
-                self.assertEqual(tracking.old_value_char, "Pending")
-                self.assertEqual(tracking.new_value_char, new)
-                self.assertEqual(tracking.mail_message_id.author_id, owner)
+        comment = first.decision_message_id
+        chatter = (self._messages() - before).filtered(
+            lambda message: message.message_type != "user_notification"  # the to-do's
+        )
+        self.assertEqual(chatter, comment)
+        tracking = self.ticket.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "engagement_state"
+        )
+        self.assertEqual(len(tracking), 1)
+        self.assertEqual(tracking.mail_message_id, comment)
+        self.assertEqual(
+            (tracking.old_value_char, tracking.new_value_char), ("Pending", "Rejected")
+        )
+        self.assertEqual(comment.author_id, owner)
+        self.assertIn("Too pricey", comment.body)
+        self.assertEqual(comment.message_type, "comment")
+        self.assertFalse(comment.is_internal)
+        # What the owner said stays as they said it: nobody rewrites it.
+        with self.assertRaises(UserError):
+            self.ticket.with_user(self.engineer)._message_update_content(
+                comment.with_user(self.engineer), body="Approved, go ahead"
+            )
+        with self.assertRaises(UserError):
+            self.ticket._message_update_content(comment, body="Approved, go ahead")
+        self.assertIn("Too pricey", comment.body)
         # A new round: the old decision stays, audit included.
         second, token = self._start_round(self.ticket)
         self.token = token
