@@ -13,6 +13,7 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from ..controllers.main import EngagementController
@@ -322,14 +323,20 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         self.assertIn("Too pricey", comment.body)
         self.assertEqual(comment.message_type, "comment")
         self.assertFalse(comment.is_internal)
-        # What the owner said stays as they said it: nobody rewrites it.
-        with self.assertRaises(UserError):
-            self.ticket.with_user(self.engineer)._message_update_content(
-                comment.with_user(self.engineer), body="Approved, go ahead"
-            )
+        # What the owner said stays as they said it: nobody rewrites it, not
+        # even an administrator (Odoo lets admins edit any other comment).
+        for login in (self.engineer.login, "admin"):
+            with self.subTest(login), self.assertRaises(JsonRpcException):
+                self.authenticate(login, login)
+                self.make_jsonrpc_request(
+                    "/mail/message/update_content",
+                    {"message_id": comment.id, "update_data": {"body": "Approved, go ahead"}},
+                )
         with self.assertRaises(UserError):
             self.ticket._message_update_content(comment, body="Approved, go ahead")
+        self.env.invalidate_all()
         self.assertIn("Too pricey", comment.body)
+        self.assertEqual(first.state, "rejected")
         # A new round: the old decision stays, audit included.
         second, token = self._start_round(self.ticket)
         self.token = token
