@@ -106,6 +106,7 @@ class FusionHelpdeskEngagement(models.Model):
     decision_message_id = fields.Many2one(
         comodel_name="mail.message",
         readonly=True,
+        index="btree_not_null",
         help="Public comment on the ticket that carries the decision.",
     )
     parent_id = fields.Many2one(

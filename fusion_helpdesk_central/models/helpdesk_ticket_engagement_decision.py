@@ -6,6 +6,7 @@ public comment and the engineer's to-do (see controllers/main.py)."""
 from markupsafe import Markup
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import email_normalize, formataddr
 
 from .helpdesk_ticket import text_lines_html
@@ -105,38 +106,23 @@ class HelpdeskTicket(models.Model):
             mail_post_autofollow=False,
             mail_post_autofollow_author_skip=True,
         )
-        values = poster._prepare_engagement_decision_message_values(engagement, owner)
-        if "tracking_value_ids" not in values:
-            tracking_value_ids = self._engagement_take_state_tracking()
-            if tracking_value_ids:
-                values["tracking_value_ids"] = tracking_value_ids
-        message = poster.message_post(**values)
+        message = poster.message_post(
+            **poster._prepare_engagement_decision_message_values(engagement, owner)
+        )
         engagement.sudo().decision_message_id = message
         return message
 
-    def _engagement_take_state_tracking(self):
-        """Tracking values of this ticket's approval state change in this
-        transaction, taken over from the chatter's automatic tracking: the
-        owner's decision comment carries them, so that the ticket's chatter
-        shows one entry (the owner's comment, Pending → Approved) where it
-        would show two. Empty when the state did not change."""
-        self.ensure_one()
-        # Its pending recompute records the tracking's initial value
-        # (mail.thread._compute_field_value).
-        self._recompute_recordset(["engagement_state"])
-        pending = self.env.cr.precommit.data.get("mail.tracking.%s" % self._name, {})
-        initial = pending.get(self.id)
-        if not initial or "engagement_state" not in initial:
-            return []
-        tracked = self.fields_get(
-            ["engagement_state"], attributes=("string", "type", "selection", "currency_field")
-        )
-        __, tracking_value_ids = self._mail_track(
-            tracked, {"engagement_state": initial["engagement_state"]}
-        )
-        # Taken: the automatic tracking line would say it a second time.
-        del initial["engagement_state"]
-        return tracking_value_ids
+    def _message_update_content(self, message, /, *args, **kwargs):
+        """The owner's decision comment stays as they wrote it: nobody edits it,
+        administrators included (Odoo lets them edit any comment)."""
+        decisions = self.env["fusion.helpdesk.engagement"].sudo()
+        if message and decisions.search_count(
+            [("decision_message_id", "in", message.ids)], limit=1
+        ):
+            raise UserError(
+                self.env._("The owner's decision is kept as they gave it: it cannot be edited.")
+            )
+        return super()._message_update_content(message, *args, **kwargs)
 
     def _engagement_notify_engineer_sentence(self, engagement, owner):
         """One sentence telling the engineer what became of ``engagement``."""

@@ -302,27 +302,28 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         self.assertEqual(first.state, "rejected")
         self.assertEqual(first.decision_comment, "Too pricey")
         self.assertFalse(first.sudo().token_hash)
-        # The ticket's chatter shows the change like any other write, on the
-        # owner's own comment: one entry by the owner, not a comment and a
-        # tracking line; the round links to it.
+        # The ticket's chatter shows the change like any other write, by the
+        # owner, next to their comment; the round links to that comment and
+        # logs no second line of its own.
         owner = self._owner_partners()
         comment = first.decision_message_id
         chatter = (self._messages() - before).filtered(
             lambda message: message.message_type != "user_notification"  # the to-do's
         )
-        self.assertEqual(chatter, comment)
+        self.assertEqual(chatter.author_id, owner)
+        self.assertIn(comment, chatter)
+        self.assertIn("Too pricey", comment.body)
+        self.assertEqual(comment.message_type, "comment")
+        self.assertFalse(comment.is_internal)
         tracking = self.ticket.message_ids.tracking_value_ids.filtered(
             lambda value: value.field_id.name == "engagement_state"
         )
         self.assertEqual(len(tracking), 1)
-        self.assertEqual(tracking.mail_message_id, comment)
+        self.assertEqual(tracking.mail_message_id, chatter - comment)
         self.assertEqual(
             (tracking.old_value_char, tracking.new_value_char), ("Pending", "Rejected")
         )
-        self.assertEqual(comment.author_id, owner)
-        self.assertIn("Too pricey", comment.body)
-        self.assertEqual(comment.message_type, "comment")
-        self.assertFalse(comment.is_internal)
+        self.assertFalse(first.message_ids.tracking_value_ids)
         # What the owner said stays as they said it: nobody rewrites it, not
         # even an administrator (Odoo lets admins edit any other comment).
         rewrite = {"message_id": comment.id, "update_data": {"body": "Approved, go ahead"}}
@@ -335,12 +336,18 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
             self.assertLogs("odoo.http", "WARNING") as logs,
         ):
             self.make_jsonrpc_request("/mail/message/update_content", rewrite)
-        self.assertIn("Messages with tracking values cannot be modified", logs.output[0])
+        self.assertIn("it cannot be edited", logs.output[0])
         with self.assertRaises(UserError):
             self.ticket._message_update_content(comment, body="Approved, go ahead")
         self.env.invalidate_all()
         self.assertIn("Too pricey", comment.body)
         self.assertEqual(first.state, "rejected")
+        # Other messages of the ticket stay editable as Odoo allows.
+        note = self.ticket.message_post(
+            body="Call them first", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        self.ticket._message_update_content(note, body="Call them after 6 pm")
+        self.assertIn("after 6 pm", note.body)
         # A new round: the old decision stays, audit included.
         second, token = self._start_round(self.ticket)
         self.token = token
