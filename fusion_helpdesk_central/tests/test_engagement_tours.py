@@ -1,7 +1,7 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The central screens in Chromium, as their people use them: the engineer's
-single and bulk Request Owner Approval, the manager's reporting."""
+single and bulk Request Owner Approval, a decided ticket, the manager's reporting."""
 
 from datetime import timedelta
 
@@ -10,6 +10,7 @@ from odoo.tests import HttpCase, tagged
 
 from .common import FusionHelpdeskCentralCommon
 from .openai_server import OpenAIServer, user_message
+from .test_engagement_pages import CSRF_INPUT
 from .test_engagement_wizard import ICP_BASE_URL, ICP_KEY, sent_findings
 
 
@@ -73,4 +74,18 @@ class TestEngagementTours(HttpCase, FusionHelpdeskCentralCommon):
             "/odoo/helpdesk-approval-rounds",
             "fusion_engagement_reporting_tour",
             login="fusion-manager",
+        )
+
+    def test_decided_ticket_tour(self):
+        """Odoo's chatter renders the owner's decision (a comment whose message
+        also carried tracking values would make the whole chatter fail)."""
+        __, token = self._start_round(self.ticket)
+        url = "/fusion_helpdesk/engagement/%s/approve" % token
+        csrf = CSRF_INPUT.search(self.url_open(url).text).group(1)
+        done = self.url_open(url, data={"csrf_token": csrf, "comment": "Go ahead after 6 pm"})
+        self.assertEqual(done.status_code, 200)
+        self.start_tour(
+            "/odoo/helpdesk.ticket/%d" % self.ticket.id,
+            "fusion_engagement_decided_ticket_tour",
+            login="fusion-engineer",
         )

@@ -174,3 +174,22 @@ registry.category("web_tour.tours").add("fusion_engagement_reporting_tour", {
         },
     ],
 });
+
+/** Engineer: a ticket the owner decided shows the decision in its chatter. */
+registry.category("web_tour.tours").add("fusion_engagement_decided_ticket_tour", {
+    steps: () => [
+        {
+            content: "The owner's comment, with what they wrote",
+            trigger:
+                ".o-mail-Message:contains(Owner decision: Approved):contains(Go ahead after 6 pm)",
+        },
+        {
+            content: "The state change, tracked like any other",
+            trigger: ".o-mail-Message-tracking:contains(Pending):contains(Approved)",
+        },
+        {
+            content: "The engineer's to-do",
+            trigger: ".o-mail-Activity:contains(Owner decision: Approved)",
+        },
+    ],
+});
