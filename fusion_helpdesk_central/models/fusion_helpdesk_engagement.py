@@ -348,12 +348,11 @@ class FusionHelpdeskEngagement(models.Model):
         ``_returned``): computes (turnaround, the ticket's last-value fields),
         the ticket's tracking, the owner's comment and the engineer's to-do.
 
-        The ticket's chatter is the one timeline of its approvals: its tracked
-        ``engagement_state`` records each change, on the owner's own comment
-        for a decision (one entry: the comment, Pending → Approved, by the
-        owner), else as a tracking line (an expiry, by nobody). The rounds
-        keep the rest (when, the comment, IP, user agent, a link to that
-        comment), as ``rating.rating`` does, without a chatter line of their own.
+        The ticket's chatter is the one timeline of its approvals: the owner's
+        public comment, and its tracked ``engagement_state`` recording each
+        change (by the owner; an expiry by nobody). The rounds keep the rest
+        (when, the comment, IP, user agent, a link to that comment), as
+        ``rating.rating`` does, without a chatter line of their own.
         """
         # The owner's partner, found (or created) once: it authors the public
         # comment and the ticket's tracking (an expiry is nobody's doing).
