@@ -278,6 +278,9 @@ def run_layer2(args):
             "--odoo-extra=data-dir=%s" % data_dir,
             "--odoo-extra=max-cron-threads=0",
             "--odoo-extra=http-interface=127.0.0.1",
+            # A free port: test runs of several checkouts can share the machine.
+            "--odoo-extra=http-port=%s" % fh.free_port(),
+            "--odoo-extra=gevent-port=%s" % fh.free_port(),
             "--junitxml=%s" % JUNIT_XML_ODOO,
             "-r",
             "fEs",
