@@ -68,11 +68,14 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
         )
         return response.text, response.json()
 
-    def assertRpcError(self, answer, exception):
-        """``answer`` is the JSON-RPC error of ``exception`` (a class)."""
-        error = answer.get("error") or {}
+    def assertRpcError(self, answer, exception, message=None):
+        """``answer`` is the JSON-RPC error of ``exception`` (a class), saying
+        ``message`` when given."""
+        error = (answer.get("error") or {}).get("data", {})
         qualified = "%s.%s" % (exception.__module__, exception.__name__)
-        self.assertEqual(error.get("data", {}).get("name"), qualified, answer)
+        self.assertEqual(error.get("name"), qualified, answer)
+        if message:
+            self.assertEqual(error.get("message"), message)
 
     def attacker_paths(self):
         """Every way we know of to ask for the key, as ``(label, model, method, args, kwargs)``."""
@@ -174,15 +177,23 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
         """``set_values`` is public: called on no record it would write empty values."""
         # The unsaved record of the administrator: a real record, so ``ensure_one``
         # passes and only the administrator check is left to refuse.
+        # The restricted fields alone would refuse too (Odoo 19 checks a field's
+        # ``groups`` on every access), with a message about a field: each
+        # method's own check is what says why, so it is what is asserted.
+        change = "Only administrators can change the settings."
         attempts = [
-            ("set_values", [[]]),
-            ("set_values", [self.unsaved.ids]),
-            ("execute", [self.unsaved.ids]),
-            ("action_fusion_helpdesk_test_connection", [self.unsaved.ids]),
+            ("set_values", [[]], change),
+            ("set_values", [self.unsaved.ids], change),
+            ("execute", [self.unsaved.ids], "Only administrators can change the settings"),
+            (
+                "action_fusion_helpdesk_test_connection",
+                [self.unsaved.ids],
+                "Only administrators can test the connection.",
+            ),
         ]
         for user in (self.portal, self.employee):
             self.authenticate(user.login, user.login)
-            for method, args in attempts:
+            for method, args, message in attempts:
                 with (
                     self.subTest(user=user.login, method=method, args=args),
                     self.mock_central() as mock,
@@ -190,7 +201,7 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
                 ):
                     mock.get(PING_URL, json={"ok": True, "client": "Acme Corp"})
                     _text, answer = self.call_kw(SETTINGS, method, args)
-                    self.assertRpcError(answer, AccessError)
+                    self.assertRpcError(answer, AccessError, message)
                     self.assertFalse(mock.calls)
         self.assertEqual(self.icp.get_param("fusion_helpdesk.client_key"), CLIENT_KEY)
         self.assertEqual(self.icp.get_param("fusion_helpdesk.owner_email"), OWNER_EMAIL)
