@@ -309,6 +309,8 @@ class TestEngagementWizardAccess(HttpCase, FusionHelpdeskCentralCommon):
             "default_get with forged active_ids": lambda: self._rpc(
                 "default_get", [["ticket_ids"]], {"context": context}
             ),
+            # Odoo 19 itself refuses to link an unreadable record in a
+            # many2many (before the wizard's own check, a second layer).
             "create with forged tickets": lambda: self._rpc(
                 "create", [{"ticket_ids": [[6, 0, [self.other.id]]], "summary": "x"}]
             ),
@@ -317,13 +319,10 @@ class TestEngagementWizardAccess(HttpCase, FusionHelpdeskCentralCommon):
             ),
         }
         for label, attempt in attempts.items():
-            with (
-                self.subTest(label),
-                self.assertRaises(JsonRpcException) as caught,
-                mute_logger("odoo.http"),
-            ):
-                attempt()
-            self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError", label)
+            with self.subTest(label), mute_logger("odoo.http"):
+                with self.assertRaises(JsonRpcException) as caught:
+                    attempt()
+                self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError")
         self.assertFalse(
             self.env["fusion.helpdesk.engagement.wizard"].search(
                 [("ticket_ids", "in", self.other.ids)]
