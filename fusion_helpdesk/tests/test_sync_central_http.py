@@ -154,23 +154,32 @@ class TestSyncWithRealCentral(HttpCase):
         self.assertIn("Olivia approved the proposed work", bodies)
         self.assertFalse(self.inbox(self.colleague))
 
-        # The employee answers; a retried send posts nothing twice on central.
+        # The employee answers; central posts it, but its 201 is lost on the
+        # way back: the reply stays queued, and the retry posts nothing twice.
         reply = (
             self.env["fusion.helpdesk.ticket.reply"]
             .with_user(self.employee)
             .create({"ticket_id": local.id, "body": "It smokes <b>again</b>."})
         )
-        action = reply.with_user(self.employee).action_send()
-        self.assertEqual(action["params"]["type"], "success", action)
-        message = self.env["mail.message"].browse(reply.central_message_id)
-        self.assertEqual((message.model, message.res_id), ("helpdesk.ticket", central.id))
+        real_request = requests.request
+
+        def answer_lost(*args, **kwargs):
+            real_request(*args, **kwargs)
+            raise requests.ConnectionError("Connection reset by peer")
+
+        with patch.object(requests, "request", side_effect=answer_lost):
+            action = reply.with_user(self.employee).action_send()
+        self.assertEqual(action["params"]["type"], "warning", action)
+        self.assertEqual(reply.state, "queued")
+        self.env.invalidate_all()  # central's side was written by its server
+        message = central.message_ids.filtered(lambda m: "again" in (m.body or ""))
+        self.assertEqual(len(message), 1, "central did post it")
         self.assertEqual(message.author_id, central.partner_id)
         self.assertIn("&lt;b&gt;again&lt;/b&gt;", message.body)
         self.assertIn(self.engineer.partner_id, message.notification_ids.res_partner_id)
         count = len(central.message_ids)
-        reply.sudo().write({"state": "queued"})  # as if the 201 had been lost
         self.assertIsNone(reply.sudo()._send_to_central())
-        self.assertEqual(reply.central_message_id, message.id)
+        self.assertEqual((reply.state, reply.central_message_id), ("sent", message.id))
         self.assertEqual(len(central.message_ids), count)
 
         # Their own reply comes back in the feed without notifying them.
