@@ -10,6 +10,7 @@ administrators only ever write it (like a password field).
 
 import json
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -35,6 +36,18 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
             cls.env, login="fh-portal", name="Pat Portal", groups="base.group_portal"
         )
 
+    def setUp(self):
+        super().setUp()
+        # The administrator typed a new key in the form and has not saved yet
+        # (or left without saving: the row lives until the vacuum). The only
+        # settings record that holds the key: what the RPC paths below ask for.
+        self.unsaved = (
+            self.env[SETTINGS]
+            .with_user(self.admin)
+            .create({"fusion_helpdesk_client_key": CLIENT_KEY})
+        )
+        self.assertEqual(self.unsaved.sudo().fusion_helpdesk_client_key, CLIENT_KEY)
+
     def call_kw(self, model, method, args=(), kwargs=None):
         """Call ``model.method`` like the web client does; return ``(raw text, answer)``."""
         envelope = {
@@ -55,17 +68,24 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
         )
         return response.text, response.json()
 
+    def assertRpcError(self, answer, exception, message=None):
+        """``answer`` is the JSON-RPC error of ``exception`` (a class), saying
+        ``message`` when given."""
+        error = (answer.get("error") or {}).get("data", {})
+        qualified = "%s.%s" % (exception.__module__, exception.__name__)
+        self.assertEqual(error.get("name"), qualified, answer)
+        if message:
+            self.assertEqual(error.get("message"), message)
+
     def attacker_paths(self):
         """Every way we know of to ask for the key, as ``(label, model, method, args, kwargs)``."""
         spec = {name: {} for name in SETTINGS_FIELDS}
         icp_domain = [("key", "like", "fusion_helpdesk")]
         return [
             ("default_get", SETTINGS, "default_get", [SETTINGS_FIELDS], {}),
-            ("default_get all", SETTINGS, "default_get", [[]], {}),
-            ("get_values", SETTINGS, "get_values", [], {}),
             ("onchange", SETTINGS, "onchange", [[], {}, [], spec], {}),
-            ("web_read", SETTINGS, "web_read", [[1]], {"specification": spec}),
-            ("read", SETTINGS, "read", [[1], SETTINGS_FIELDS], {}),
+            ("web_read", SETTINGS, "web_read", [self.unsaved.ids], {"specification": spec}),
+            ("read", SETTINGS, "read", [self.unsaved.ids, SETTINGS_FIELDS], {}),
             ("search_read", SETTINGS, "search_read", [[], SETTINGS_FIELDS], {}),
             ("web_search_read", SETTINGS, "web_search_read", [[]], {"specification": spec}),
             ("create", SETTINGS, "create", [{"fusion_helpdesk_central_url": "https://x"}], {}),
@@ -94,8 +114,11 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
             self._create_ticket(user)
         for label, model, method, args, kwargs in self.attacker_paths():
             with self.subTest(user=user.login, path=label), mute_logger("odoo.http"):
-                text, _answer = self.call_kw(model, method, args, kwargs)
+                text, answer = self.call_kw(model, method, args, kwargs)
                 self.assertNotIn(CLIENT_KEY, text)
+                if label in ("read", "web_read"):
+                    # The record does hold the key: refused, not merely empty.
+                    self.assertRpcError(answer, AccessError)
 
     def test_portal_user_gets_no_key_from_any_rpc(self):
         self.assert_no_secret(self.portal)
@@ -103,33 +126,82 @@ class TestSettingsSecrets(FusionHelpdeskCommon, HttpCase):
     def test_employee_gets_no_key_from_any_rpc(self):
         self.assert_no_secret(self.employee)
 
+    def test_a_read_right_granted_elsewhere_still_never_reads_the_key(self):
+        """Another addon may give employees read access to the settings model;
+        the fields' own ``groups`` still keep the key (and the rest) to admins."""
+        self.env["ir.model.access"].create(
+            {
+                "name": "settings read for employees (another addon)",
+                "model_id": self.env["ir.model"]._get_id(SETTINGS),
+                "group_id": self.env.ref("base.group_user").id,
+                "perm_read": True,
+            }
+        )
+        self.authenticate(self.employee.login, self.employee.login)
+        _text, answer = self.call_kw(SETTINGS, "read", [self.unsaved.ids, ["id"]])
+        self.assertEqual(answer["result"], [{"id": self.unsaved.id}], "the right is granted")
+        spec = {"fusion_helpdesk_client_key": {}}
+        for method, args, kwargs in (
+            ("read", [self.unsaved.ids, ["fusion_helpdesk_client_key"]], {}),
+            ("web_read", [self.unsaved.ids], {"specification": spec}),
+            ("search_read", [[], ["fusion_helpdesk_client_key"]], {}),
+            ("web_search_read", [[]], {"specification": spec}),
+        ):
+            with self.subTest(method=method), mute_logger("odoo.http"):
+                text, answer = self.call_kw(SETTINGS, method, args, kwargs)
+                self.assertNotIn(CLIENT_KEY, text)
+                self.assertRpcError(answer, AccessError)
+
     def test_non_admins_get_no_setting_at_all_from_settings(self):
         """Not the owner's address either, nor where the company's tickets go."""
         for user in (self.portal, self.employee):
             self.authenticate(user.login, user.login)
-            for method, args in (("default_get", [SETTINGS_FIELDS]), ("get_values", [])):
-                with self.subTest(user=user.login, method=method), mute_logger("odoo.http"):
-                    text, _answer = self.call_kw(SETTINGS, method, args)
-                    self.assertNotIn(OWNER_EMAIL, text)
-                    self.assertNotIn("central.example.com", text)
+            with self.subTest(user=user.login), mute_logger("odoo.http"):
+                text, answer = self.call_kw(SETTINGS, "default_get", [SETTINGS_FIELDS])
+                self.assertIn("result", answer)
+                self.assertNotIn(OWNER_EMAIL, text)
+                self.assertNotIn("central.example.com", text)
+
+    def test_get_values_answers_no_fusion_setting_even_to_admins(self):
+        """``get_values`` is public and unfiltered: the settings above are read
+        by ``default_get`` (``config_parameter``), whose filter keeps them from
+        non-admins. Should one ever be answered by ``get_values``, move the
+        filter along: this fails first."""
+        self.authenticate(self.admin.login, self.admin.login)
+        _text, answer = self.call_kw(SETTINGS, "get_values")
+        self.assertFalse(
+            set(answer["result"]) & {*SETTINGS_FIELDS, "fusion_helpdesk_client_key_set"}
+        )
 
     def test_non_admins_cannot_change_or_test_the_settings(self):
         """``set_values`` is public: called on no record it would write empty values."""
+        # The unsaved record of the administrator: a real record, so ``ensure_one``
+        # passes and only the administrator check is left to refuse.
+        # The restricted fields alone would refuse too (Odoo 19 checks a field's
+        # ``groups`` on every access), with a message about a field: each
+        # method's own check is what says why, so it is what is asserted.
+        change = "Only administrators can change the settings."
         attempts = [
-            ("set_values", [[]]),
-            ("execute", [[]]),
-            ("action_fusion_helpdesk_test_connection", [[]]),
+            ("set_values", [[]], change),
+            ("set_values", [self.unsaved.ids], change),
+            ("execute", [self.unsaved.ids], "Only administrators can change the settings"),
+            (
+                "action_fusion_helpdesk_test_connection",
+                [self.unsaved.ids],
+                "Only administrators can test the connection.",
+            ),
         ]
         for user in (self.portal, self.employee):
             self.authenticate(user.login, user.login)
-            for method, args in attempts:
+            for method, args, message in attempts:
                 with (
-                    self.subTest(user=user.login, method=method),
+                    self.subTest(user=user.login, method=method, args=args),
                     self.mock_central() as mock,
                     mute_logger("odoo.http"),
                 ):
+                    mock.get(PING_URL, json={"ok": True, "client": "Acme Corp"})
                     _text, answer = self.call_kw(SETTINGS, method, args)
-                    self.assertIn("error", answer)
+                    self.assertRpcError(answer, AccessError, message)
                     self.assertFalse(mock.calls)
         self.assertEqual(self.icp.get_param("fusion_helpdesk.client_key"), CLIENT_KEY)
         self.assertEqual(self.icp.get_param("fusion_helpdesk.owner_email"), OWNER_EMAIL)

@@ -3,13 +3,18 @@
 """The client talking to a real central over HTTP: both addons in one database,
 the client's Central URL pointed at this test server, a real client key."""
 
+import re
 import unittest
 from unittest.mock import patch
+
+import requests
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 CURSOR_PARAM = "fusion_helpdesk.sync_cursor"
+APPROVE_LINK = re.compile(r"/fusion_helpdesk/engagement/([^/\"'\s<>]+)/approve")
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @tagged("post_install", "-at_install")
@@ -20,7 +25,9 @@ class TestSyncWithRealCentral(HttpCase):
         if "fusion.helpdesk.client.key" not in cls.env:
             raise unittest.SkipTest("needs fusion_helpdesk_central in the same database")
         ClientKey = cls.env["fusion.helpdesk.client.key"]
-        cls.client_key = ClientKey.create({"name": "Acme Corp"})
+        cls.client_key = ClientKey.create(
+            {"name": "Acme Corp", "owner_email": "owner@acme.example.com", "owner_name": "Olivia"}
+        )
         cls.other_key = ClientKey.create({"name": "Globex"})
         icp = cls.env["ir.config_parameter"].sudo()
         icp.set_param("fusion_helpdesk.central_url", cls.base_url())
@@ -67,6 +74,28 @@ class TestSyncWithRealCentral(HttpCase):
         central.user_id = self.engineer
         return local, central
 
+    def owner_approves(self, central, comment):
+        """Central's real flow: the engineer asks through the wizard, the owner
+        opens the emailed link and submits its form, like a browser does."""
+        self.env["fusion.helpdesk.engagement.wizard"].with_user(self.engineer).with_context(
+            active_model="helpdesk.ticket", active_ids=central.ids
+        ).create({"summary": "Replace the fuser."}).action_send()
+        mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
+        url = "%s/fusion_helpdesk/engagement/%s/approve" % (
+            self.base_url(),
+            APPROVE_LINK.search(mail.body_html)[1],
+        )
+        # A browser of its own (requests are already let through, see setUp),
+        # on a cache in step with the database, as ``url_open`` does.
+        self.env.cr.flush()
+        self.env.cr.clear()
+        browser = requests.Session()
+        page = browser.get(url, timeout=10)
+        self.assertEqual(page.status_code, 200)
+        form = {"csrf_token": CSRF_INPUT.search(page.text)[1], "comment": comment}
+        self.assertEqual(browser.post(url, data=form, timeout=10).status_code, 200)
+        self.env.cr.clear()
+
     def inbox(self, user):
         return self.env["mail.notification"].search(
             [
@@ -95,7 +124,8 @@ class TestSyncWithRealCentral(HttpCase):
             subtype_xmlid="mail.mt_note",
         )
         central.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
-        central.sudo().write({"engagement_state": "pending"})
+        self.owner_approves(central, "Go ahead.")
+        decision = central.message_ids.filtered(lambda m: "Go ahead." in (m.body or ""))
         # Another client's ticket never reaches this client.
         globex = self.env["helpdesk.ticket"].create(
             {
@@ -110,40 +140,52 @@ class TestSyncWithRealCentral(HttpCase):
 
         self.assertRecordValues(
             local,
-            [{"central_stage": central.stage_id.name, "engagement_state": "pending"}],
+            [{"central_stage": central.stage_id.name, "engagement_state": "approved"}],
         )
         self.assertIn("We will replace the fuser.", local.thread_html)
+        self.assertIn("Go ahead.", local.thread_html)
         self.assertNotIn("hunter2", local.thread_html)
-        self.assertEqual([m["id"] for m in local.thread_messages], [answer.id])
+        self.assertEqual([m["id"] for m in local.thread_messages], [answer.id, decision.id])
         self.assertNotIn("Globex", str(colleague_local.thread_html or ""))
         notified = self.inbox(self.employee).mail_message_id
-        self.assertEqual(len(notified), 1)
-        self.assertIn("We will replace the fuser.", notified.body)
+        self.assertEqual(len(notified), 2, "the answer and the owner's decision")
+        bodies = " ".join(notified.mapped("body"))
+        self.assertIn("We will replace the fuser.", bodies)
+        self.assertIn("Olivia approved the proposed work", bodies)
         self.assertFalse(self.inbox(self.colleague))
 
-        # The employee answers; a retried send posts nothing twice on central.
+        # The employee answers; central posts it, but its 201 is lost on the
+        # way back: the reply stays queued, and the retry posts nothing twice.
         reply = (
             self.env["fusion.helpdesk.ticket.reply"]
             .with_user(self.employee)
             .create({"ticket_id": local.id, "body": "It smokes <b>again</b>."})
         )
-        action = reply.with_user(self.employee).action_send()
-        self.assertEqual(action["params"]["type"], "success", action)
-        message = self.env["mail.message"].browse(reply.central_message_id)
-        self.assertEqual((message.model, message.res_id), ("helpdesk.ticket", central.id))
+        real_request = requests.request
+
+        def answer_lost(*args, **kwargs):
+            real_request(*args, **kwargs)
+            raise requests.ConnectionError("Connection reset by peer")
+
+        with patch.object(requests, "request", side_effect=answer_lost):
+            action = reply.with_user(self.employee).action_send()
+        self.assertEqual(action["params"]["type"], "warning", action)
+        self.assertEqual(reply.state, "queued")
+        self.env.invalidate_all()  # central's side was written by its server
+        message = central.message_ids.filtered(lambda m: "again" in (m.body or ""))
+        self.assertEqual(len(message), 1, "central did post it")
         self.assertEqual(message.author_id, central.partner_id)
         self.assertIn("&lt;b&gt;again&lt;/b&gt;", message.body)
         self.assertIn(self.engineer.partner_id, message.notification_ids.res_partner_id)
         count = len(central.message_ids)
-        reply.sudo().write({"state": "queued"})  # as if the 201 had been lost
         self.assertIsNone(reply.sudo()._send_to_central())
-        self.assertEqual(reply.central_message_id, message.id)
+        self.assertEqual((reply.state, reply.central_message_id), ("sent", message.id))
         self.assertEqual(len(central.message_ids), count)
 
         # Their own reply comes back in the feed without notifying them.
         self.sync()
         self.assertIn(message.id, [m["id"] for m in local.thread_messages])
-        self.assertEqual(len(self.inbox(self.employee)), 1)
+        self.assertEqual(len(self.inbox(self.employee)), 2)
 
     def test_central_down_keeps_the_cursor_and_the_reply(self):
         local, __ = self.submit(self.employee, "Printer on fire")

@@ -7,6 +7,7 @@ from odoo import fields
 from odoo.sql_db import db_connect
 from odoo.tools import SQL, mute_logger
 
+from ..models.fusion_helpdesk_engagement import DECISION_STATES
 from .common import FusionHelpdeskCentralCommon, ticket_live_token
 
 REMINDER_DAYS = "fusion_helpdesk_central.engagement_reminder_days"
@@ -39,15 +40,13 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             "Findings of %s" % name, "- Recommendation: fix %s." % name
         )
         ticket._engagement_send_mails({ticket.id: token})
-        sent_at = fields.Datetime.now() - timedelta(days=days_ago)
-        values = {"sent_at": sent_at}
         if state != "pending":
-            values.update(
-                state=state,
-                decided_at=sent_at + timedelta(hours=1),
-                token_hash=False,
-            )
-        ticket.engagement_id.sudo().write(values)
+            # Decided by the owner's link, as the flow does.
+            decision = {value: key for key, value in DECISION_STATES.items()}[state]
+            assert cls.env["helpdesk.ticket"]._engagement_decide(token, decision) == ticket
+        # Time travel only: the round was sent ``days_ago`` days ago.
+        sent_at = fields.Datetime.now() - timedelta(days=days_ago)
+        ticket.engagement_id.sudo().write({"sent_at": sent_at})
         return ticket.with_env(cls.env)
 
     def _reminders(self):

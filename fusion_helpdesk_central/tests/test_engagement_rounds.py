@@ -57,6 +57,8 @@ class TestEngagementRounds(FusionHelpdeskCentralCommon):
         self._send(self.ticket).action_send()
         engagement = self.ticket.engagement_id.with_user(self.engineer)
         self.assertEqual(engagement.summary, "The plan")
+        # The engineer has no right but read on rounds: the access rights
+        # refuse these before the flow's own guards (tested below) run.
         for label, attempt in (
             ("write", lambda: engagement.write({"state": "approved"})),
             ("create", lambda: engagement.create({"ticket_id": self.ticket.id})),
@@ -71,6 +73,44 @@ class TestEngagementRounds(FusionHelpdeskCentralCommon):
         self.assertFalse(
             self.env["fusion.helpdesk.engagement"].with_user(self.plain_user).has_access("read")
         )
+
+    def test_rounds_are_kept_whatever_the_access_rights(self):
+        """The flow's own guards, beyond the access rights: the administrator
+        (every right on rounds) forges and rewrites none, and a manager given
+        every right on rounds by another addon deletes none either."""
+        self._send(self.ticket).action_send()
+        engagement = self.ticket.engagement_id
+        admin = new_test_user(
+            self.env, login="fusion-admin", name="Ada Admin", groups="base.group_system"
+        )
+        self.env["ir.model.access"].create(
+            {
+                "name": "rounds for managers (another addon)",
+                "model_id": self.env["ir.model"]._get_id("fusion.helpdesk.engagement"),
+                "group_id": self.env.ref("helpdesk_mgmt.group_helpdesk_manager").id,
+                "perm_read": True,
+                "perm_write": True,
+                "perm_create": True,
+                "perm_unlink": True,
+            }
+        )
+        for user in (admin, self.manager):
+            mine = engagement.with_user(user)
+            self.assertTrue(mine.has_access("unlink"), "the access rights allow it all")
+            attempts = [
+                ("write", lambda mine=mine: mine.write({"state": "approved"})),
+                ("create", lambda mine=mine: mine.create({"ticket_id": self.ticket.id})),
+            ]
+            if user == self.manager:
+                attempts.append(("unlink", mine.unlink))
+            for label, attempt in attempts:
+                with self.subTest(user=user.login, attempt=label), self.assertRaises(AccessError):
+                    attempt()
+        self.assertEqual(engagement.state, "pending")
+        self.assertEqual(self.ticket.engagement_ids, engagement)
+        # Kept, not undeletable: an administrator may still clean up.
+        engagement.with_user(admin).unlink()
+        self.assertFalse(engagement.exists())
 
     def test_mail_comes_from_the_engineer_who_asked(self):
         self.ticket.user_id = False

@@ -6,6 +6,8 @@ wizard. Every test takes the attacker's own path (JSON-RPC, the composer)."""
 
 import json
 import re
+import secrets
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -118,10 +120,15 @@ class TestEngagementLinkSecrecy(HttpCase, FusionHelpdeskCentralCommon):
                 generated = template._generate_template(ticket.ids, ["body_html", "subject"])
                 self.assertNoLiveLink(str(generated[ticket.id]["body_html"]), token)
                 # Even handed the context key the sender uses, the engineer can
-                # only put in a token they already know.
+                # only put in a token they already know: a well-shaped guess
+                # (a malformed one would be refused before any lookup) is
+                # rendered as given, and opens nothing while a round is pending.
+                guess = secrets.token_urlsafe(32)
                 guessed = template.with_context(
-                    fusion_engagement_links={ticket.id: "guess"}
+                    fusion_engagement_links={ticket.id: guess}
                 )._render_field("body_html", ticket.ids)[ticket.id]
+                self.assertIn("/fusion_helpdesk/engagement/%s/approve" % guess, guessed)
+                self.assertEqual(ticket.engagement_state, "pending")
                 self.assertNoLiveLink(guessed, token)
 
     def test_sent_and_failed_mails_show_no_link_to_their_sender(self):
@@ -130,7 +137,19 @@ class TestEngagementLinkSecrecy(HttpCase, FusionHelpdeskCentralCommon):
                 token, mail = self._send(user, ticket)
                 self.authenticate(user.login, user.login)
                 for state in ("outgoing", "exception"):
-                    mail.write({"state": state})
+                    if state == "exception":
+                        # The SMTP server refuses it: the queue marks it failed.
+                        MailServer = type(self.env["ir.mail_server"])
+                        with (
+                            patch.object(MailServer, "_disable_send", return_value=False),
+                            patch.object(MailServer, "_connect__"),
+                            patch.object(
+                                MailServer, "send_email", side_effect=OSError("554 refused")
+                            ),
+                            mute_logger("odoo.addons.mail.models.mail_mail"),
+                        ):
+                            mail.send()
+                    self.assertEqual(mail.state, state)
                     messages = self._call(
                         "mail.message",
                         "search_read",
@@ -278,6 +297,50 @@ class TestEngagementWizardAccess(HttpCase, FusionHelpdeskCentralCommon):
                     answer = str(error)
                 self.assertNotIn("Confidential merger", answer)
                 self.assertNotIn("hidden-owner@secret.example.com", answer)
+        self.assertFalse(
+            self.env["fusion.helpdesk.engagement.wizard.line"].search(
+                [("ticket_id", "=", self.other.id)]
+            )
+        )
+
+    def test_forged_tickets_are_refused_with_an_access_error(self):
+        """The wizard's own checks, each alone: an own-tickets engineer names a
+        ticket of another team through the context, the wizard's tickets or a
+        line, with no view in between to filter it (plain ``create``)."""
+        self.authenticate(self.own_engineer.login, self.own_engineer.login)
+        # A wizard of their own ticket is created (the checks pass what is allowed).
+        wizard_id = self._rpc("create", [{"ticket_ids": [[6, 0, self.mine.ids]], "summary": "x"}])
+        self.assertTrue(self.env["fusion.helpdesk.engagement.wizard"].browse(wizard_id).exists())
+        line_create = {
+            "model": "fusion.helpdesk.engagement.wizard.line",
+            "method": "create",
+            "args": [{"wizard_id": wizard_id, "ticket_id": self.other.id}],
+            "kwargs": {},
+        }
+        context = {"active_model": "helpdesk.ticket", "active_ids": [self.other.id]}
+        attempts = {
+            "default_get with forged active_ids": lambda: self._rpc(
+                "default_get", [["ticket_ids"]], {"context": context}
+            ),
+            # Odoo 19 itself refuses to link an unreadable record in a
+            # many2many (before the wizard's own check, a second layer).
+            "create with forged tickets": lambda: self._rpc(
+                "create", [{"ticket_ids": [[6, 0, [self.other.id]]], "summary": "x"}]
+            ),
+            "create with a forged line": lambda: self.make_jsonrpc_request(
+                "/web/dataset/call_kw/fusion.helpdesk.engagement.wizard.line/create", line_create
+            ),
+        }
+        for label, attempt in attempts.items():
+            with self.subTest(label), mute_logger("odoo.http"):
+                with self.assertRaises(JsonRpcException) as caught:
+                    attempt()
+                self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError")
+        self.assertFalse(
+            self.env["fusion.helpdesk.engagement.wizard"].search(
+                [("ticket_ids", "in", self.other.ids)]
+            )
+        )
         self.assertFalse(
             self.env["fusion.helpdesk.engagement.wizard.line"].search(
                 [("ticket_id", "=", self.other.id)]

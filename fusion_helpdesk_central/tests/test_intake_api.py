@@ -15,7 +15,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.fusion_helpdesk_central import intake
 
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, ticket_live_token
 
 API = "/fusion_helpdesk_central/api/v1"
 KEY_LOGGER = "odoo.addons.fusion_helpdesk_central.models.fusion_helpdesk_client_key_api"
@@ -380,19 +380,22 @@ class TestThreadApi(IntakeApiCase):
         cls.empty = ticket.with_user(cls.engineer).message_post(
             body="", message_type="comment", subtype_xmlid="mail.mt_comment"
         )
-        cls.decision = ticket.message_post(
-            body=Markup("<p>Approved: go ahead.</p>"),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            author_id=cls.owner.id,
+        # The owner's decision, through the flow: asked by the engineer,
+        # decided with the emailed link.
+        token = cls._send_for_approval(ticket)
+        decided = cls.env["helpdesk.ticket"]._engagement_decide(
+            token, "approve", comment="Go ahead, within budget."
         )
-        ticket.write(
-            {
-                "engagement_state": "approved",
-                "engagement_decision_comment": "Go ahead, within budget.",
-                "engagement_decision_message_id": cls.decision.id,
-            }
-        )
+        assert decided == ticket, "the owner's link decided the ticket"
+        cls.decision = ticket.engagement_decision_message_id
+
+    @classmethod
+    def _send_for_approval(cls, ticket):
+        """Ask the owner through the wizard, as the engineer; return the live token."""
+        cls.env["fusion.helpdesk.engagement.wizard"].with_user(cls.engineer).with_context(
+            active_model="helpdesk.ticket", active_ids=ticket.ids
+        ).create({"summary": "Replace the fuser."}).action_send()
+        return ticket_live_token(ticket)
 
     def test_thread_shows_public_messages_oldest_first(self):
         body = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
@@ -427,7 +430,8 @@ class TestThreadApi(IntakeApiCase):
         self.assertNotIn("Logged system note", everything)
 
     def test_decision_is_not_marked_while_a_new_engagement_is_pending(self):
-        self.ticket.engagement_state = "pending"
+        self.assertTrue(self._send_for_approval(self.ticket))
+        self.assertEqual(self.ticket.engagement_state, "pending")
         body = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
         self.assertEqual([m["decision"] for m in body["messages"]], [None, None, None])
 
