@@ -11,7 +11,7 @@ controller answers them the same way.
 
 import re
 
-from .intake import IntakeError, clean_text, is_valid_email
+from .intake import IntakeError, check_text, clean_name, clean_text, is_valid_email
 
 CURSOR_PREFIX = "c1."
 # The change log's ids are PostgreSQL integers; a client cannot be further.
@@ -66,7 +66,10 @@ def parse_page_size(value):
 def _clean_reply_field(name, value):
     if value is None:
         return None
-    value = clean_text(name, value, multiline=name == "body")
+    if name == "author_name":
+        value = clean_name(check_text(name, value))
+    else:
+        value = clean_text(name, value, multiline=name == "body")
     if not value:
         return None
     limit = REPLY_MAX_LENGTHS[name]
