@@ -81,9 +81,11 @@ def _clean_reply_field(name, value):
 def validate_reply_payload(data):
     """Return the normalised reply payload of the decoded JSON ``data``.
 
-    Keys: ``body`` (plain text), ``author_name``, ``author_email`` (lower
-    case) and ``idempotency_key`` (None when absent). The first invalid field
-    raises :class:`IntakeError`; unknown fields are ignored.
+    Keys: ``body`` (plain text), ``author_name`` (cleaned by the names
+    rule), ``author_email`` (lower case) and ``idempotency_key`` (None when
+    absent). The first invalid field raises :class:`IntakeError`; unknown
+    fields are ignored. The author fields are checked as the contract says,
+    but never decide who authors the reply on central (the ticket's requester).
     """
     if not isinstance(data, dict):
         raise IntakeError("The request body must be a JSON object.")
