@@ -30,13 +30,13 @@ HOSTILE_NAMES = [
     ('Olivia" <' + ATTACKER + '>, "x', "Olivia attacker evil.example , x"),
     ("Olivia <" + ATTACKER + ">", "Olivia attacker evil.example"),
     ("Olivia;" + ATTACKER, "Olivia;attacker evil.example"),
-    ("Olivia\\\"," + ATTACKER, "Olivia ,attacker evil.example"),
+    ('Olivia\\",' + ATTACKER, "Olivia ,attacker evil.example"),
     ("Olivia \uff1cattacker\uff20evil.example\uff1e", "Olivia attacker evil.example"),
     ("Olivia \ufe64attacker\ufe6bevil.example\ufe65 \uff02", "Olivia attacker evil.example"),
     ("Olivia \u202eeyolpmE\u202c\u200f", "Olivia eyolpmE"),
     ("Olivia\u00a0\u3000Owner", "Olivia Owner"),
     ("\r\n\t \x00", ""),
-    ("<>@\"", ""),
+    ('<>@"', ""),
 ]
 # Not even text: a lone surrogate (dropped by the rule; refused by the API as
 # not being valid Unicode, like any other field).
@@ -85,7 +85,7 @@ def test_the_two_rules_share_their_definition():
     assert intake.NAME_FOLDED_CATEGORIES == central_client.NAME_FOLDED_CATEGORIES
 
 
-# --------------------------------------------------------------------------- where names are written
+# ------------------------------------------------------------- where names are written
 def _intake(**changes):
     data = {
         "subject": "Printer on fire",
