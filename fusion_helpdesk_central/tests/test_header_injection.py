@@ -223,3 +223,14 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
             .with_context(active_test=False)
             .search([("email_normalized", "=", ATTACKER)])
         )
+        # A client saved with such a name: the next round snapshots it clean.
+        self.env.cr.execute(
+            "UPDATE fusion_helpdesk_client_key SET owner_name = %s WHERE id = %s",
+            (SMUGGLING_NAME, self.client_key.id),
+        )
+        self.env.invalidate_all()
+        __, mails = self._send_wizard(self.ticket)
+        self.assertEqual(self._envelopes(mails), [[OWNER]])
+        self.assertEqual(
+            self.ticket.sudo().engagement_id.owner_name, "Olivia Owner ,attacker evil.example"
+        )
