@@ -87,7 +87,7 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
         hands it back to the owner with a name that carries their own address.
         The owner's new link must reach the owner only (else the attacker's
         ``/all`` link decides every pending request of the owner)."""
-        first, owner_token = self._start_round(self.ticket)
+        __, owner_token = self._start_round(self.ticket)
         other_ticket = self._create_ticket("Second pending request")
         self._start_round(other_ticket)
         before = self._last_mail_id()
