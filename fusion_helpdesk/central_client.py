@@ -38,6 +38,15 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 # Characters that print nothing although Unicode does not class them as
 # format characters or spaces (fillers and the blank braille pattern).
 INVISIBLE_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+# The names rule, the same as central's ``intake.clean_name`` (one rule for a
+# person's name that may reach a mail header): controls, line and paragraph
+# separators and spaces, and the address syntax below (with its full-width
+# look-alikes) fold into one space; bidi controls and lone surrogates go.
+# "," ";" "(" ")" "'" stay: without "@", "<" or a quote no part of a quoted
+# display name can be read as an address.
+NAME_FOLDED_CHARS = frozenset('"<>@\\' + "\uff02\uff1c\uff1e\uff20\ufe6b\ufe64\ufe65")
+NAME_FOLDED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Zs"})
+NAME_DROPPED_CHARS = frozenset("\u200e\u200f") | BIDI_CONTROLS
 # Central's intake limits for the owner (it refuses anything longer).
 OWNER_NAME_MAX_LENGTH = 128
 EMAIL_MAX_LENGTH = 254
@@ -114,21 +123,38 @@ def build_ticket_payload(
     payload = {
         "subject": clean_subject(subject),
         "description": description or "",
-        "requester_name": requester_name or "",
+        "requester_name": clean_name(requester_name),
         "requester_email": requester_email or "",
         "client_ref": str(client_ref),
     }
     # Piggybacked on every ticket so central keeps the key's owner fresh.
     if owner_email and owner_email.strip():
         payload["owner_email"] = owner_email.strip()
-    if owner_name and owner_name.strip():
-        payload["owner_name"] = owner_name.strip()
+    owner_name = clean_name(owner_name)
+    if owner_name:
+        payload["owner_name"] = owner_name
     return payload
 
 
 def new_client_ref():
     """Return a fresh client reference: random, so unique across databases and copies."""
     return str(uuid.uuid4())
+
+
+def clean_name(value):
+    """A person's name as one line no mail parser can split into a second
+    address (central's ``intake.clean_name``): never raises, ``""`` for no text."""
+    if not isinstance(value, str):
+        return ""
+    chars = []
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cs" or char in NAME_DROPPED_CHARS:
+            continue
+        if category in NAME_FOLDED_CATEGORIES or char.isspace() or char in NAME_FOLDED_CHARS:
+            char = " "
+        chars.append(char)
+    return " ".join("".join(chars).split())
 
 
 def clean_subject(subject):
@@ -239,7 +265,7 @@ def build_message_payload(body, author_name, author_email, idempotency_key=None)
     """Return the JSON body of an employee's reply; the key makes a retry safe."""
     payload = {
         "body": body or "",
-        "author_name": author_name or "",
+        "author_name": clean_name(author_name),
         "author_email": author_email or "",
     }
     if idempotency_key:

@@ -31,6 +31,8 @@ FIELD_MAX_LENGTHS = {
 }
 MAX_EMAIL_LOCAL_LENGTH = 64
 EMAIL_FIELDS = frozenset({"requester_email", "owner_email"})
+# Names of people: they end up in mail headers (display names), see clean_name.
+NAME_FIELDS = frozenset({"requester_name", "owner_name"})
 MULTILINE_FIELDS = frozenset({"description"})
 # The client's own reference: a random UUID4 from current clients, a record id
 # (maybe sent as a number) from older ones.
@@ -56,6 +58,17 @@ WHITESPACE_RE = re.compile(r"\s+")
 BIDI_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Characters that render as nothing although they are not format characters.
 BLANK_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+# Address syntax that could open, close or make an address inside a display
+# name (and their full-width look-alikes, which a reader takes for them): a
+# name without them can never be read as a second recipient, whatever parser
+# reads the header. Folded into a space by clean_name. Kept on purpose: "," ";"
+# "(" ")" "'" ":" (people and companies are called "Smith, John" or "Acme
+# (EU)"); formataddr quotes the name and, without "@", "<" or a quote, no part
+# of it is an address.
+NAME_FOLDED_CHARS = frozenset('"<>@\\' + "\uff02\uff1c\uff1e\uff20\ufe6b\ufe64\ufe65")
+# Unicode categories folded into a space in a name: controls (CR, LF, NUL,
+# U+0085...), line and paragraph separators (U+2028, U+2029) and spaces.
+NAME_FOLDED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Zs"})
 
 
 class IntakeError(Exception):
@@ -165,20 +178,48 @@ def is_valid_email(value):
     return len(value.rpartition("@")[0]) <= MAX_EMAIL_LOCAL_LENGTH
 
 
-def clean_text(name, value, multiline=False):
-    """``value`` as text people typed: control and bidi characters removed,
-    line breaks normalised (``multiline``) or runs of white space folded,
-    stripped. Raises :class:`IntakeError` for ``name`` when it is not valid text."""
+def check_text(name, value):
+    """``value`` when it is valid Unicode text, else :class:`IntakeError` for ``name``."""
     if not isinstance(value, str):
         raise IntakeError("Must be a string.", field=name)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
         raise IntakeError("Must be valid Unicode text.", field=name) from error
-    value = BIDI_RE.sub("", CONTROL_RE.sub("", value))
+    return value
+
+
+def clean_text(name, value, multiline=False):
+    """``value`` as text people typed: control and bidi characters removed,
+    line breaks normalised (``multiline``) or runs of white space folded,
+    stripped. Raises :class:`IntakeError` for ``name`` when it is not valid text."""
+    value = BIDI_RE.sub("", CONTROL_RE.sub("", check_text(name, value)))
     if multiline:
         return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     return WHITESPACE_RE.sub(" ", value).strip()
+
+
+def clean_name(value):
+    """The one rule for a person's name that may reach a mail header (the
+    display name of an address): never raises, returns ``""`` for no text.
+
+    Folded into one space: every control character (CR, LF, NUL, U+0085, ...),
+    line or paragraph separator (U+2028, U+2029) and space, and the address
+    syntax of :data:`NAME_FOLDED_CHARS`; dropped: bidi controls and lone
+    surrogates; runs of spaces collapsed, ends stripped. The result is one
+    line that no mail parser can split into a second address.
+    """
+    if not isinstance(value, str):
+        return ""
+    chars = []
+    for char in BIDI_RE.sub("", value):
+        category = unicodedata.category(char)
+        if category == "Cs":
+            continue
+        if category in NAME_FOLDED_CATEGORIES or char.isspace() or char in NAME_FOLDED_CHARS:
+            char = " "
+        chars.append(char)
+    return " ".join("".join(chars).split())
 
 
 def clean_field(name, value):
@@ -191,7 +232,10 @@ def clean_field(name, value):
         return None
     if name in INTEGER_FIELDS and isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    value = clean_text(name, value, multiline=name in MULTILINE_FIELDS)
+    if name in NAME_FIELDS:
+        value = clean_name(check_text(name, value))
+    else:
+        value = clean_text(name, value, multiline=name in MULTILINE_FIELDS)
     if not value:
         return None
     if name in VISIBLE_FIELDS and not has_visible_text(value):

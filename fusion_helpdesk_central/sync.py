@@ -11,7 +11,7 @@ controller answers them the same way.
 
 import re
 
-from .intake import IntakeError, clean_text, is_valid_email
+from .intake import IntakeError, check_text, clean_name, clean_text, is_valid_email
 
 CURSOR_PREFIX = "c1."
 # The change log's ids are PostgreSQL integers; a client cannot be further.
@@ -66,7 +66,10 @@ def parse_page_size(value):
 def _clean_reply_field(name, value):
     if value is None:
         return None
-    value = clean_text(name, value, multiline=name == "body")
+    if name == "author_name":
+        value = clean_name(check_text(name, value))
+    else:
+        value = clean_text(name, value, multiline=name == "body")
     if not value:
         return None
     limit = REPLY_MAX_LENGTHS[name]
@@ -78,9 +81,11 @@ def _clean_reply_field(name, value):
 def validate_reply_payload(data):
     """Return the normalised reply payload of the decoded JSON ``data``.
 
-    Keys: ``body`` (plain text), ``author_name``, ``author_email`` (lower
-    case) and ``idempotency_key`` (None when absent). The first invalid field
-    raises :class:`IntakeError`; unknown fields are ignored.
+    Keys: ``body`` (plain text), ``author_name`` (cleaned by the names
+    rule), ``author_email`` (lower case) and ``idempotency_key`` (None when
+    absent). The first invalid field raises :class:`IntakeError`; unknown
+    fields are ignored. The author fields are checked as the contract says,
+    but never decide who authors the reply on central (the ticket's requester).
     """
     if not isinstance(data, dict):
         raise IntakeError("The request body must be a JSON object.")

@@ -79,6 +79,12 @@ class ResConfigSettings(models.TransientModel):
         # implementation wrote every empty value, deleting the company's settings.
         if not self.env.is_system():
             raise AccessError(self.env._("Only administrators can change the settings."))
+        for settings in self:
+            # The names rule (central's too): the owner's name becomes the
+            # display name of the approval emails' recipient on central.
+            name = settings.fusion_helpdesk_owner_name
+            if name:
+                settings.fusion_helpdesk_owner_name = central_client.clean_name(name) or False
         self._fusion_helpdesk_check_settings()
         result = super().set_values()
         for settings in self:

@@ -46,6 +46,18 @@ class TestSettings(FusionHelpdeskCommon):
             self.icp.get_param("fusion_helpdesk.central_url"), "https://support.example.org"
         )
 
+    def test_owner_name_follows_the_names_rule(self):
+        """The owner's name becomes a display name in central's approval
+        emails: saved as one line without address syntax (issue 20)."""
+        for typed, kept in (
+            ("Olivia Owner\r,attacker@evil.example", "Olivia Owner ,attacker evil.example"),
+            ("Olivia Owner\u2028<attacker@evil.example>", "Olivia Owner attacker evil.example"),
+            ('Olivia Owner" ,attacker@evil.example', "Olivia Owner ,attacker evil.example"),
+        ):
+            with self.subTest(typed=typed):
+                self.settings(fusion_helpdesk_owner_name=typed).execute()
+                self.assertEqual(self.icp.get_param("fusion_helpdesk.owner_name"), kept)
+
     def test_invalid_settings_are_refused_and_nothing_is_saved(self):
         """Saved, a bad owner email made central refuse every ticket afterwards."""
         cases = [

@@ -67,6 +67,28 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             },
         )
 
+    def test_names_sent_to_central_follow_the_names_rule(self):
+        """Issue 20: a name is not a header. An employee renames themselves
+        over JSON-RPC with a line break and an address; an owner name saved
+        before the rule holds one too: central receives one-line names
+        without address syntax (it would clean them too)."""
+        self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.users/write",
+            {
+                "model": "res.users",
+                "method": "write",
+                "args": [[self.employee.id], {"name": "Erin\r,attacker@evil.example"}],
+                "kwargs": {},
+            },
+        )
+        self.icp.set_param("fusion_helpdesk.owner_name", "Olivia\u2028<attacker@evil.example>")
+        with self.mock_central() as mock:
+            self.central_accepts(mock)
+            self.assertTrue(self.submit(subject="VPN", description="Down.")["ok"])
+        body = request_json(self.central_calls(mock, TICKETS_URL)[0])
+        self.assertEqual(body["requester_name"], "Erin ,attacker evil.example")
+        self.assertEqual(body["owner_name"], "Olivia attacker evil.example")
+
     def test_owner_is_left_out_when_not_configured(self):
         self.icp.set_param("fusion_helpdesk.owner_email", False)
         self.icp.set_param("fusion_helpdesk.owner_name", "")

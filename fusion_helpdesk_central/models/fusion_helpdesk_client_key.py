@@ -8,6 +8,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import consteq
 
+from .. import intake
+
 KEY_BYTES = 32
 # The first characters of a key are its index: stored in clear to find the
 # record, like res.users.apikeys. The rest (256 random bits) is only hashed.
@@ -105,6 +107,7 @@ class FusionHelpdeskClientKey(models.Model):
     def create(self, vals_list):
         """Give every client without a company contact one of its own name."""
         for vals in vals_list:
+            self._clean_owner_name(vals)
             if not vals.get("partner_id") and vals.get("name"):
                 vals["partner_id"] = (
                     self.env["res.partner"]
@@ -113,6 +116,19 @@ class FusionHelpdeskClientKey(models.Model):
                     .id
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        """Clean the owner's name, whoever writes it (form, RPC, the intake)."""
+        return super().write(self._clean_owner_name(dict(vals)))
+
+    @api.model
+    def _clean_owner_name(self, vals):
+        """Fold ``vals``' owner name with the names rule (``intake.clean_name``):
+        it becomes the display name of every approval email's recipient, so it
+        must never carry a line break or an address. Returns ``vals``."""
+        if vals.get("owner_name"):
+            vals["owner_name"] = intake.clean_name(vals["owner_name"]) or False
+        return vals
 
     @api.model
     def _prepare_company_partner_values(self, name):

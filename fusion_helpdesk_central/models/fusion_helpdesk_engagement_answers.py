@@ -9,6 +9,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, email_normalize
 
+from .. import intake
 from .fusion_helpdesk_engagement import hash_token
 from .helpdesk_ticket import DEFAULT_EXPIRY_DAYS, EXPIRY_DAYS_PARAM
 
@@ -151,9 +152,12 @@ class FusionHelpdeskEngagement(models.Model):
         (translated sentences), empty when it can."""
         self.ensure_one()
         errors = []
-        if not (name or "").strip():
+        # Measured as it will be kept: the names rule folds line breaks and
+        # address syntax, so a "name" of only those is no name.
+        name = intake.clean_name(name)
+        if not name:
             errors.append(self.env._("Please give the name of the person who should decide."))
-        elif len(name.strip()) > MAX_DELEGATE_NAME:
+        elif len(name) > MAX_DELEGATE_NAME:
             errors.append(self.env._("This name is too long."))
         normalized = email_normalize(email or "", strict=True)
         if not normalized:
@@ -204,7 +208,9 @@ class FusionHelpdeskEngagement(models.Model):
         return {
             "ticket_id": self.ticket_id.id,
             "owner_email": email_normalize(email),
-            "owner_name": name.strip(),
+            # The names rule: this name becomes the display name of the
+            # delegate's email address, it must never add a recipient.
+            "owner_name": intake.clean_name(name),
             "requested_by_id": self.requested_by_id.id,
             "findings": self.findings,
             "summary": self.summary,

@@ -9,9 +9,9 @@ from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, html2plaintext
+from odoo.tools import email_normalize, formataddr, html2plaintext
 
-from .. import utils
+from .. import intake, utils
 from .helpdesk_ticket import (
     ENGAGEMENT_DECISIONS,
     ENGAGEMENT_ROUTE,
@@ -110,7 +110,7 @@ class HelpdeskTicket(models.Model):
         return {
             "ticket_id": self.id,
             "owner_email": email_normalize(client.owner_email or ""),
-            "owner_name": (client.owner_name or "").strip() or False,
+            "owner_name": intake.clean_name(client.owner_name) or False,
             "requested_by_id": self.env.user.id,
             "sent_at": now,
             "expires_at": self.env["fusion.helpdesk.engagement"]._expires_at(now),
@@ -226,6 +226,10 @@ class HelpdeskTicket(models.Model):
                     "fusion_engagement_ticket_ids": [fields.Command.set(tickets.ids)],
                     # From the engineer who asked, whoever runs this (the cron).
                     **tickets[:1]._engagement_mail_sender_values(),
+                    # The one recipient, built here from the round's address
+                    # (whatever the template renders, and whatever an older
+                    # record's name holds).
+                    "email_to": tickets[:1]._engagement_mail_recipient(),
                 },
             )
             # mail.mail.body_html (system only) is what leaves; its mail.message
@@ -238,6 +242,16 @@ class HelpdeskTicket(models.Model):
             if cron:
                 cron._trigger()
         return mails
+
+    def _engagement_mail_recipient(self):
+        """The ``To`` of this ticket's approval mails: the latest round's one
+        normalized address, its name cleaned by the names rule (also for a
+        round stored before the rule), so a name can never add a recipient."""
+        self.ensure_one()
+        email = email_normalize(self.engagement_owner_email or "")
+        if not email:
+            return False
+        return formataddr((intake.clean_name(self.engagement_owner_name), email))
 
     def _engagement_mail_sender_values(self):
         """Author, From and Reply-To of this ticket's approval mails: the

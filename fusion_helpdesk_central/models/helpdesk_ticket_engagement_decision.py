@@ -9,6 +9,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, formataddr
 
+from .. import intake
 from .helpdesk_ticket import text_lines_html
 
 # Pre-commit data key of the owners' partners found in this transaction.
@@ -40,7 +41,10 @@ class HelpdeskTicket(models.Model):
         if not email:
             return self.env["res.partner"]
         name = name if email != self.engagement_owner_email else self.engagement_owner_name
-        address = formataddr((name or "", email))
+        # Odoo's contact finder parses this address: a name holding a line
+        # break and another address (a round stored before the names rule)
+        # would make it find or create that other contact.
+        address = formataddr((intake.clean_name(name), email))
         # The page's language and the decision of the same request both need
         # the owner: look them up once per transaction (the memo lives in the
         # pre-commit data, cleared on commit and rollback). Only partners

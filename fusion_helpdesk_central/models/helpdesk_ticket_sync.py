@@ -4,7 +4,7 @@
 built from the log, and the replies clients post (see controllers/sync.py)."""
 
 from odoo import api, models
-from odoo.tools import email_normalize, plaintext2html
+from odoo.tools import plaintext2html
 
 from .. import intake, sync
 
@@ -128,18 +128,20 @@ class HelpdeskTicket(models.Model):
     # Replies from the client
     # ------------------------------------------------------------------
 
-    def _fusion_sync_reply_author(self, author_name, author_email):
-        """Contact authoring a client employee's reply: the ticket's requester
-        when the address matches, else the intake's contact finder."""
+    def _fusion_sync_reply_author(self):
+        """Contact authoring a client employee's reply: always the ticket's
+        requester (the contact the intake found or created), else the client's
+        company contact. Never a contact found or created from the reply's
+        ``author_name``/``author_email``: those are typed on the client's side
+        (an employee can rename themselves after the owner) and authorship on
+        central is what the engineer trusts."""
         self.ensure_one()
-        if self.partner_id and self.partner_id.email_normalized == email_normalize(author_email):
-            return self.partner_id
-        return self._intake_find_or_create_partner(self.client_key_id, author_name, author_email)
+        return self.partner_id or self.client_key_id._intake_company_partner()
 
     def _prepare_sync_reply_message_values(self, payload):
         """``message_post`` values of a reply sent by a client; override to change it."""
         self.ensure_one()
-        author = self._fusion_sync_reply_author(payload["author_name"], payload["author_email"])
+        author = self._fusion_sync_reply_author()
         return {
             # Plain text in: escaped, line breaks kept, links made clickable.
             "body": plaintext2html(payload["body"]),

@@ -102,7 +102,8 @@ class TestEngagementWizardReview(FusionHelpdeskCentralCommon):
         )
         form.findings = "Scope: the fuser <b>only</b>"
         form.summary = "Replace the fuser, two hours."
-        self.assertEqual(form.preview_to, "owner@acme.example.com")
+        # Exactly the To the mail gets: one address, the name cleaned.
+        self.assertEqual(form.preview_to, '"Olivia Owner" <owner@acme.example.com>')
         self.assertIn(self.ticket.number, form.preview_subject)
         body = str(form.preview_body)
         self.assertIn("Replace the fuser, two hours.", body)

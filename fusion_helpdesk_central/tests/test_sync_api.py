@@ -240,16 +240,29 @@ class TestSyncReplies(SyncApiCase):
         self.assertIn(self.engineer.partner_id, message.notification_ids.res_partner_id)
         self.assertNotIn(self.requester, self.ticket.message_partner_ids)
 
-    def test_reply_from_another_address_finds_or_creates_that_contact(self):
-        body = self.assertJsonResponse(
-            self.post_reply(
-                self.ticket, author_name="Sam Colleague", author_email="sam@acme.example.com"
-            ),
-            201,
-        )
-        author = self.env["mail.message"].browse(body["id"]).author_id
-        self.assertNotEqual(author, self.requester)
-        self.assertEqual(author.email_normalized, "sam@acme.example.com")
+    def test_a_reply_in_the_owners_name_is_authored_by_the_requester(self):
+        """Issue 20 point 5: the reply API never picks (or creates) a contact
+        from ``author_name``/``author_email``; a client employee renamed after
+        the owner still replies as the ticket's requester."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        partners = Partner.search_count([])
+        for label, name, email in (
+            ("the owner", "Olivia Owner", "owner@acme.example.com"),
+            ("a colleague", "Sam Colleague", "sam@acme.example.com"),
+            ("a smuggled name", "Olivia Owner\r,attacker@evil.example", "x@evil.example"),
+        ):
+            with self.subTest(label):
+                body = self.assertJsonResponse(
+                    self.post_reply(self.ticket, author_name=name, author_email=email), 201
+                )
+                message = self.env["mail.message"].browse(body["id"])
+                self.assertEqual(message.author_id, self.requester)
+                self.assertEqual(message.email_from, self.requester.email_formatted)
+        self.assertEqual(Partner.search_count([]), partners, "no contact made from reply fields")
+        # The thread shows the requester as its author, to the engineer and the client.
+        __, tickets, __ = self.all_updates()
+        authors = {m["author"] for t in tickets for m in t["messages"]}
+        self.assertEqual(authors, {"Jane Doe"})
 
     def test_a_retried_reply_is_posted_once(self):
         key = "0f6c1d2e-retry-4b5a"

@@ -112,4 +112,6 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                 count=len(owners),
                 owner=parseaddr(owner_email)[1] or owner_email,
             )
-        return {"subject": subject, "to": owner_email, "body": body, "note": note}
+        # The very address the mail will go to (one address, name cleaned).
+        to = previews[:1]._engagement_mail_recipient() or owner_email
+        return {"subject": subject, "to": to, "body": body, "note": note}
