@@ -485,8 +485,8 @@ def build_parser():
     return parser
 
 
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
+def parse_args(argv):
+    """The parsed command line; ``test --layer N`` is turned into ``--only``."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "test" and args.layer:
@@ -494,6 +494,12 @@ def main(argv=None):
         if args.only and args.only != wanted:
             parser.error("--layer %d and --only %s contradict each other" % (args.layer, args.only))
         args.only = wanted
+    return args
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
     reexec_in_project_venv(argv)
     if args.command in ("test", "demo") and not layer_one_only(args):
         code = fhdev_setup.ensure_ready(args, argv, sys.modules[__name__])
