@@ -799,3 +799,11 @@ def test_a_running_private_cluster_is_found_by_its_pid_file(tmp_path):
     assert fhdev_postgres.running_port(tmp_path) == 45123
     pid_file.write_text("999999999\n%s\n1700000000\n45123\n" % tmp_path)  # stale
     assert fhdev_postgres.running_port(tmp_path) is None
+
+
+def test_layer_1_passing_does_not_hide_a_layer_2_that_could_not_run():
+    """The newcomer's case: 440 layer-1 tests pass, Odoo is missing -> the run fails."""
+    not_run = fhdev.fhdev_testrun.layer2_not_run("Odoo is not importable")
+    lines, code = fhdev.summarize([layer("layer 1 (pure Python)", passed=440), not_run])
+    assert code == 1
+    assert lines[-1] == "total: 440 passed, 0 failed, 0 skipped"
