@@ -478,7 +478,7 @@ def build_parser():
     demo.add_argument("--smtp-port", type=int, default=1025, help="the mail catcher's SMTP port")
     demo.add_argument("--mail-port", type=int, default=8025, help="the page listing caught mail")
     demo.add_argument("--reset", action="store_true", help="recreate both demo databases")
-    demo.add_argument("--seconds", type=int, default=0, help="stop after this many seconds")
+    demo.add_argument("--seconds", type=int, default=0, help="stop after serving this many seconds")
     sub.add_parser("pot", help="regenerate the translation templates (i18n/*.pot)")
     bench = sub.add_parser("bench", help="run the benchmarks")
     bench.add_argument("names", nargs="*", help="only these benchmarks")
