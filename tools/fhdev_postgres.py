@@ -125,7 +125,7 @@ def running_port(data):
 
 
 def _initialise(programs, data):
-    say("== PostgreSQL: creating a private cluster in %s (once)" % data.relative_to(ROOT))
+    say("== PostgreSQL: creating a private cluster in %s (once)" % data)
     data.mkdir(parents=True)
     data.chmod(0o700)
     _give_to_owner(data.parent)
