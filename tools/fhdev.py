@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import fhdev_demo  # noqa: E402  (tools/ is not a package)
 import fhdev_install  # noqa: E402
-import fhdev_postgres  # noqa: E402, F401  (fh.fhdev_postgres in test and demo)
+import fhdev_postgres  # noqa: E402
 import fhdev_setup  # noqa: E402
 import fhdev_testrun  # noqa: E402
 from fhdev_testrun import (  # noqa: E402, F401  (used by tests and benchmarks)
@@ -288,6 +288,13 @@ def cmd_status(args):
     ok = ok or "helpdesk_mgmt is missing" in why
     if ok:
         pg_ok, pg_why = postgres_status()
+        if not pg_ok:
+            programs = fhdev_postgres.find_programs()
+            pg_why += (
+                " demo/test start a private one with %s." % programs
+                if programs
+                else " " + fhdev_postgres.INSTALL_HINT
+            )
         say("postgresql   %s" % ("yes" if pg_ok else "no: " + pg_why))
     chrome = chrome_executable()
     say("chrome       %s" % (chrome or "no: HttpCase tours will be skipped"))
