@@ -807,3 +807,25 @@ def test_layer_1_passing_does_not_hide_a_layer_2_that_could_not_run():
     lines, code = fhdev.summarize([layer("layer 1 (pure Python)", passed=440), not_run])
     assert code == 1
     assert lines[-1] == "total: 440 passed, 0 failed, 0 skipped"
+
+
+def test_npm_ci_runs_again_only_when_package_lock_changed(tmp_path, monkeypatch):
+    monkeypatch.setattr(fhdev_setup, "ROOT", tmp_path)
+    stamp = tmp_path / ".fhdev" / "npm-ci.sha256"
+    (tmp_path / "package-lock.json").write_text('{"v": 1}')
+    assert not fhdev_setup.node_linters_installed(stamp), "no node_modules yet"
+    runs = []
+
+    class FakeFhdev:
+        @staticmethod
+        def install_node_linters():
+            runs.append(1)
+            (tmp_path / "node_modules").mkdir(exist_ok=True)
+            (tmp_path / "node_modules" / ".package-lock.json").write_text("{}")
+
+    fhdev_setup.install_node_linters(FakeFhdev, stamp)
+    assert runs == [1] and fhdev_setup.node_linters_installed(stamp)
+    (tmp_path / "package-lock.json").write_text('{"v": 2}')
+    assert not fhdev_setup.node_linters_installed(stamp)
+    stamp.unlink()  # node_modules filled another way (a shared one): trusted as is
+    assert fhdev_setup.node_linters_installed(stamp)
