@@ -167,9 +167,13 @@ def ensure_ready(args, argv, fh):
         except fhdev_install.InstallError as error:
             say("!! %s" % error)
             say(
-                "!! Without Odoo 19 layer 2 cannot run. Give an Odoo 19 source with "
-                "--odoo SOURCE (a folder, an archive or a URL) or %s, or run layer 1 "
-                "alone with --layer 1." % SOURCE_VARIABLE
+                "!! Without Odoo 19 %s cannot run. Give an Odoo 19 source with --odoo "
+                "SOURCE (a folder, an archive or a URL) or %s%s."
+                % (
+                    "the demo" if args.command == "demo" else "layer 2",
+                    SOURCE_VARIABLE,
+                    "" if args.command == "demo" else ", or run layer 1 alone with --layer 1",
+                )
             )
             return 1
     if not node_linters_installed():
