@@ -2,10 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The test runner's reading of an Odoo log decides whether CI is green."""
 
+import contextlib
 import functools
 import http.server
 import importlib.util
 import io
+import os
 import subprocess
 import sys
 import tarfile
@@ -549,3 +551,281 @@ def test_integration_checks_count_as_passed_skipped_or_failed(tmp_path, monkeypa
     assert code == 1
     assert any(line.startswith("    failed: broken") for line in lines)
     assert any(line.startswith("    skipped: cannot") for line in lines)
+
+
+# --------------------------------------------------------------------------- test/demo set up
+fhdev_setup = fhdev.fhdev_setup
+fhdev_postgres = fhdev.fhdev_postgres
+DEFAULT_SOURCE = "https://github.com/odoo/odoo/archive/refs/heads/19.0.tar.gz"
+
+
+def test_the_odoo_source_comes_from_the_flag_then_the_variable():
+    choose = fhdev_setup.chosen_source
+    variable = {"FHDEV_ODOO_SOURCE": "/srv/odoo-19.tar.xz"}
+    assert choose("../shared/odoo.tar.xz", variable) == "../shared/odoo.tar.xz"
+    assert choose(None, variable) == "/srv/odoo-19.tar.xz"
+    assert choose(None, {"FHDEV_ODOO_SOURCE": "  "}) is None
+    assert choose(None, {}) is None
+
+
+@pytest.mark.parametrize("command", ["test", "demo"])
+def test_test_and_demo_take_odoo_source(command):
+    assert fhdev.parse_args([command, "--odoo", "/x/odoo.zip"]).odoo == "/x/odoo.zip"
+    assert fhdev.parse_args([command]).odoo is None
+
+
+@pytest.mark.parametrize(
+    "source, odoo_here, ours, previous, expected",
+    [
+        # Someone's own Odoo 19 (package, ODOO_PATH, their venv): used, whatever SOURCE says.
+        ("/x/odoo.tar.xz", 19, False, None, ("own", None)),
+        (None, 19, False, "/p", ("own", None)),
+        # Another Odoo version in this Python: never installed over.
+        (None, 17, False, None, ("refuse", None)),
+        # Nothing yet: SOURCE, else the official archive.
+        ("/x/odoo.tar.xz", None, False, None, ("install", "/x/odoo.tar.xz")),
+        (None, None, False, None, ("install", DEFAULT_SOURCE)),
+        # Installed before: checked against what it came from (no download of the default).
+        (None, 19, True, "/c/.fhdev/odoo/odoo-19.0", ("install", "/c/.fhdev/odoo/odoo-19.0")),
+        ("/y/odoo.zip", 19, True, "/c/.fhdev/odoo/odoo-19.0", ("install", "/y/odoo.zip")),
+        # Our venv made elsewhere (no stamp to check against): used as it is.
+        (None, 19, True, None, ("ready", None)),
+    ],
+)
+def test_what_test_and_demo_set_up(source, odoo_here, ours, previous, expected):
+    assert fhdev_setup.plan(source, odoo_here, ours, previous) == expected
+
+
+def test_layer_1_alone_is_asked_with_layer_1_or_only_python():
+    for argv in (["test", "--layer", "1"], ["test", "--only", "python"]):
+        args = fhdev.parse_args(argv)
+        assert args.only == "python" and fhdev.layer_one_only(args)
+    assert fhdev.parse_args(["test", "--layer", "2"]).only == "odoo"
+    assert not fhdev.layer_one_only(fhdev.parse_args(["test"]))
+    assert not fhdev.layer_one_only(fhdev.parse_args(["demo"]))
+    with pytest.raises(SystemExit):
+        fhdev.parse_args(["test", "--layer", "1", "--only", "odoo"])
+
+
+@pytest.fixture
+def no_odoo_here(monkeypatch, tmp_path):
+    """fhdev_setup on a machine where this Python has no Odoo and nothing was installed."""
+    monkeypatch.delenv(fhdev_setup.DONE_VARIABLE, raising=False)
+    monkeypatch.delenv("FHDEV_ODOO_SOURCE", raising=False)
+    monkeypatch.setattr(fhdev_setup, "odoo_major_here", lambda fh: None)
+    monkeypatch.setattr(fhdev_setup, "python_is_ours", lambda: False)
+    monkeypatch.setattr(fhdev_setup, "installed_source", lambda: None)
+    monkeypatch.setattr(fhdev_setup, "node_linters_installed", lambda: True)
+    calls = {"install": [], "execve": []}
+
+    def install_odoo(source):
+        calls["install"].append(source)
+        if "unreachable" in source:
+            raise fhdev_install.InstallError("Could not download %s" % source)
+        return tmp_path / "venv" / "bin" / "python"
+
+    monkeypatch.setattr(fhdev_install, "install_odoo", install_odoo)
+    monkeypatch.setattr(fhdev_setup.os, "execve", lambda *a: calls["execve"].append(a))
+    return calls
+
+
+def test_without_odoo_test_installs_from_the_variable_then_runs_again_in_the_venv(
+    no_odoo_here, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("FHDEV_ODOO_SOURCE", "/srv/odoo-19.tar.xz")
+    args = fhdev.parse_args(["test", "-k", "x"])
+    assert fhdev_setup.ensure_ready(args, ["test", "-k", "x"], fhdev) is None
+    assert no_odoo_here["install"] == ["/srv/odoo-19.tar.xz"]
+    ((python, argv, env),) = no_odoo_here["execve"]
+    assert python == str(tmp_path / "venv" / "bin" / "python")
+    assert argv[1:] == [str(ROOT / "tools" / "fhdev.py"), "test", "-k", "x"]
+    assert env[fhdev_setup.DONE_VARIABLE] == "1", "the venv run does not set up again"
+
+
+def test_without_odoo_and_no_way_to_get_it_test_fails_and_says_what_to_do(
+    no_odoo_here, monkeypatch, capsys
+):
+    monkeypatch.setenv("FHDEV_ODOO_SOURCE", "https://unreachable.example/odoo.tar.gz")
+    code = fhdev_setup.ensure_ready(fhdev.parse_args(["test"]), ["test"], fhdev)
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "Could not download https://unreachable.example/odoo.tar.gz" in out
+    assert "--odoo SOURCE" in out and "--layer 1" in out
+    assert no_odoo_here["execve"] == []
+
+
+def test_an_own_odoo_19_is_used_and_no_other_is_installed(no_odoo_here, monkeypatch, capsys):
+    monkeypatch.setattr(fhdev_setup, "odoo_major_here", lambda fh: 19)
+    monkeypatch.setattr(fhdev, "odoo_status", lambda: (True, "19.0"))
+    monkeypatch.setattr(fhdev_setup, "missing_modules", lambda: [])
+    args = fhdev.parse_args(["demo", "--odoo", "/x/odoo.tar.xz"])
+    assert fhdev_setup.ensure_ready(args, ["demo"], fhdev) is None
+    assert no_odoo_here["install"] == [] and no_odoo_here["execve"] == []
+    assert "Using the Odoo 19 that" in capsys.readouterr().out
+
+
+def test_another_odoo_version_is_never_installed_over(no_odoo_here, monkeypatch, capsys):
+    monkeypatch.setattr(fhdev_setup, "odoo_major_here", lambda fh: 17)
+    assert fhdev_setup.ensure_ready(fhdev.parse_args(["test"]), ["test"], fhdev) == 2
+    assert no_odoo_here["install"] == []
+    assert "imports Odoo 17" in capsys.readouterr().out
+
+
+def test_the_venv_run_does_not_set_up_again(no_odoo_here, monkeypatch):
+    monkeypatch.setenv(fhdev_setup.DONE_VARIABLE, "1")
+    assert fhdev_setup.ensure_ready(fhdev.parse_args(["test"]), ["test"], fhdev) is None
+    assert no_odoo_here["install"] == []
+
+
+def test_the_installed_source_is_read_from_the_install_stamp(tmp_path):
+    stamp = tmp_path / "fhdev-install.json"
+    assert fhdev_setup.installed_source(stamp) is None
+    stamp.write_text('{"python": "/v/bin/python", "odoo": "/c/.fhdev/odoo/odoo-19.0"}')
+    assert fhdev_setup.installed_source(stamp) == "/c/.fhdev/odoo/odoo-19.0"
+    stamp.write_text("{broken")
+    assert fhdev_setup.installed_source(stamp) is None
+
+
+# --------------------------------------------------------------------------- layer 2 required
+def test_layer_2_that_cannot_run_fails_the_run_and_says_what_to_do(monkeypatch, capsys):
+    @contextlib.contextmanager
+    def server_answers(fh):
+        yield ""
+
+    monkeypatch.setattr(fhdev_postgres, "postgres_for", server_answers)
+    monkeypatch.setattr(fhdev, "odoo_ready", lambda: (False, "Odoo is not importable"))
+    code = fhdev.fhdev_testrun.cmd_test(fhdev.parse_args(["test", "--layer", "2"]))
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "layer 2 (Odoo 19)      NOT RUN -> FAILED: Odoo is not importable" in out
+    assert "python3 tools/fhdev.py test --layer 1" in out
+
+
+def test_a_postgres_problem_fails_layer_2_with_its_reason(monkeypatch, capsys):
+    @contextlib.contextmanager
+    def no_postgres(fh):
+        yield "PostgreSQL is not reachable (x).\n" + fhdev_postgres.INSTALL_HINT
+
+    monkeypatch.setattr(fhdev_postgres, "postgres_for", no_postgres)
+    monkeypatch.setattr(fhdev, "odoo_ready", lambda: (True, ""))
+    assert fhdev.fhdev_testrun.cmd_test(fhdev.parse_args(["test", "--layer", "2"])) == 1
+    assert "apt-get install postgresql" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- private cluster
+@pytest.mark.parametrize(
+    "reachable, from_rc, programs, expected",
+    [
+        (True, False, None, "server"),
+        (True, True, Path("/usr/lib/postgresql/16/bin"), "server"),
+        (False, False, Path("/usr/lib/postgresql/16/bin"), "private"),
+        (False, False, None, "missing"),
+        # A server ODOO_RC names is the user's choice: not replaced by a private one.
+        (False, True, Path("/usr/lib/postgresql/16/bin"), "unreachable"),
+    ],
+)
+def test_when_a_private_cluster_is_started(reachable, from_rc, programs, expected):
+    assert fhdev_postgres.plan(reachable, from_rc, programs) == expected
+
+
+def test_postgres_programs_are_found_newest_first(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    for version in ("9.6", "16", "13"):
+        for name in ("initdb", "pg_ctl"):
+            path = tmp_path / "lib" / version / "bin" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("")
+    (tmp_path / "lib" / "17" / "bin").mkdir(parents=True)  # client only: no initdb
+    pattern = str(tmp_path / "lib" / "*" / "bin")
+    assert fhdev_postgres.find_programs((pattern,)) == tmp_path / "lib" / "16" / "bin"
+    assert fhdev_postgres.find_programs((str(tmp_path / "none" / "*"),)) is None
+
+
+def fake_fh(reachable, rc_options=None):
+    return type(
+        "FakeFhdev",
+        (),
+        {
+            "postgres_status": staticmethod(lambda: (reachable, "" if reachable else "down")),
+            "odoo_rc_options": staticmethod(lambda: rc_options or {}),
+        },
+    )
+
+
+def test_without_server_nor_programs_the_install_command_is_named(monkeypatch):
+    monkeypatch.setattr(fhdev_postgres, "find_programs", lambda: None)
+    with fhdev_postgres.postgres_for(fake_fh(False)) as problem:
+        assert problem.startswith("down\n") and "apt-get install postgresql" in problem
+    with fhdev_postgres.postgres_for(fake_fh(True)) as problem:
+        assert problem == ""
+    with fhdev_postgres.postgres_for(fake_fh(False, {"db_host": "db.example"})) as problem:
+        assert "ODOO_RC names this server" in problem
+
+
+def test_with_programs_a_private_cluster_serves_the_command(monkeypatch, tmp_path):
+    monkeypatch.setattr(fhdev_postgres, "find_programs", lambda: tmp_path / "bin")
+    seen = []
+
+    @contextlib.contextmanager
+    def private_cluster(programs):
+        seen.append(programs)
+        yield 5433
+
+    monkeypatch.setattr(fhdev_postgres, "private_cluster", private_cluster)
+    with fhdev_postgres.postgres_for(fake_fh(False)) as problem:
+        assert problem == ""
+    assert seen == [tmp_path / "bin"]
+
+
+def test_root_runs_postgres_programs_as_nobody(monkeypatch):
+    monkeypatch.setattr(fhdev_postgres.os, "geteuid", lambda: 0)
+    assert fhdev_postgres._as_cluster_owner(["initdb", "-D", "x"]) == [
+        "runuser",
+        "-u",
+        "nobody",
+        "--",
+        "initdb",
+        "-D",
+        "x",
+    ]
+    monkeypatch.setattr(fhdev_postgres.os, "geteuid", lambda: 1000)
+    assert fhdev_postgres._as_cluster_owner(["initdb"]) == ["initdb"]
+
+
+def test_a_running_private_cluster_is_found_by_its_pid_file(tmp_path):
+    assert fhdev_postgres.running_port(tmp_path) is None
+    pid_file = tmp_path / "postmaster.pid"
+    pid_file.write_text("%d\n%s\n1700000000\n45123\n/run\n" % (os.getpid(), tmp_path))
+    assert fhdev_postgres.running_port(tmp_path) == 45123
+    pid_file.write_text("999999999\n%s\n1700000000\n45123\n" % tmp_path)  # stale
+    assert fhdev_postgres.running_port(tmp_path) is None
+
+
+def test_layer_1_passing_does_not_hide_a_layer_2_that_could_not_run():
+    """The newcomer's case: 440 layer-1 tests pass, Odoo is missing -> the run fails."""
+    not_run = fhdev.fhdev_testrun.layer2_not_run("Odoo is not importable")
+    lines, code = fhdev.summarize([layer("layer 1 (pure Python)", passed=440), not_run])
+    assert code == 1
+    assert lines[-1] == "total: 440 passed, 0 failed, 0 skipped"
+
+
+def test_npm_ci_runs_again_only_when_package_lock_changed(tmp_path, monkeypatch):
+    monkeypatch.setattr(fhdev_setup, "ROOT", tmp_path)
+    stamp = tmp_path / ".fhdev" / "npm-ci.sha256"
+    (tmp_path / "package-lock.json").write_text('{"v": 1}')
+    assert not fhdev_setup.node_linters_installed(stamp), "no node_modules yet"
+    runs = []
+
+    class FakeFhdev:
+        @staticmethod
+        def install_node_linters():
+            runs.append(1)
+            (tmp_path / "node_modules").mkdir(exist_ok=True)
+            (tmp_path / "node_modules" / ".package-lock.json").write_text("{}")
+
+    fhdev_setup.install_node_linters(FakeFhdev, stamp)
+    assert runs == [1] and fhdev_setup.node_linters_installed(stamp)
+    (tmp_path / "package-lock.json").write_text('{"v": 2}')
+    assert not fhdev_setup.node_linters_installed(stamp)
+    stamp.unlink()  # node_modules filled another way (a shared one): trusted as is
+    assert fhdev_setup.node_linters_installed(stamp)

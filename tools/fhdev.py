@@ -3,16 +3,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Developer commands of Fusion Helpdesk: install, status, demo, test, pot, bench.
 
-    python3 tools/fhdev.py install --odoo [SOURCE]  # Odoo 19 + requirements into .fhdev/venv
+    python3 tools/fhdev.py demo      # central + client with demo data, linked, mail caught
+    python3 tools/fhdev.py test      # layer 1 (pure Python), 2 (Odoo 19, pytest-odoo), 3
+    python3 tools/fhdev.py install --odoo [SOURCE]  # only the setup step of demo/test
     python3 tools/fhdev.py install   # requirements (+ helpdesk_mgmt) for an Odoo you have
     python3 tools/fhdev.py status    # which Python, Odoo, PostgreSQL and Chrome are used
-    python3 tools/fhdev.py demo      # central + client with demo data, linked, mail caught
-    python3 tools/fhdev.py test      # layer 1 (pure Python), then layer 2 (Odoo 19, pytest-odoo)
     python3 tools/fhdev.py bench     # benchmarks/ (Odoo ones only when Odoo 19 is there)
 
-When ``install --odoo`` made ``.fhdev/venv`` and the Python running this cannot import
-Odoo, every command runs again with that environment's Python. To use an Odoo 19 of
-your own instead:
+``demo`` and ``test`` first install what is missing as ``install --odoo`` does
+(``--odoo SOURCE`` or FHDEV_ODOO_SOURCE: a folder, an archive or a URL; default the
+official 19.0 archive), and start a private PostgreSQL under ``.fhdev/`` when none
+answers but its programs are installed. When ``.fhdev/venv`` exists and the Python
+running this cannot import Odoo, every command runs again with that environment's
+Python. To use an Odoo 19 of your own instead:
 
     ODOO_PATH        an Odoo 19 source checkout (the folder holding ``odoo/`` and ``odoo-bin``);
                      not needed when ``import odoo`` already works (pip/deb package)
@@ -38,6 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import fhdev_demo  # noqa: E402  (tools/ is not a package)
 import fhdev_install  # noqa: E402
+import fhdev_postgres  # noqa: E402
+import fhdev_setup  # noqa: E402
 import fhdev_testrun  # noqa: E402
 from fhdev_testrun import (  # noqa: E402, F401  (used by tests and benchmarks)
     junit_results,
@@ -283,6 +288,13 @@ def cmd_status(args):
     ok = ok or "helpdesk_mgmt is missing" in why
     if ok:
         pg_ok, pg_why = postgres_status()
+        if not pg_ok:
+            programs = fhdev_postgres.find_programs()
+            pg_why += (
+                " demo/test start a private one with %s." % programs
+                if programs
+                else " " + fhdev_postgres.INSTALL_HINT
+            )
         say("postgresql   %s" % ("yes" if pg_ok else "no: " + pg_why))
     chrome = chrome_executable()
     say("chrome       %s" % (chrome or "no: HttpCase tours will be skipped"))
@@ -401,6 +413,22 @@ START = time.monotonic()
 fhdev_testrun.bind(sys.modules[__name__])
 
 
+def add_odoo_source_option(parser):
+    """``--odoo SOURCE`` of test and demo: where to get Odoo 19 when it is missing."""
+    parser.add_argument(
+        "--odoo",
+        metavar="SOURCE",
+        help="when Odoo 19 is missing, install it into .fhdev/ from SOURCE: a source "
+        "folder, an archive or a URL (default: $%s, else the one installed before, "
+        "else %s)" % (fhdev_setup.SOURCE_VARIABLE, fhdev_install.DEFAULT_ODOO_SOURCE),
+    )
+
+
+def layer_one_only(args):
+    """True for ``test --layer 1`` / ``--only python``: no Odoo, nothing to set up."""
+    return args.command == "test" and args.only == "python"
+
+
 def build_parser():
     """The command line of every command."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -416,12 +444,21 @@ def build_parser():
         "(default: %(const)s)",
     )
     sub.add_parser("status", help="say which Python, Odoo, PostgreSQL and Chrome are used")
-    test = sub.add_parser("test", help="run layer 1, then layer 2 when Odoo 19 is there")
+    test = sub.add_parser(
+        "test", help="set up what is missing, then run layers 1, 2 (Odoo 19) and 3"
+    )
+    add_odoo_source_option(test)
     test.add_argument("--only", choices=("python", "odoo"), help="run a single layer")
+    test.add_argument(
+        "--layer",
+        type=int,
+        choices=(1, 2),
+        help="run a single layer: 1 (pure Python, no Odoo; same as --only python) or 2",
+    )
     test.add_argument(
         "--require-odoo",
         action="store_true",
-        help="fail instead of skipping when layer 2 cannot run",
+        help="(the default now: layer 2 never is skipped silently; kept for old scripts)",
     )
     test.add_argument(
         "--test-tags",
@@ -441,23 +478,40 @@ def build_parser():
         help="do not run OCA helpdesk_mgmt's own tests in layer 2",
     )
     test.add_argument("-v", "--verbose", action="store_true", help="print the whole Odoo log")
-    demo = sub.add_parser("demo", help="serve a linked central + client demo")
+    demo = sub.add_parser("demo", help="set up what is missing, serve a linked central + client")
+    add_odoo_source_option(demo)
     demo.add_argument("--central-port", type=int, default=8069)
     demo.add_argument("--client-port", type=int, default=8070)
     demo.add_argument("--smtp-port", type=int, default=1025, help="the mail catcher's SMTP port")
     demo.add_argument("--mail-port", type=int, default=8025, help="the page listing caught mail")
     demo.add_argument("--reset", action="store_true", help="recreate both demo databases")
-    demo.add_argument("--seconds", type=int, default=0, help="stop after this many seconds")
+    demo.add_argument("--seconds", type=int, default=0, help="stop after serving this many seconds")
     sub.add_parser("pot", help="regenerate the translation templates (i18n/*.pot)")
     bench = sub.add_parser("bench", help="run the benchmarks")
     bench.add_argument("names", nargs="*", help="only these benchmarks")
     return parser
 
 
+def parse_args(argv):
+    """The parsed command line; ``test --layer N`` is turned into ``--only``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "test" and args.layer:
+        wanted = {1: "python", 2: "odoo"}[args.layer]
+        if args.only and args.only != wanted:
+            parser.error("--layer %d and --only %s contradict each other" % (args.layer, args.only))
+        args.only = wanted
+    return args
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     reexec_in_project_venv(argv)
+    if args.command in ("test", "demo") and not layer_one_only(args):
+        code = fhdev_setup.ensure_ready(args, argv, sys.modules[__name__])
+        if code is not None:
+            return code
     handler = {
         "install": cmd_install,
         "status": cmd_status,

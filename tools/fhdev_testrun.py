@@ -404,6 +404,31 @@ def summarize(layers, keyword=None):
     return lines, code
 
 
+def layer2_not_run(why):
+    """The layer result of a layer 2 that could not run: a failure, never a silent
+    skip (a newcomer would believe the Odoo tests passed), saying what to do."""
+    return dict(
+        name="layer 2 (Odoo 19)",
+        ran=False,
+        why="NOT RUN -> FAILED: %s\n  (layer 1 alone: python3 tools/fhdev.py test --layer 1)"
+        % why.replace("\n", "\n  "),
+        returncode=1,
+    )
+
+
+def run_layers_2_and_3(args):
+    """Layer 2, then layer 3 on a full run, with PostgreSQL (a private cluster when
+    none answers); a list of layer results."""
+    with fh.fhdev_postgres.postgres_for(fh) as problem:
+        ok, why = fh.odoo_ready() if not problem else (False, problem)
+        if not ok:
+            return [layer2_not_run(why)]
+        layers = [run_layer2(args)]
+        if not (args.keyword or args.test_tags or args.keep_db or args.only):
+            layers.append(run_integration_checks())
+        return layers
+
+
 def cmd_test(args):
     layers = []
     if args.only != "odoo":
@@ -418,22 +443,7 @@ def cmd_test(args):
             )
         )
     if args.only != "python":
-        ok, why = fh.odoo_ready()
-        if ok:
-            layers.append(run_layer2(args))
-            if not (args.keyword or args.test_tags or args.keep_db or args.only):
-                layers.append(run_integration_checks())
-        else:
-            layers.append(
-                dict(
-                    name="layer 2 (Odoo 19)",
-                    ran=False,
-                    why="SKIPPED: "
-                    + why
-                    + (" -> FAILED (--require-odoo)" if args.require_odoo else ""),
-                    returncode=1 if args.require_odoo else 0,
-                )
-            )
+        layers += run_layers_2_and_3(args)
     lines, code = summarize(layers, args.keyword)
     lines.insert(-1, "  took %.0f s" % (time.monotonic() - fh.START))
     for line in lines:

@@ -163,8 +163,8 @@ def decide_over_http(database, data_dir, token):
             try:
                 if requests.get(base + "/web/health", timeout=5).ok:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or still loading its registry (busy machine)
             if server.poll() is not None or time.monotonic() > deadline:
                 return ["the upgraded server did not start"]
             time.sleep(0.3)
