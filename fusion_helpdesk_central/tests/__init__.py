@@ -14,3 +14,4 @@ from . import test_engagement_wizard_review
 from . import test_engagement_tours
 from . import test_inbound_mail
 from . import test_portal_tickets
+from . import test_engagement_staff
