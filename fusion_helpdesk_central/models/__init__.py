@@ -11,6 +11,7 @@ from . import helpdesk_ticket_engagement_reminder
 from . import mail_mail
 from . import res_config_settings
 from . import fusion_helpdesk_client_key_api
+from . import fusion_helpdesk_client_key_rate
 from . import ir_rule
 
 from . import fusion_helpdesk_sync_change
