@@ -76,5 +76,10 @@ class TestEngagementDelegateStaff(HttpCase, FusionHelpdeskCentralCommon):
         self.assertEqual(response.status_code, 200)
         self.assertNotIn(REFUSED, response.text)
         self.assertEqual(self.round.state, "delegated")
+        # The delegate's email, too, is answered to the ticket, not to the engineer.
+        mail = self.env["mail.mail"].sudo().search([("email_to", "ilike", "dana@acme.example.com")])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.reply_to, self.ticket._engagement_reply_to())
+        self.assertNotIn("engineer@provider.example.com", mail.reply_to)
         self.assertFalse(self.round._is_provider_staff_email("former@provider.example.com"))
         self.assertFalse(self.round._is_provider_staff_email("not an address"))
