@@ -28,13 +28,11 @@ class FusionHelpdeskClientKey(models.Model):
     reply_window_start = fields.Datetime(
         readonly=True,
         copy=False,
-        groups="base.group_system",
         help="Start of the reply API's rate window.",
     )
     reply_window_count = fields.Integer(
         readonly=True,
         copy=False,
-        groups="base.group_system",
         help="Replies posted in the current window.",
     )
 
