@@ -9,9 +9,17 @@ without breaking clients that only store it and send it back. Refusals are
 controller answers them the same way.
 """
 
+import math
 import re
 
-from .intake import IntakeError, check_text, clean_name, clean_text, is_valid_email
+from .intake import (
+    IntakeError,
+    TooManyAttempts,
+    check_text,
+    clean_name,
+    clean_text,
+    is_valid_email,
+)
 
 CURSOR_PREFIX = "c1."
 # The change log's ids are PostgreSQL integers; a client cannot be further.
@@ -26,6 +34,10 @@ REPLY_MAX_LENGTHS = {
 }
 REPLY_REQUIRED_FIELDS = ("body", "author_name", "author_email")
 IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+# Replies a client key may post per window: each one may email the engineer.
+REPLY_RATE_LIMIT = 10
+REPLY_RATE_SECONDS = 60
 
 
 def encode_cursor(sequence):
@@ -103,3 +115,24 @@ def validate_reply_payload(data):
         raise IntakeError("Must be 8 to 64 letters, digits, '-' or '_'.", field="idempotency_key")
     payload["idempotency_key"] = key
     return payload
+
+
+def reply_retry_after(count, window_start, now, limit=None, seconds=None):
+    """Seconds a client key must wait when this is its ``count``-th reply of
+    the window opened at ``window_start``; 0 when it may post now. ``limit``
+    0 disables the limit."""
+    limit = REPLY_RATE_LIMIT if limit is None else limit
+    seconds = REPLY_RATE_SECONDS if seconds is None else seconds
+    if limit <= 0 or count <= limit:
+        return 0
+    return max(1, math.ceil(seconds - (now - window_start).total_seconds()))
+
+
+def check_reply_rate(count, window_start, now, limit=None, seconds=None):
+    """Raise :class:`~fusion_helpdesk_central.intake.TooManyAttempts` (429 with
+    ``Retry-After``) when :func:`reply_retry_after` says to wait."""
+    retry_after = reply_retry_after(count, window_start, now, limit, seconds)
+    if retry_after:
+        raise TooManyAttempts(
+            "Too many replies from this client key, retry later.", retry_after=retry_after
+        )

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Layer 1: the sync API's cursor, page size and reply checks, without Odoo."""
 
+import datetime
+
 import pytest
 
 from fusion_helpdesk_central import intake, sync
@@ -136,3 +138,28 @@ def test_reply_names_and_body_lose_bidi_controls_like_the_intake():
     )
     assert payload["author_name"] == "Erin eyolpmE"
     assert payload["body"] == "Look here please"
+
+
+# ------------------------------------------------------------ reply rate limit
+def test_replies_within_the_limit_may_go():
+    start = datetime.datetime(2026, 1, 1, 12, 0, 0)
+    assert sync.reply_retry_after(1, start, start) == 0
+    assert sync.reply_retry_after(sync.REPLY_RATE_LIMIT, start, start) == 0
+    sync.check_reply_rate(3, start, start, limit=3, seconds=60)
+
+
+def test_a_reply_over_the_limit_waits_for_the_end_of_the_window():
+    start = datetime.datetime(2026, 1, 1, 12, 0, 0)
+    now = start + datetime.timedelta(seconds=14.5)
+    assert sync.reply_retry_after(sync.REPLY_RATE_LIMIT + 1, start, now) == 46
+    with pytest.raises(intake.TooManyAttempts) as info:
+        sync.check_reply_rate(4, start, now, limit=3, seconds=20)
+    assert info.value.status == 429
+    assert info.value.retry_after == 6
+    # Never "retry in 0 seconds", even at the very end of the window.
+    assert sync.reply_retry_after(4, start, start + datetime.timedelta(seconds=20), 3, 20) == 1
+
+
+def test_a_zero_limit_disables_the_rate_limit():
+    start = datetime.datetime(2026, 1, 1, 12, 0, 0)
+    assert sync.reply_retry_after(1000, start, start, limit=0, seconds=60) == 0

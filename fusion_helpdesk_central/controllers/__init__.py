@@ -1,3 +1,4 @@
 from . import api
 from . import main
 from . import sync
+from . import ticket_close

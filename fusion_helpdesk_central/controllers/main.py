@@ -10,6 +10,7 @@ from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.misc import format_date
 
+from ..models.fusion_helpdesk_engagement import MAX_COMMENT
 from ..models.helpdesk_ticket import ENGAGEMENT_DECISIONS, ENGAGEMENT_ROUTE
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +19,10 @@ _logger = logging.getLogger(__name__)
 ALL_PAGE = "all"
 # Answers a row of that page takes (passing a request on is one at a time).
 ALL_DECISIONS = ("approve", "reject", "changes")
+# Largest form the pages read: the /all page with a full comment on a dozen
+# rows, in any script. Werkzeug refuses (413) a larger announced body before
+# reading it, and stops reading a chunked one at this size.
+ENGAGEMENT_FORM_MAX_BYTES = 1024 * 1024
 
 # The pages carry a bearer token in their URL: never let it leak through a
 # Referer, a shared cache or a search engine, and load nothing from elsewhere.
@@ -42,6 +47,7 @@ class EngagementController(http.Controller):
         # page (with the protective headers) instead of Odoo's bare 400. The
         # check itself stays mandatory for every POST.
         csrf=False,
+        max_content_length=ENGAGEMENT_FORM_MAX_BYTES,
     )
     def engagement_page(self, token, decision, csrf_token=None, **form):
         """Confirm page on GET/HEAD (changes nothing); the decision on POST only.
@@ -138,7 +144,7 @@ class EngagementController(http.Controller):
                 {
                     **self._engagement_confirm_values(engagement, token, decision),
                     "errors": errors,
-                    "form": form,
+                    "form": self._engagement_form_echo(form),
                 },
                 status=422,
             )
@@ -165,6 +171,9 @@ class EngagementController(http.Controller):
 
     def _engagement_form_errors(self, engagement, decision, form):
         """Why the posted ``form`` cannot decide ``decision`` (translated), or []."""
+        too_long = self._engagement_comment_error(form.get("comment"))
+        if too_long:
+            return [too_long]
         if decision == "changes" and not (form.get("comment") or "").strip():
             return [request.env._("Please say what should change.")]
         if decision == "delegate":
@@ -238,13 +247,15 @@ class EngagementController(http.Controller):
         if request.httprequest.method != "POST":
             return self._engagement_response("fusion_helpdesk_central.engagement_page_all", values)
         answers = self._engagement_all_answers(form)
-        errors = {
-            row_id: request.env._("Please say what should change.")
-            for row_id, (decision, comment) in answers.items()
-            if decision == "changes" and not comment.strip()
-        }
+        errors = {}
+        for row_id, (decision, comment) in answers.items():
+            error = self._engagement_comment_error(comment)
+            if not error and decision == "changes" and not comment.strip():
+                error = request.env._("Please say what should change.")
+            if error:
+                errors[row_id] = error
         if errors:
-            values.update(errors=errors, form=form)
+            values.update(errors=errors, form=self._engagement_form_echo(form))
             return self._engagement_response(
                 "fusion_helpdesk_central.engagement_page_all", values, status=422
             )
@@ -267,6 +278,28 @@ class EngagementController(http.Controller):
                 "state_labels": dict(anchor._fields["state"]._description_selection(request.env)),
             },
         )
+
+    @staticmethod
+    def _engagement_comment_error(comment):
+        """Why ``comment`` is refused (too long), or ``None``."""
+        if comment and len(comment) > MAX_COMMENT:
+            return request.env._(
+                "Your comment is %(length)s characters long; at most %(limit)s are "
+                "accepted. It was cut at that length below: please shorten it and "
+                "confirm again.",
+                length=len(comment),
+                limit=MAX_COMMENT,
+            )
+        return None
+
+    @staticmethod
+    def _engagement_form_echo(form):
+        """What a refused form shows back: what was typed, each field cut at
+        the longest comment accepted (a page never reflects a huge body)."""
+        return {
+            key: value[:MAX_COMMENT] if isinstance(value, str) else ""
+            for key, value in form.items()
+        }
 
     @staticmethod
     def _engagement_all_answers(form):

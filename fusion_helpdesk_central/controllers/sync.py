@@ -43,6 +43,8 @@ class FusionHelpdeskSyncApi(FusionHelpdeskApi):
         try:
             raw = self._read_body()
             client_key = self._authenticate()
+            # Counted before anything else: refused replies cost the sender too.
+            client_key._api_check_reply_rate()
             payload = sync.validate_reply_payload(intake.parse_json(raw))
             ticket = client_key._intake_get_ticket(ticket_id)
             if not ticket:

@@ -254,15 +254,28 @@ class HelpdeskTicket(models.Model):
         return formataddr((intake.clean_name(self.engagement_owner_name), email))
 
     def _engagement_mail_sender_values(self):
-        """Author, From and Reply-To of this ticket's approval mails: the
+        """Author, From and Reply-To of this ticket's approval mails: from the
         engineer who asked (Odoo's outgoing server may still send From its
-        catchall, with the engineer's name); override to send otherwise."""
+        catchall, with the engineer's name), replies to the ticket's own reply
+        address; override to send otherwise."""
         self.ensure_one()
+        values = {"reply_to": self._engagement_reply_to()}
         requester = self.engagement_requested_by_id
-        if not requester:
-            return {}
-        email = requester.email_formatted or self.company_id.email_formatted
-        return {"author_id": requester.partner_id.id, "email_from": email, "reply_to": email}
+        if requester:
+            email = requester.email_formatted or self.company_id.email_formatted
+            values.update(author_id=requester.partner_id.id, email_from=email)
+        return values
+
+    def _engagement_reply_to(self):
+        """Where the owner's replies go: the ticket's reply address as Odoo
+        computes it for its thread (its team's alias, else the company's
+        catchall), else the company's address; never a person's mailbox, which
+        would receive the quoted decision links."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return self._notify_get_reply_to(
+            default=company.email_formatted, author_id=company.partner_id.id
+        )[self.id]
 
     def _engagement_redacted_mail_body(self, reminder=False):
         """Body of the ``mail.message`` behind an engagement mail: what was

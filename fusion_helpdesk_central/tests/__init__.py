@@ -13,3 +13,7 @@ from . import test_engagement_answers
 from . import test_engagement_wizard_review
 from . import test_engagement_tours
 from . import test_header_injection
+from . import test_inbound_mail
+from . import test_portal_tickets
+from . import test_engagement_staff
+from . import test_engagement_limits

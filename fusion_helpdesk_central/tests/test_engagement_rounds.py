@@ -118,7 +118,8 @@ class TestEngagementRounds(FusionHelpdeskCentralCommon):
         mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(mail.author_id, self.engineer.partner_id)
         self.assertIn("Eddie Engineer", mail.email_from)
-        self.assertIn("engineer@provider.example.com", mail.reply_to)
+        # Replies go to the ticket's address, never to the engineer's mailbox.
+        self.assertNotIn("engineer@provider.example.com", mail.reply_to)
         self.assertIn("Eddie, Printers team", mail.body_html)
         self.assertIn("This summary was written by Eddie Engineer.", mail.body_html)
         self.assertNotIn("drafted with AI", mail.body_html)

@@ -1,0 +1,111 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Redaction of decision links in what central receives. Imports nothing from Odoo.
+
+An owner who answers an approval email quotes it: the approve, reject and
+``/all`` links travel back in the reply (in its text, in its HTML, in an
+attached copy of the original email). A decision link is a bearer credential:
+stored in a ticket's chatter it would reach every engineer, the client's thread
+API and the client's employees. Every such link is replaced by
+:data:`REDACTED` before anything is stored.
+"""
+
+import email
+import email.policy
+import functools
+import re
+from email.message import EmailMessage
+
+REDACTED = "[link removed]"
+
+# Characters that end a URL in text, in HTML attributes and in quoted replies.
+URL_END = r"\s\"'<>()\[\]"
+# "/" as written in a URL, or percent-encoded inside another URL (mail
+# scanners' "safe links" wrap the original URL into a query parameter).
+SLASH = r"(?:/|%2F)"
+
+
+@functools.cache
+def link_pattern(route):
+    """Regular expression matching every URL of the decision pages under
+    ``route`` (e.g. ``/fusion_helpdesk/engagement``): with or without scheme
+    and host, plain or percent-encoded, up to where the URL ends."""
+    path = SLASH.join(re.escape(part) for part in route.strip("/").split("/"))
+    return re.compile(
+        r"(?:[a-z][a-z0-9+.-]*(?::|%%3A)%(slash)s%(slash)s[^%(end)s/%%]*)?"
+        r"%(slash)s%(path)s%(slash)s[^%(end)s]*" % {"slash": SLASH, "path": path, "end": URL_END},
+        re.IGNORECASE,
+    )
+
+
+def redact_text(text, route):
+    """``text`` (plain text or HTML source) with every decision link under
+    ``route`` replaced by :data:`REDACTED`; the same object when there is none."""
+    if not text or not isinstance(text, str):
+        return text
+    redacted, count = link_pattern(route).subn(REDACTED, text)
+    return redacted if count else text
+
+
+def redact_email_source(source, route):
+    """A raw email (``str``, ``bytes`` or an ``EmailMessage``) with the links
+    redacted from every text part, decoded first (quoted-printable or base64
+    would hide them from a plain search). Returns the same type it was given
+    (``bytes`` for a message object), unchanged when there was no link."""
+    if isinstance(source, EmailMessage):
+        message, kind = source, bytes
+    elif isinstance(source, bytes):
+        message, kind = email.message_from_bytes(source, policy=email.policy.default), bytes
+    else:
+        message, kind = email.message_from_string(source, policy=email.policy.default), str
+    changed = False
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_maintype() != "text":
+            continue
+        text = _part_text(part)
+        redacted = redact_text(text, route)
+        if redacted is not text:
+            part.set_content(
+                redacted,
+                subtype=part.get_content_subtype(),
+                disposition=part.get_content_disposition(),
+                filename=part.get_filename(),
+            )
+            changed = True
+    if not changed and not isinstance(source, EmailMessage):
+        # Parts that could not be decoded are searched as they are written.
+        return _redact_raw(source, route)
+    serialized = message.as_bytes() if kind is bytes else message.as_string()
+    return _redact_raw(serialized, route)
+
+
+def redact_attachment(name, content, route):
+    """An attachment's ``content`` with the links redacted: text as text, an
+    email (``.eml``, ``message/rfc822``) part by part, any other bytes when
+    they are UTF-8 text; binary formats are returned as they are."""
+    if isinstance(content, EmailMessage) or (name or "").lower().endswith(".eml"):
+        return redact_email_source(content, route)
+    if isinstance(content, str):
+        return redact_text(content, route)
+    return _redact_raw(content, route)
+
+
+def _part_text(part):
+    """The decoded text of a MIME ``part``, even with an unknown charset."""
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError):
+        return (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+
+
+def _redact_raw(content, route):
+    """``content`` (``str`` or ``bytes``) searched as written: bytes that are
+    not UTF-8 text are returned unchanged."""
+    if isinstance(content, str):
+        return redact_text(content, route)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content
+    redacted = redact_text(text, route)
+    return content if redacted is text else redacted.encode("utf-8")
