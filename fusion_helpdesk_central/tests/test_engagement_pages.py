@@ -336,7 +336,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
             self.assertLogs("odoo.http", "WARNING") as logs,
         ):
             self.make_jsonrpc_request("/mail/message/update_content", rewrite)
-        self.assertIn("it cannot be edited", logs.output[0])
+        self.assertIn("it cannot be changed", logs.output[0])
         with self.assertRaises(UserError):
             self.ticket._message_update_content(comment, body="Approved, go ahead")
         self.env.invalidate_all()
