@@ -5,7 +5,6 @@ it, and nobody posts in a client contact's name (see docs/security.md)."""
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import email_normalize
 
 # Fields of a decision message that say nothing about what the owner decided:
 # a user's own star and pin.
@@ -71,54 +70,40 @@ class MailMessage(models.Model):
     @api.model
     def _fusion_check_authors(self, messages):
         """Raise AccessError when a user would author one of ``messages``
-        (``(model, res_id, author_id)`` triples) as a client contact that is
-        not themselves. Superuser code may: the approval flow, the reply API
-        and the mail gateway, which posts as each email's sender (see
-        ``mail.thread.message_process``)."""
+        (``(model, res_id, author_id)`` triples) on a ticket as someone outside
+        the provider: a customer, a client's contact, an owner or delegate, or
+        a contact made up to look like one. Superuser code may: the approval
+        flow, the reply API and the mail gateway, which posts as each email's
+        sender (see ``mail.thread.message_process``)."""
         if self.env.su:
             return
         own = self.env.user.partner_id.id
-        guarded = [
-            (res_id, author_id)
-            for model, res_id, author_id in messages
+        authors = {
+            author_id
+            for model, __, author_id in messages
             if model in AUTHORSHIP_GUARDED_MODELS and author_id and author_id != own
-        ]
-        if not guarded:
+        }
+        if not authors:
             return
-        authors = self.env["res.partner"].sudo().browse({author for __, author in guarded})
-        tickets = self.env["helpdesk.ticket"].sudo().browse({res_id for res_id, __ in guarded})
-        if authors & self._fusion_client_contacts(authors, tickets.exists()):
+        partners = self.env["res.partner"].sudo().browse(authors)
+        if partners - self._fusion_provider_partners(partners):
             raise AccessError(
                 self.env._(
-                    "Messages in the name of a client's contact come only from that "
-                    "contact (their emails, their replies, their approval page)."
+                    "Messages in the name of a customer or a client's contact come only "
+                    "from them (their emails, their replies, their approval page)."
                 )
             )
 
     @api.model
-    def _fusion_client_contacts(self, partners, tickets):
-        """Those of ``partners`` who speak for a client on ``tickets``: their
-        customers, the client companies' contacts, and every owner or delegate
-        an approval request went to. Override to widen it."""
-        Engagement = self.env["fusion.helpdesk.engagement"].sudo()
-        companies = partners.commercial_partner_id
-        customers = tickets.partner_id.commercial_partner_id | (
-            self.env["fusion.helpdesk.client.key"]
+    def _fusion_provider_partners(self, partners):
+        """Those of ``partners`` a user of ours may sign a ticket message as:
+        internal users (colleagues, OdooBot) and our companies (templates sent
+        "from" the company). Override to allow more."""
+        users = (
+            self.env["res.users"]
             .sudo()
             .with_context(active_test=False)
-            .search([("partner_id", "in", companies.ids)])
-            .partner_id
+            .search([("partner_id", "in", partners.ids), ("share", "=", False)])
         )
-        emails = set(partners.mapped("email_normalized")) - {False}
-        owner_emails = {
-            email_normalize(engagement.owner_email)
-            for engagement in Engagement.search_fetch(
-                [("owner_email", "in", list(emails))], ["owner_email"]
-            )
-        }
-        return partners.filtered(
-            lambda partner: (
-                partner.commercial_partner_id in customers
-                or partner.email_normalized in owner_emails
-            )
-        )
+        companies = self.env["res.company"].sudo().search([("partner_id", "in", partners.ids)])
+        return users.partner_id | companies.partner_id

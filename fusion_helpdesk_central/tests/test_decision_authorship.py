@@ -209,9 +209,18 @@ class TestDecisionAuthorship(SyncApiCase):
     # ------------------------------------------------------------ authorship
     @mute_logger("odoo.http")
     def test_nobody_posts_in_the_name_of_the_owner_or_the_requester(self):
+        # A contact made up to look like the owner (the client sees names only).
+        lookalike = self.env["res.partner"].create(
+            {"name": "Olivia Owner", "email": "olivia.owner@evil.example"}
+        )
+        contacts = (
+            ("owner", self.owner),
+            ("requester", self.requester),
+            ("look-alike", lookalike),
+        )
         before = self.env["mail.message"].search_count([])
         for label, user in self._attackers():
-            for contact_label, contact in (("owner", self.owner), ("requester", self.requester)):
+            for contact_label, contact in contacts:
                 with self.subTest(user=label, contact=contact_label):
                     self.assertEqual(
                         self._call(
@@ -273,14 +282,16 @@ class TestDecisionAuthorship(SyncApiCase):
             )
         )
 
-    def test_people_still_post_as_themselves(self):
-        post = self.ticket.with_user(self.engineer).message_post(
-            body="On my way",
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            author_id=self.engineer.partner_id.id,
-        )
-        self.assertEqual(post.author_id, self.engineer.partner_id)
+    def test_people_still_post_as_themselves_a_colleague_or_the_company(self):
+        for author in (self.engineer, self.manager, self.env.company):
+            with self.subTest(author=author.name):
+                post = self.ticket.with_user(self.engineer).message_post(
+                    body="On my way",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    author_id=author.partner_id.id,
+                )
+                self.assertEqual(post.author_id, author.partner_id)
 
     def test_owner_email_reply_through_the_gateway_is_theirs(self):
         """Customers reply by email: the mail fetcher (superuser) and an

@@ -18,7 +18,11 @@ from odoo.tools import mute_logger
 
 from ..controllers.main import EngagementController
 from ..models.fusion_helpdesk_engagement import hash_token
-from .common import FusionHelpdeskCentralCommon, assert_late_racer_loses
+from .common import (
+    FusionHelpdeskCentralCommon,
+    assert_late_racer_loses,
+    delete_committed_tickets,
+)
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 PAGE_HEADERS = {
@@ -458,7 +462,9 @@ class TestEngagementDecisionRace(HttpCase):
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
             env = self._real_env(cr)
-            env["helpdesk.ticket"].browse(ticket_id).with_context(active_test=False).unlink()
+            delete_committed_tickets(
+                env, env["helpdesk.ticket"].browse(ticket_id).with_context(active_test=False)
+            )
             env["res.partner"].with_context(active_test=False).search(
                 [("email_normalized", "=", owner_email)]
             ).unlink()

@@ -380,19 +380,12 @@ class TestThreadApi(IntakeApiCase):
         cls.empty = ticket.with_user(cls.engineer).message_post(
             body="", message_type="comment", subtype_xmlid="mail.mt_comment"
         )
-        cls.decision = ticket.message_post(
-            body=Markup("<p>Approved: go ahead.</p>"),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            author_id=cls.owner.id,
+        # The owner decides through the verb the decision page calls.
+        __, token = cls._start_round(ticket)
+        cls.env["helpdesk.ticket"]._engagement_decide(
+            token, "approve", comment="Go ahead, within budget."
         )
-        ticket.write(
-            {
-                "engagement_state": "approved",
-                "engagement_decision_comment": "Go ahead, within budget.",
-                "engagement_decision_message_id": cls.decision.id,
-            }
-        )
+        cls.decision = ticket.engagement_decision_message_id
 
     def test_thread_shows_public_messages_oldest_first(self):
         body = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
@@ -426,10 +419,16 @@ class TestThreadApi(IntakeApiCase):
         self.assertNotIn("Internal: the customer broke it.", everything)
         self.assertNotIn("Logged system note", everything)
 
-    def test_decision_is_not_marked_while_a_new_engagement_is_pending(self):
-        self.ticket.engagement_state = "pending"
+    def test_an_earlier_decision_stays_marked_while_a_new_request_is_pending(self):
+        """Each round's decision is one, from the round's data; a new request
+        changes the ticket's state, not what was decided before."""
+        self._start_round(self.ticket)
         body = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
-        self.assertEqual([m["decision"] for m in body["messages"]], [None, None, None])
+        self.assertEqual(body["ticket"]["engagement_state"], "pending")
+        self.assertEqual(
+            [m["decision"] for m in body["messages"]],
+            [None, None, {"state": "approved", "comment": "Go ahead, within budget."}],
+        )
 
     def test_a_key_only_sees_its_own_tickets(self):
         other_ticket = self._create_ticket("Globex printer", client_key=self.other_key)
