@@ -191,6 +191,12 @@ class FusionHelpdeskTicket(models.Model):
                     owner=values["author"],
                     ticket=ticket,
                 )
+            elif decision["state"] == "changes_requested":
+                sentence = self.env._(
+                    "%(owner)s asked for changes to the proposed work on your ticket %(ticket)s.",
+                    owner=values["author"],
+                    ticket=ticket,
+                )
             else:
                 sentence = self.env._(
                     "%(owner)s rejected the proposed work on your ticket %(ticket)s.",

@@ -121,6 +121,25 @@ class TestSyncCron(SyncCase):
         self.assertFalse(self.inbox(self.other_employee))
         self.assertFalse(self.inbox(self.admin))
 
+    def test_each_decision_is_notified_with_its_own_words(self):
+        cases = (
+            ("rejected", "rejected the proposed work"),
+            ("changes_requested", "asked for changes to the proposed work"),
+        )
+        for index, (state, words) in enumerate(cases):
+            with self.subTest(state=state):
+                sequence = 30 + index
+                self.run_sync(
+                    {
+                        "cursor": "c1.%d" % sequence,
+                        "tickets": [
+                            feed_entry(42, decision(sequence, state, ""), engagement_state=state)
+                        ],
+                    }
+                )
+                notified = self.inbox(self.employee).mail_message_id.sorted("id")[-1:]
+                self.assertIn(words, notified.body)
+
     def test_messages_already_shown_are_not_notified_again_and_edits_replace(self):
         first = {
             "cursor": "c1.20",

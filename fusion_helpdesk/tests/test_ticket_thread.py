@@ -129,6 +129,38 @@ class TestTicketThread(FusionHelpdeskCommon):
         # The owner's comment is text: the markup typed in it is shown, not interpreted.
         self.assertIn("&lt;b&gt;this&lt;/b&gt;", str(self.ticket.thread_html))
 
+    def test_a_reply_that_says_owner_decision_is_not_shown_as_one(self):
+        """Only central's round data makes a decision, never a message's text."""
+        lookalike = dict(
+            ENGINEER_MESSAGE,
+            id=3,
+            author="Olivia Owner",
+            body="<p><strong>Owner decision: Approved</strong></p><p>Go ahead</p>",
+        )
+        self.refresh(
+            thread_answer(
+                lookalike,
+                decision_message("rejected", "Too expensive"),
+                engagement_state="rejected",
+            )
+        )
+        page = html.fromstring(self.ticket.thread_html)
+        cards = page.xpath("//div[contains(@class, 'card mb-2')]")
+        self.assertEqual(len(cards), 2)
+        lookalike_card, decision_card = cards
+        # The look-alike is an ordinary message: its text, no frame, no badge.
+        self.assertIn("Owner decision: Approved", lookalike_card.text_content())
+        self.assertNotIn("o_fusion_helpdesk_owner_card", lookalike_card.get("class"))
+        self.assertFalse(lookalike_card.xpath(".//*[contains(@class, 'badge')]"))
+        self.assertFalse(
+            lookalike_card.xpath(".//*[contains(@class, 'o_fusion_helpdesk_decision')]")
+        )
+        # The real one is framed and labelled, with the round's state.
+        self.assertIn("o_fusion_helpdesk_owner_card", decision_card.get("class"))
+        self.assertIn("Recorded on the approval page", decision_card.text_content())
+        [state] = decision_card.xpath(".//span[contains(@class, 'text-bg-danger')]")
+        self.assertEqual(state.text_content().strip(), "Rejected")
+
     def test_an_expired_request_shows_as_expired(self):
         self.refresh(thread_answer(ENGINEER_MESSAGE, engagement_state="expired"))
         self.assertEqual(self.ticket.engagement_state, "expired")

@@ -9,6 +9,8 @@ from . import helpdesk_ticket_engagement
 from . import helpdesk_ticket_engagement_decision
 from . import helpdesk_ticket_engagement_reminder
 from . import mail_mail
+from . import mail_message
+from . import mail_thread
 from . import res_config_settings
 from . import fusion_helpdesk_client_key_api
 from . import fusion_helpdesk_client_key_rate

@@ -186,6 +186,12 @@ class FusionHelpdeskEngagement(models.Model):
                 self.env._("Approval rounds are kept: only an administrator can delete them.")
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decision(self):
+        # Without its round a decision comment would be an ordinary, editable
+        # message: the decision goes nowhere, administrators included.
+        self.sudo().decision_message_id._fusion_check_not_decision()
+
     @api.model
     def _read_group_select(self, aggregate_spec, query):
         # Undecided rounds store a turnaround of 0.0 (a Float cannot be NULL):

@@ -6,7 +6,6 @@ public comment and the engineer's to-do (see controllers/main.py)."""
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.exceptions import UserError
 from odoo.tools import email_normalize, formataddr
 
 from .. import intake
@@ -115,18 +114,6 @@ class HelpdeskTicket(models.Model):
         )
         engagement.sudo().decision_message_id = message
         return message
-
-    def _message_update_content(self, message, /, *args, **kwargs):
-        """The owner's decision comment stays as they wrote it: nobody edits it,
-        administrators included (Odoo lets them edit any comment)."""
-        decisions = self.env["fusion.helpdesk.engagement"].sudo()
-        if message and decisions.search_count(
-            [("decision_message_id", "in", message.ids)], limit=1
-        ):
-            raise UserError(
-                self.env._("The owner's decision is kept as they gave it: it cannot be edited.")
-            )
-        return super()._message_update_content(message, *args, **kwargs)
 
     def _engagement_notify_engineer_sentence(self, engagement, owner):
         """One sentence telling the engineer what became of ``engagement``."""

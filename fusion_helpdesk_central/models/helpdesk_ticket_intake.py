@@ -15,6 +15,8 @@ from odoo.tools import (
     plaintext2html,
 )
 
+from .fusion_helpdesk_engagement import PUBLIC_DECISION_STATES
+
 _logger = logging.getLogger(__name__)
 
 
@@ -130,6 +132,16 @@ class HelpdeskTicket(models.Model):
             "engagement_state": self.engagement_state,
         }
 
+    def _fusion_thread_decision_round(self, message):
+        """The round of this ticket whose public decision ``message`` carries, or empty."""
+        self.ensure_one()
+        return self.sudo().engagement_ids.filtered(
+            lambda engagement: (
+                engagement.decision_message_id == message
+                and engagement.state in PUBLIC_DECISION_STATES
+            )
+        )[:1]
+
     def _prepare_thread_message_values(self, message):
         """One message of the thread API answer; override to add keys."""
         self.ensure_one()
@@ -138,15 +150,11 @@ class HelpdeskTicket(models.Model):
             name, email = parse_contact_from_email(message.email_from)
             author = name or email
         decision = None
-        if message == self.engagement_decision_message_id and self.engagement_state in (
-            "approved",
-            "rejected",
-            "changes_requested",
-        ):
-            decision = {
-                "state": self.engagement_state,
-                "comment": self.engagement_decision_comment or "",
-            }
+        # Data, not text: only the message a round recorded as its decision
+        # is one, whatever another message says.
+        engagement = self._fusion_thread_decision_round(message)
+        if engagement:
+            decision = {"state": engagement.state, "comment": engagement.decision_comment or ""}
         return {
             "id": message.id,
             "author": author or "",

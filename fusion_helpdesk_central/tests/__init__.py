@@ -17,3 +17,4 @@ from . import test_inbound_mail
 from . import test_portal_tickets
 from . import test_engagement_staff
 from . import test_engagement_limits
+from . import test_decision_authorship

@@ -45,6 +45,19 @@ def assert_late_racer_loses(case, cr_a, env_b, decide_b):
     case.assertFalse(retrying(decide_b, env_b))
 
 
+def delete_committed_tickets(env, tickets):
+    """Delete ``tickets`` that a race test committed. A ticket whose owner
+    decided cannot be deleted (its decision comment is kept for good): this
+    test-only cleanup first unlinks the rounds from their comments in SQL."""
+    if tickets:
+        env.cr.execute(
+            "UPDATE fusion_helpdesk_engagement SET decision_message_id = NULL "
+            "WHERE ticket_id IN %s",
+            [tuple(tickets.ids)],
+        )
+        tickets.unlink()
+
+
 def live_token(mail):
     """The token of the first approve link in ``mail`` (a ``mail.mail``): the
     plaintext exists nowhere else once the mail is built."""

@@ -15,7 +15,12 @@ from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
 
 from ..models.fusion_helpdesk_engagement import hash_token
-from .common import FusionHelpdeskCentralCommon, assert_late_racer_loses, live_token
+from .common import (
+    FusionHelpdeskCentralCommon,
+    assert_late_racer_loses,
+    delete_committed_tickets,
+    live_token,
+)
 from .test_engagement_pages import CSRF_INPUT, PAGE_HEADERS
 
 EXPIRY_DAYS = "fusion_helpdesk_central.engagement_expiry_days"
@@ -515,9 +520,12 @@ class TestEngagementAllPageRace(HttpCase):
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
             env = self._real_env(cr)
-            env["helpdesk.ticket"].with_context(active_test=False).search(
-                [("client_key_id", "=", client_id)]
-            ).unlink()
+            delete_committed_tickets(
+                env,
+                env["helpdesk.ticket"]
+                .with_context(active_test=False)
+                .search([("client_key_id", "=", client_id)]),
+            )
             env["fusion.helpdesk.client.key"].browse(client_id).unlink()
             env["res.partner"].with_context(active_test=False).search(
                 [("email_normalized", "=", owner_email)]

@@ -18,7 +18,11 @@ from odoo.tools import mute_logger
 
 from ..controllers.main import EngagementController
 from ..models.fusion_helpdesk_engagement import hash_token
-from .common import FusionHelpdeskCentralCommon, assert_late_racer_loses
+from .common import (
+    FusionHelpdeskCentralCommon,
+    assert_late_racer_loses,
+    delete_committed_tickets,
+)
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 PAGE_HEADERS = {
@@ -336,7 +340,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
             self.assertLogs("odoo.http", "WARNING") as logs,
         ):
             self.make_jsonrpc_request("/mail/message/update_content", rewrite)
-        self.assertIn("it cannot be edited", logs.output[0])
+        self.assertIn("it cannot be changed", logs.output[0])
         with self.assertRaises(UserError):
             self.ticket._message_update_content(comment, body="Approved, go ahead")
         self.env.invalidate_all()
@@ -458,7 +462,9 @@ class TestEngagementDecisionRace(HttpCase):
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
             env = self._real_env(cr)
-            env["helpdesk.ticket"].browse(ticket_id).with_context(active_test=False).unlink()
+            delete_committed_tickets(
+                env, env["helpdesk.ticket"].browse(ticket_id).with_context(active_test=False)
+            )
             env["res.partner"].with_context(active_test=False).search(
                 [("email_normalized", "=", owner_email)]
             ).unlink()

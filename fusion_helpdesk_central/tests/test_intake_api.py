@@ -429,11 +429,16 @@ class TestThreadApi(IntakeApiCase):
         self.assertNotIn("Internal: the customer broke it.", everything)
         self.assertNotIn("Logged system note", everything)
 
-    def test_decision_is_not_marked_while_a_new_engagement_is_pending(self):
+    def test_an_earlier_decision_stays_marked_while_a_new_request_is_pending(self):
+        """Each round's decision is one, from the round's data; a new request
+        changes the ticket's state, not what was decided before."""
         self.assertTrue(self._send_for_approval(self.ticket))
-        self.assertEqual(self.ticket.engagement_state, "pending")
         body = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
-        self.assertEqual([m["decision"] for m in body["messages"]], [None, None, None])
+        self.assertEqual(body["ticket"]["engagement_state"], "pending")
+        self.assertEqual(
+            [m["decision"] for m in body["messages"]],
+            [None, None, {"state": "approved", "comment": "Go ahead, within budget."}],
+        )
 
     def test_a_key_only_sees_its_own_tickets(self):
         other_ticket = self._create_ticket("Globex printer", client_key=self.other_key)
