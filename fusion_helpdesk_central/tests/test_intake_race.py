@@ -58,8 +58,10 @@ class TestIntakeRace(HttpCase):
             env["helpdesk.ticket"].with_context(active_test=False).search(
                 [("client_key_id", "=", client_key.id)]
             ).unlink()
-            partners = env["res.partner"].with_context(active_test=False).search(
-                [("email_normalized", "=", self.requester_email)]
+            partners = (
+                env["res.partner"]
+                .with_context(active_test=False)
+                .search([("email_normalized", "=", self.requester_email)])
             )
             company = client_key.partner_id
             client_key.unlink()
