@@ -17,6 +17,7 @@ The database is dropped at the end.
 """
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -211,7 +212,8 @@ def main():
         fhdev.say("FAIL: Odoo 19 is not available (%s)" % why)
         return 1
     started = time.monotonic()
-    database = "fusion_helpdesk_upgrade_check"
+    # One database per run: several checkouts may run the check at once.
+    database = "fusion_helpdesk_upgrade_check_%d" % os.getpid()
     tmp = Path(tempfile.mkdtemp(prefix="fusion-helpdesk-upgrade-"))
     old_root, data_dir = tmp / "addons", tmp / "data"
     old_root.mkdir()
