@@ -78,7 +78,25 @@ class CentralNotConfigured(CentralError):
 
 
 class CentralUnreachable(CentralError):
-    """Central could not be reached, timed out or is temporarily failing (5xx)."""
+    """Central could not be reached, timed out or is temporarily failing (5xx).
+
+    Transient: sending the same request again later may work.
+    """
+
+
+class CentralNotApiAnswer(CentralUnreachable):
+    """Something answered an error ``status`` that central's API did not give.
+
+    An HTML 404 or 403 from an Odoo that could not reach its database, a
+    proxy's error page, a body that is not the API's JSON error: none of them
+    is a decision about this request, so it stays transient (retried), never
+    a final refusal. A wrong URL also ends here: the settings' connection test
+    says so.
+    """
+
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.status = status
 
 
 class CentralBadResponse(CentralError):
@@ -86,7 +104,8 @@ class CentralBadResponse(CentralError):
 
 
 class CentralRefused(CentralError):
-    """Central understood the request and refused it (4xx).
+    """Central's API understood the request and refused it (4xx, with its own
+    JSON error body ``{"error": {"field", "message"}}``): the only final answer.
 
     ``status`` is the HTTP status, ``field`` the offending payload field when
     central names one, ``message`` central's own explanation and
@@ -379,7 +398,14 @@ def _decode(response):
             "The helpdesk server is temporarily unavailable (error %d). "
             "Please try again later." % status
         )
-    field, message = _error_details(response)
+    details = _api_error_details(response)
+    if details is None:
+        raise CentralNotApiAnswer(
+            "The helpdesk server answered error %d without its API's error details "
+            "(it may be restarting, or the URL may be wrong). Please try again later." % status,
+            status,
+        )
+    field, message = details
     if status == 401:
         message = message or "The helpdesk server does not accept this client key."
     elif status == 404:
@@ -400,23 +426,22 @@ def _decode(response):
     raise CentralRefused(status, message, field=field, retry_after=retry_after)
 
 
-def _error_details(response):
-    """Return ``(field, message)`` from a ``{"error": {...}}`` body, or ``(None, "")``."""
+def _api_error_details(response):
+    """Return ``(field, message)`` of the API's own error answer, or ``None`` when
+    ``response`` is not one: the API always answers a refusal with a JSON body
+    ``{"error": {"field": str or null, "message": str}}``."""
+    content_type = response.headers.get("Content-Type") or ""
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        return None
     try:
         data = response.json()
     except ValueError:
-        return None, ""
+        return None
     error = data.get("error") if isinstance(data, dict) else None
-    if isinstance(error, str):
-        return None, error.strip()
-    if not isinstance(error, dict):
-        return None, ""
+    if not isinstance(error, dict) or not isinstance(error.get("message"), str):
+        return None
     field = error.get("field")
-    message = error.get("message")
-    return (
-        field if isinstance(field, str) and field else None,
-        message.strip() if isinstance(message, str) else "",
-    )
+    return (field if isinstance(field, str) and field else None), error["message"].strip()
 
 
 def _retry_after(response):

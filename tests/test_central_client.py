@@ -113,21 +113,26 @@ def test_submit_400_surfaces_field_and_message():
 
 
 @pytest.mark.parametrize(
-    "status, headers, body, expected_message, retry_after",
+    "status, headers, message, expected_message, retry_after",
     [
-        (413, {}, "Request Entity Too Large", "too large", None),
+        (413, {}, "", "too large", None),
         (429, {"Retry-After": "120"}, "", "too many failed attempts", 120),
         (429, {"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, "", "too many", None),
-        (401, {}, "<html>nope</html>", "does not accept this client key", None),
+        (401, {}, "", "does not accept this client key", None),
         (404, {}, "", "does not know this ticket", None),
         (403, {}, "", "refused the request (error 403)", None),
     ],
 )
 @responses.activate
-def test_submit_refusals_without_json_get_a_readable_message(
-    status, headers, body, expected_message, retry_after
+def test_api_refusals_without_a_message_get_a_readable_one(
+    status, headers, message, expected_message, retry_after
 ):
-    responses.post(TICKETS, body=body, status=status, headers=headers)
+    responses.post(
+        TICKETS,
+        json={"error": {"field": None, "message": message}},
+        status=status,
+        headers=headers,
+    )
     with pytest.raises(central_client.CentralRefused) as caught:
         central_client.submit_ticket(CENTRAL, KEY, payload())
     assert caught.value.status == status
@@ -135,21 +140,50 @@ def test_submit_refusals_without_json_get_a_readable_message(
     assert caught.value.retry_after == retry_after
 
 
+@pytest.mark.parametrize(
+    "status, content_type, body",
+    [
+        # What Odoo answers when its first query fails (database restarting).
+        (404, "text/html; charset=utf-8", "<!DOCTYPE html><title>404: Not Found</title>"),
+        (403, "text/html; charset=utf-8", "<html><body>Forbidden</body></html>"),
+        (401, "text/html", "<html>nope</html>"),
+        (413, "text/plain", "Request Entity Too Large"),
+        (429, "text/plain", ""),
+        # The API's shape, but not as the API sends it.
+        (404, "text/html", '{"error": {"field": null, "message": "No such ticket."}}'),
+        # JSON, but not the API's error body.
+        (404, "application/json", "not json at all"),
+        (400, "application/json", '["unexpected"]'),
+        (413, "application/json", '{"error": "Body too large."}'),
+        (404, "application/json", '{"error": {"field": null}}'),
+        (404, "application/json", '{"detail": "Not Found"}'),
+    ],
+)
 @responses.activate
-def test_submit_error_given_as_a_plain_string_is_kept():
-    responses.post(TICKETS, json={"error": "Body too large."}, status=413)
-    with pytest.raises(central_client.CentralRefused) as caught:
+def test_errors_the_api_did_not_give_are_transient_not_refusals(status, content_type, body):
+    responses.post(TICKETS, body=body, status=status, content_type=content_type)
+    with pytest.raises(central_client.CentralNotApiAnswer) as caught:
         central_client.submit_ticket(CENTRAL, KEY, payload())
-    assert str(caught.value) == "Body too large."
+    assert not isinstance(caught.value, central_client.CentralRefused)
+    assert isinstance(caught.value, central_client.CentralUnreachable)
+    assert caught.value.status == status
+    assert "error %d" % status in str(caught.value)
+    assert "try again later" in str(caught.value)
 
 
 @responses.activate
-def test_submit_error_body_of_another_shape_falls_back_to_our_message():
-    responses.post(TICKETS, json=["unexpected"], status=400)
+def test_an_api_refusal_with_a_charset_and_a_bad_field_is_still_a_refusal():
+    responses.post(
+        TICKETS,
+        body='{"error": {"field": 7, "message": " Not found. "}}',
+        status=404,
+        content_type="application/json; charset=utf-8",
+    )
     with pytest.raises(central_client.CentralRefused) as caught:
         central_client.submit_ticket(CENTRAL, KEY, payload())
-    assert "refused the request (error 400)" in str(caught.value)
+    assert caught.value.status == 404
     assert caught.value.field is None
+    assert caught.value.message == "Not found."
 
 
 @pytest.mark.parametrize(
@@ -477,12 +511,20 @@ def test_submit_409_is_a_conflict_that_names_the_reference():
 
 
 @responses.activate
-def test_submit_409_without_json_still_explains_the_conflict():
-    responses.post(TICKETS, body="Conflict", status=409)
+def test_submit_409_without_a_message_still_explains_the_conflict():
+    responses.post(TICKETS, json={"error": {"field": None, "message": ""}}, status=409)
     with pytest.raises(central_client.CentralConflict) as caught:
         central_client.submit_ticket(CENTRAL, KEY, payload())
     assert "already has a different ticket with this reference" in str(caught.value)
     assert caught.value.field is None
+
+
+@responses.activate
+def test_submit_409_not_from_the_api_is_no_conflict():
+    # A proxy's 409 page says nothing about the ticket: sending it again may work.
+    responses.post(TICKETS, body="Conflict", status=409)
+    with pytest.raises(central_client.CentralNotApiAnswer):
+        central_client.submit_ticket(CENTRAL, KEY, payload())
 
 
 # --------------------------------------------------------------------------- subject

@@ -11,10 +11,13 @@ with demo data in a throw-away database, sends three approvals through that old
 code (one left pending, one approved, one rejected), upgrades the database with
 the current code (``-u fusion_helpdesk_central``), then checks the approval
 rounds it made, that no clear token is left, and that the link mailed before
-the upgrade decides once over HTTP. The database is dropped at the end.
+the upgrade decides once over HTTP; two tickets duplicated under one client
+reference keep the oldest's reference and get the unique index (19.0.3.1.0).
+The database is dropped at the end.
 """
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -53,6 +56,14 @@ for state in ("pending", "approved", "rejected"):
             token, decision, comment="Comment %s" % state, ip="198.51.100.7", user_agent="UA"
         )
     result[state] = {"id": ticket.id, "token": token}
+# Identical intake requests at the same time duplicated tickets before 19.0.3.1.0.
+twins = env["helpdesk.ticket"].create(
+    [
+        {"name": "Twin", "description": "<p>x</p>", "client_key_id": key.id, "client_ref": "twin"}
+        for _copy in range(2)
+    ]
+)
+result["twins"] = twins.ids
 env.cr.commit()
 print("@@MARKER@@" + json.dumps(result))
 """
@@ -66,6 +77,14 @@ problems = []
 def check(condition, what):
     if not condition:
         problems.append(what)
+first_twin, second_twin = env["helpdesk.ticket"].browse(data.pop("twins"))
+check(first_twin.client_ref == "twin", "the oldest duplicate keeps its client_ref")
+check(
+    second_twin.client_ref == "twin~dup%d" % second_twin.id,
+    "the newer duplicate's client_ref is suffixed, got %s" % second_twin.client_ref,
+)
+env.cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'helpdesk_ticket_client_ref_unique'")
+check(env.cr.fetchone(), "the client_ref unique index exists")
 for state, item in data.items():
     ticket = env["helpdesk.ticket"].browse(item["id"])
     rounds = ticket.engagement_ids
@@ -192,7 +211,8 @@ def main():
         fhdev.say("FAIL: Odoo 19 is not available (%s)" % why)
         return 1
     started = time.monotonic()
-    database = "fusion_helpdesk_upgrade_check"
+    # One database per run: several checkouts may run the check at once.
+    database = "fusion_helpdesk_upgrade_check_%d" % os.getpid()
     tmp = Path(tempfile.mkdtemp(prefix="fusion-helpdesk-upgrade-"))
     old_root, data_dir = tmp / "addons", tmp / "data"
     old_root.mkdir()
@@ -227,8 +247,8 @@ def main():
         return 1
     fhdev.say(
         "PASS: upgrade from 19.0.2.3.0 (%s): pending, approved and rejected approvals became "
-        "rounds; the old pending link decided once over HTTP (%.0f s)"
-        % (OLD_VERSION_COMMIT, elapsed)
+        "rounds; the old pending link decided once over HTTP; duplicated client references "
+        "resolved under the unique index (%.0f s)" % (OLD_VERSION_COMMIT, elapsed)
     )
     return 0
 

@@ -342,6 +342,13 @@ class FusionHelpdeskTicket(models.Model):
         """Return a translated sentence for a person explaining a ``CentralError``."""
         if isinstance(error, central_client.CentralNotConfigured):
             return self._central_setting_message(error.setting)
+        if isinstance(error, central_client.CentralNotApiAnswer):
+            # Not the API's answer: central may be restarting; never a setting to fix.
+            return self.env._(
+                "The support server could not handle the request right now (error %s). "
+                "Nothing is lost: please try again later.",
+                error.status,
+            )
         if isinstance(error, central_client.CentralUnreachable):
             return self.env._(
                 "The support server could not be reached or did not answer in time. "
@@ -376,11 +383,8 @@ class FusionHelpdeskTicket(models.Model):
                 "your administrator to check Settings > Fusion Helpdesk."
             )
         if error.status == 404:
-            return self.env._(
-                "The support server answered 'not found'. Please ask your administrator to "
-                "check the Support Provider URL in Settings > Fusion Helpdesk: it is the server's "
-                "address, like https://support.example.com, without /odoo."
-            )
+            # The API itself answered, so the URL is right: the ticket is not this key's.
+            return self.env._("The support server does not know this ticket.")
         if isinstance(error, central_client.CentralConflict):
             return self.env._(
                 "The support server already has a different ticket under this ticket's "

@@ -12,7 +12,9 @@ _logger = logging.getLogger(__name__)
 
 # Central refuses longer replies (its API limit).
 REPLY_MAX_LENGTH = 20000
-# Refusals that sending again cannot change: the reply stays, marked failed.
+# Refusals of central's API (its JSON error body) that sending again cannot
+# change: the reply stays, marked failed. Anything the API did not answer
+# itself (an HTML 404 while central's database restarts...) is retried.
 FINAL_REFUSALS = (400, 404, 413)
 
 
@@ -109,14 +111,7 @@ class FusionHelpdeskTicketReply(models.Model):
                     self.env._("Reply refused"), error, "danger", sticky=True
                 )
             return tickets._notification(
-                self.env._("Reply saved, not sent yet"),
-                self.env._(
-                    "Your reply is saved and will be sent as soon as the support server "
-                    "answers again. %s",
-                    error,
-                ),
-                "warning",
-                sticky=True,
+                self.env._("Reply saved, not sent yet"), error, "warning", sticky=True
             )
         # Show the reply in the conversation at once.
         reply.ticket_id._refresh_thread()
@@ -148,12 +143,13 @@ class FusionHelpdeskTicketReply(models.Model):
                 *ticket._central_connection(), ticket.central_id, self._prepare_central_payload()
             )
         except central_client.CentralError as error:
-            message = ticket._central_error_message(error)
             _logger.info("Fusion Helpdesk reply %s was not sent to central: %s", self.id, error)
-            vals = {"last_error": message}
-            if isinstance(error, central_client.CentralRefused) and error.status in FINAL_REFUSALS:
-                vals["state"] = "failed"
-            self.write(vals)
+            if self._is_final_refusal(error):
+                message = ticket._central_error_message(error)
+                self.write({"state": "failed", "last_error": message})
+                return message
+            message = self._retry_message(error)
+            self.write({"last_error": message})
             return message
         self.write(
             {
@@ -164,6 +160,27 @@ class FusionHelpdeskTicketReply(models.Model):
             }
         )
         return None
+
+    @api.model
+    def _is_final_refusal(self, error):
+        """Whether central's API itself refused the reply for good (its JSON
+        error body with a status in ``FINAL_REFUSALS``); override for another policy."""
+        return isinstance(error, central_client.CentralRefused) and error.status in FINAL_REFUSALS
+
+    def _retry_message(self, error):
+        """The employee's message for a reply kept to be sent again by the sync."""
+        if isinstance(error, central_client.CentralUnreachable):
+            # Down, timed out, or an answer its API did not give: not a setting to fix.
+            reason = self.env._(
+                "The support server could not be reached or could not take it right now."
+            )
+        else:
+            reason = self.ticket_id._central_error_message(error)
+        return self.env._(
+            "Your reply is saved and will be retried automatically until the support "
+            "server takes it. %s",
+            reason,
+        )
 
     @api.model
     def _send_queued(self):

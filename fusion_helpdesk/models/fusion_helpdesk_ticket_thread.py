@@ -26,11 +26,7 @@ class FusionHelpdeskTicket(models.Model):
         except central_client.CentralError as error:
             # Opening a form while central is down is routine: no warning here.
             _logger.info("Could not refresh the thread of ticket %s: %s", self.id, error)
-            if isinstance(error, central_client.CentralRefused) and error.status == 404:
-                # The server answers, so the URL is right: the ticket is not this key's.
-                message = self.env._("The support server does not know this ticket.")
-            else:
-                message = self._central_error_message(error)
+            message = self._central_error_message(error)
             self.sudo().write({"thread_error": message})
             return False
         self.sudo().write(self._prepare_thread_vals(thread))

@@ -158,6 +158,16 @@ class ResConfigSettings(models.TransientModel):
             if isinstance(error, central_client.CentralBadResponse):
                 # The technical detail helps the admin (e.g. where a redirect points).
                 message = "%s (%s)" % (message, error)
+            elif isinstance(error, central_client.CentralNotApiAnswer):
+                # Transient for tickets and replies; here an administrator is
+                # checking the URL, which is the likely cause when it lasts.
+                message = self.env._(
+                    "The server at this URL answered error %s, but not as the Fusion "
+                    "Helpdesk API answers. Check the Support Provider URL: it is the "
+                    "server's address, like https://support.example.com, without /odoo. "
+                    "If it is right, the server may be restarting: test again in a minute.",
+                    error.status,
+                )
             return tickets._notification(
                 self.env._("Connection failed"), message, "danger", sticky=True, reload=False
             )

@@ -151,6 +151,19 @@ class TestSettings(FusionHelpdeskCommon):
                 CENTRAL_URL,
                 "https://login.example.com/",
             ),
+            (
+                # A wrong path (or central restarting): Odoo's HTML 404, not the API's.
+                "not the API",
+                {
+                    "url": PING_URL,
+                    "status": 404,
+                    "body": "<!DOCTYPE html><title>404: Not Found</title>",
+                    "content_type": "text/html",
+                },
+                CENTRAL_URL,
+                "answered error 404, but not as the Fusion Helpdesk API answers. Check the "
+                "Support Provider URL",
+            ),
             ("no URL", None, "", "URL is missing or invalid"),
             ("not a URL", None, "central.example.com", "URL is missing or invalid"),
         ]

@@ -140,6 +140,35 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
         self.assertEqual(request_json(first_call)["client_ref"], ticket.client_ref)
         self.assertEqual(request_json(resend_call)["client_ref"], ticket.client_ref)
 
+    def test_an_error_page_not_from_the_api_is_no_refusal_and_send_again_works(self):
+        # What central's Odoo answers when its first query fails (database restarting).
+        for status in (404, 403):
+            with self.subTest(status=status):
+                with self.mock_central() as first_mock, self.assertLogs(TICKET_LOGGER, "WARNING"):
+                    first_mock.post(
+                        TICKETS_URL,
+                        body="<!DOCTYPE html><title>%d</title>" % status,
+                        status=status,
+                        content_type="text/html; charset=utf-8",
+                    )
+                    result = self.submit(subject="Blip %d" % status, description="Keep me")
+                self.assertIs(result["ok"], False)
+                self.assertIn("(error %d)" % status, result["error"])
+                self.assertIn("Nothing is lost: please try again later.", result["error"])
+                self.assertNotIn("Settings", result["error"])
+                ticket = self.Ticket.browse(result["id"])
+                self.assertRecordValues(ticket, [{"state": "not_sent", "central_id": 0}])
+                with self.mock_central() as mock:
+                    self.central_accepts(mock, central_id=90 + status, number="HT%d" % status)
+                    action = ticket.with_user(self.employee).action_send()
+                self.assertEqual(action["params"]["type"], "success")
+                self.assertRecordValues(ticket, [{"state": "sent", "central_id": 90 + status}])
+                [first_call] = self.central_calls(first_mock, TICKETS_URL)
+                [resend_call] = self.central_calls(mock, TICKETS_URL)
+                self.assertEqual(
+                    request_json(resend_call)["client_ref"], request_json(first_call)["client_ref"]
+                )
+
     def test_employee_journey_from_the_app_to_my_tickets(self):
         """In a browser: the Helpdesk app opens on My Tickets; its Submit a Ticket
         button opens the dialog (Cancel stays on the list); an empty dialog shows
@@ -211,7 +240,12 @@ class TestSubmitRoute(FusionHelpdeskCommon, HttpCase):
             self.mock_central() as mock,
             self.assertLogs(TICKET_LOGGER, "WARNING"),
         ):
-            mock.post(TICKETS_URL, status=429, headers={"Retry-After": "300"})
+            mock.post(
+                TICKETS_URL,
+                json={"error": {"field": None, "message": "Too many requests."}},
+                status=429,
+                headers={"Retry-After": "300"},
+            )
             result = self.submit(subject="Throttled", description="Details.")
         self.assertIs(result["ok"], False)
         # 09:05:30 UTC is 11:05:30 in Brussels (summer time).

@@ -301,6 +301,53 @@ class TestReplies(SyncCase):
         self.assertEqual(request_json(mock.calls[0])["idempotency_key"], first_key)
         self.assertRecordValues(reply, [{"state": "sent", "central_message_id": 78}])
 
+    def test_a_reply_answered_by_something_else_than_the_api_is_retried_not_refused(self):
+        """Central's database failed for a moment: its Odoo answers an HTML 404
+        (or 403, 502...). Only the API's own JSON error is a refusal: the reply
+        stays queued, the employee is told it will be retried, and the cron
+        sends it again with the same idempotency key."""
+        cases = [
+            (404, "text/html; charset=utf-8", "<!DOCTYPE html><title>404: Not Found</title>"),
+            (403, "text/html; charset=utf-8", "<html><body>Forbidden</body></html>"),
+            (404, "application/json", "not json"),
+            (502, "text/html", "<html>Bad Gateway</html>"),
+        ]
+        for number, (status, content_type, body) in enumerate(cases, start=80):
+            with self.subTest(status=status, content_type=content_type):
+                reply = self.reply(body="Reply %d" % number)
+                with self.mock_central() as mock:
+                    mock.post(messages_url(42), body=body, status=status, content_type=content_type)
+                    action = reply.with_user(self.employee).action_send()
+                self.assertEqual(action["params"]["type"], "warning")
+                self.assertIn("will be retried automatically", action["params"]["message"])
+                self.assertNotIn("Settings", action["params"]["message"])
+                self.assertNotIn("URL", action["params"]["message"])
+                self.assertEqual(reply.state, "queued")
+                self.assertIn("will be retried automatically", reply.last_error)
+                first_key = request_json(mock.calls[0])["idempotency_key"]
+
+                with (
+                    self.mock_central() as mock,
+                    patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=60.0),
+                ):
+                    mock.post(messages_url(42), json={"id": number}, status=201)
+                    mock.get(UPDATES_URL, json={"cursor": "c1.%d" % number, "tickets": []})
+                    self.Ticket._cron_fusion_helpdesk_sync()
+                [resent] = self.central_calls(mock, messages_url(42))
+                self.assertEqual(request_json(resent)["idempotency_key"], first_key)
+                self.assertRecordValues(reply, [{"state": "sent", "central_message_id": number}])
+
+    def test_the_apis_own_not_found_is_final(self):
+        reply = self.reply()
+        with self.mock_central() as mock:
+            self.central_refuses(
+                mock, 404, "No such ticket for this client key.", url=messages_url(42)
+            )
+            action = reply.with_user(self.employee).action_send()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertEqual(reply.state, "failed")
+        self.assertIn("does not know this ticket", reply.last_error)
+
     def test_a_refused_reply_is_kept_and_not_sent_again(self):
         reply = self.reply()
         with self.mock_central() as mock:

@@ -27,7 +27,8 @@ class FusionHelpdeskApi(http.Controller):
             raw = self._read_body()
             client_key = self._authenticate()
             payload = intake.validate_ticket_payload(intake.parse_json(raw))
-            # Refuses (409) a known client_ref carrying another ticket, before any write.
+            # Refuses (409) a known client_ref carrying another ticket, before any
+            # write; the loser of a race is replayed by retrying() (see the model).
             ticket = client_key._intake_create_ticket(payload)
         except intake.IntakeError as error:
             return self._error_response(error)
@@ -83,7 +84,16 @@ class FusionHelpdeskApi(http.Controller):
     def _read_body(self):
         """The raw request body, refused (413) before reading when announced too
         large, and as soon as it grows too large when it is not (chunked): never
-        more than one byte over the limit is read."""
+        more than one byte over the limit is read. Kept on the request: Odoo's
+        ``retrying()`` replays the route after a concurrency error, when the
+        stream is already spent."""
+        body = getattr(request, "_fusion_helpdesk_body", None)
+        if body is None:
+            body = request._fusion_helpdesk_body = self._read_body_stream()
+        return body
+
+    def _read_body_stream(self):
+        """Read the request body from its stream, bounded (see ``_read_body``)."""
         httprequest = request.httprequest
         intake.check_body_size(httprequest.content_length)
         # Odoo's request wrapper does not expose werkzeug's input stream (only

@@ -6,8 +6,10 @@ import datetime
 import logging
 
 from markupsafe import Markup
+from psycopg2 import errors
 
 from odoo import api, models
+from odoo.exceptions import ConcurrencyError
 
 from .. import intake
 
@@ -17,6 +19,9 @@ API_USER_XMLID = "fusion_helpdesk_central.user_fusion_helpdesk_api"
 # Context key carrying the authenticated client key to the technical user's
 # record rules (see ir_rule.py): the API user only ever reaches that key's data.
 API_CLIENT_KEY_CONTEXT = "fusion_helpdesk_client_key_id"
+# The unique index of (client key, client reference) on helpdesk.ticket
+# ("{table}_{attribute without its leading underscore}", as Odoo names it).
+CLIENT_REF_INDEX = "helpdesk_ticket_client_ref_unique"
 
 
 class FusionHelpdeskClientKey(models.Model):
@@ -133,7 +138,13 @@ class FusionHelpdeskClientKey(models.Model):
         """Create the ticket of a validated intake ``payload`` sent with this key,
         after refreshing the key's owner from it. A resend with a known
         ``client_ref`` returns that ticket; a different ticket under a known
-        reference raises ``intake.Conflict`` and changes nothing."""
+        reference raises ``intake.Conflict`` and changes nothing.
+
+        Two requests carrying the same new ``client_ref`` at once (a resend while
+        the first is still running): the unique index makes the second wait for
+        the first and then refuses its insert. Its snapshot cannot see the
+        winner's ticket, so it raises ``ConcurrencyError``: Odoo's ``retrying()``
+        replays the request, which then finds that ticket (or a conflict)."""
         self.ensure_one()
         Ticket = self.env["helpdesk.ticket"]
         if payload.get("client_ref"):
@@ -154,9 +165,20 @@ class FusionHelpdeskClientKey(models.Model):
         self._intake_update_owner(payload)
         if existing:
             return existing
-        ticket = Ticket.with_context(mail_create_nosubscribe=True).create(
-            Ticket._prepare_intake_ticket_values(self, payload)
-        )
+        values = Ticket._prepare_intake_ticket_values(self, payload)
+        try:
+            with self.env.cr.savepoint():
+                ticket = Ticket.with_context(mail_create_nosubscribe=True).create(values)
+        except errors.UniqueViolation as error:
+            if error.diag.constraint_name != CLIENT_REF_INDEX:
+                raise
+            _logger.info(
+                "Intake API: client %s sent client_ref %s twice at once; "
+                "replaying the later request to answer with the first one's ticket.",
+                self.id,
+                payload["client_ref"],
+            )
+            raise ConcurrencyError("Another request created this client_ref's ticket.") from error
         ticket.sudo()._message_log(body=self._intake_note(payload))
         return ticket
 

@@ -87,6 +87,13 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="Id of the ticket in the client's own Odoo.",
     )
+    # A resend of a ticket (the client missed our answer, or sent it again while
+    # the first request was still running) must never give a second ticket:
+    # the database, not a search before the create, holds the rule.
+    _client_ref_unique = models.UniqueIndex(
+        "(client_key_id, client_ref) WHERE client_ref IS NOT NULL",
+        "A client reference names one ticket of that client.",
+    )
     engagement_ids = fields.One2many(
         comodel_name="fusion.helpdesk.engagement",
         inverse_name="ticket_id",

@@ -1,5 +1,6 @@
 from . import test_client_key
 from . import test_intake_api
+from . import test_intake_race
 from . import test_engagement_wizard
 from . import test_engagement_pages
 from . import test_engagement_reminder
