@@ -47,7 +47,8 @@ NESTED_INDENT = 2
 # most this deep (deeper items join the deepest list), and a marker cannot
 # open while this many markers wait for their closing one (it stays text).
 # Real summaries stay far below; HTML parsers (libxml2, mail clients) give up
-# on deep trees and drop what follows.
+# on deep trees and drop what follows. The second bound also keeps the search
+# for a closing marker's match short: rendering time stays linear.
 MAX_LIST_DEPTH = 4
 MAX_OPEN_MARKERS = 8
 # A list item: its marker, then at least one blank, then text. Anchored and
@@ -82,9 +83,10 @@ def render_inline(text):
     # Escaping writes no marker character: the markers found below are the
     # typed ones, and a tag can never split an entity.
     pieces = []
-    openers = []  # indexes in ``pieces`` of the markers waiting to be closed
-    kind_of = {}  # index in ``pieces`` of a waiting marker -> its kind
-    waiting = {}  # kind (character, length) -> its waiting markers, oldest first
+    # Markers waiting for their closing one, oldest first: (index in
+    # ``pieces``, kind). Never more than MAX_OPEN_MARKERS, so looking for a
+    # match costs a bounded time and the whole line stays linear.
+    openers = []
     done = 0
     for run in _MARKER_RUN.finditer(escaped):
         start, end = run.span()
@@ -94,20 +96,25 @@ def render_inline(text):
             continue
         kind = (escaped[start], end - start)
         can_open, can_close = _flanking(escaped, start, end)
-        if can_close and waiting.get(kind):
-            opener = waiting[kind][-1]
-            # Markers that opened after the matching one stay text, so tags
-            # never cross; each of them is the newest of its own kind.
-            while openers[-1] != opener:
-                waiting[kind_of.pop(openers.pop())].pop()
-            waiting[kind_of.pop(openers.pop())].pop()
+        match = _newest_opener(openers, kind) if can_close else None
+        if match is not None:
+            # Markers that opened after the matching one stay text: tags
+            # never cross.
+            opener = openers[match][0]
+            del openers[match:]
             pieces[opener], pieces[-1] = _TAGS[end - start]
         elif can_open and len(openers) < MAX_OPEN_MARKERS:
-            openers.append(len(pieces) - 1)
-            kind_of[len(pieces) - 1] = kind
-            waiting.setdefault(kind, []).append(len(pieces) - 1)
+            openers.append((len(pieces) - 1, kind))
     pieces.append(escaped[done:])
     return "".join(pieces)
+
+
+def _newest_opener(openers, kind):
+    """Position in ``openers`` of the newest marker of ``kind``, or None."""
+    for position in range(len(openers) - 1, -1, -1):
+        if openers[position][1] == kind:
+            return position
+    return None
 
 
 def _flanking(escaped, start, end):
