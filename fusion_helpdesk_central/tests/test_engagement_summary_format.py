@@ -94,6 +94,14 @@ class TestEngagementSummaryFormat(HttpCase, MockEmail, FusionHelpdeskCentralComm
         )
         self.assertIn("<ul><li>What: replace", page.text)
 
+    def test_preview_follows_every_edit_of_the_summary(self):
+        wizard = self._wizard(self.ticket)
+        wizard.write({"summary": "**First** draft"})
+        self.assertIn("<strong>First</strong> draft", wizard.preview_body)
+        wizard.write({"summary": "- Second *draft*"})
+        self.assertIn("<li>Second <em>draft</em></li>", wizard.preview_body)
+        self.assertNotIn("First", wizard.preview_body)
+
     def test_bulk_email_all_page_and_reminder_show_formatted_summaries(self):
         wizard = self._wizard(self.ticket | self.ticket_b)
         self.assertEqual(wizard.mode, "bulk")
