@@ -200,7 +200,8 @@ class EngagementController(http.Controller):
         return {
             **self._engagement_ticket_values(engagement),
             "decision": decision,
-            "summary": engagement.summary or "",
+            # Rendered and sanitized (Markup): the template prints it as is.
+            "summary": engagement.summary_html,
             "provenance": engagement._provenance_line(),
             "delegated_from_name": delegated_from.owner_name or delegated_from.owner_email,
             "delegated_note": delegated_from.decision_comment or "",

@@ -14,6 +14,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .helpdesk_ticket import summary_html
+
 ROUND_STATES = [
     ("pending", "Pending"),
     ("approved", "Approved"),
@@ -93,6 +95,12 @@ class FusionHelpdeskEngagement(models.Model):
     )
     findings = fields.Text(readonly=True)
     summary = fields.Text(readonly=True)
+    summary_html = fields.Html(
+        string="Summary (formatted)",
+        compute="_compute_summary_html",
+        sanitize=True,
+        help="The summary as the owner read it; the text above is what was typed.",
+    )
     sent_at = fields.Datetime(readonly=True, index=True)
     reminded_at = fields.Datetime(readonly=True)
     expires_at = fields.Datetime(readonly=True)
@@ -155,6 +163,11 @@ class FusionHelpdeskEngagement(models.Model):
                 engagement.turnaround_hours = delta.total_seconds() / 3600.0
             else:
                 engagement.turnaround_hours = 0.0
+
+    @api.depends("summary")
+    def _compute_summary_html(self):
+        for engagement in self:
+            engagement.summary_html = summary_html(engagement.summary)
 
     @api.depends("ticket_id.number", "sent_at")
     def _compute_display_name(self):

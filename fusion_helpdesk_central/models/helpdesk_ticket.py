@@ -6,6 +6,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import html_sanitize
+
+from ..summary_format import render_summary
 
 _logger = logging.getLogger(__name__)
 
@@ -46,6 +49,15 @@ ENGAGEMENT_LAST_VALUES = {
 def text_lines_html(text):
     """Plain text typed by people as HTML lines: every line escaped, only our <br/>."""
     return Markup("<br/>").join((text or "").splitlines())
+
+
+def summary_html(text):
+    """A summary as people read it: ``summary_format.render_summary`` (escaped,
+    then the small Markdown subset), through Odoo's sanitizer all the same."""
+    rendered = render_summary(text)
+    if not rendered:
+        return Markup()
+    return html_sanitize(rendered, sanitize_attributes=True, strip_style=True, strip_classes=True)
 
 
 # Written only by the engagement flow itself (sudo, SQL or the cron): a user
@@ -135,6 +147,12 @@ class HelpdeskTicket(models.Model):
     engagement_decided_at = fields.Datetime(compute="_compute_engagement_last", store=True)
     engagement_findings = fields.Text(compute="_compute_engagement_last", store=True)
     engagement_summary = fields.Text(compute="_compute_engagement_last", store=True)
+    engagement_summary_html = fields.Html(
+        string="Summary Sent (formatted)",
+        compute="_compute_engagement_summary_html",
+        sanitize=True,
+        help="The summary sent, formatted as the owner read it.",
+    )
     engagement_decision_comment = fields.Text(compute="_compute_engagement_last", store=True)
     # Personal data of the owner: for the support team, not for requesters and
     # followers who can read the ticket.
@@ -195,6 +213,11 @@ class HelpdeskTicket(models.Model):
             ticket.engagement_state = state if state in states else "pending"
             for fname, source in ENGAGEMENT_LAST_VALUES.items():
                 ticket[fname] = engagement[source]
+
+    @api.depends("engagement_summary")
+    def _compute_engagement_summary_html(self):
+        for ticket in self:
+            ticket.engagement_summary_html = summary_html(ticket.engagement_summary)
 
     @api.depends("engagement_sent_at", "engagement_decided_at")
     def _compute_engagement_turnaround_hours(self):

@@ -164,11 +164,16 @@ class HelpdeskTicket(models.Model):
         if self.engagement_owner_name:
             owner = "%s (%s)" % (self.engagement_owner_name, owner)
         body = Markup("<p>%s</p>") % self.env._("Owner approval requested from %s.", owner)
-        sections = [(self.env._("Summary sent:"), self.engagement_summary)]
+        # The summary as the owner read it (formatted); the findings as typed.
+        body += Markup("<p><strong>%s</strong></p>%s") % (
+            self.env._("Summary sent:"),
+            self.engagement_summary_html,
+        )
         if self.engagement_findings:
-            sections.append((self.env._("Engineer's findings sent:"), self.engagement_findings))
-        for label, text in sections:
-            body += Markup("<p><strong>%s</strong><br/>%s</p>") % (label, text_lines_html(text))
+            body += Markup("<p><strong>%s</strong><br/>%s</p>") % (
+                self.env._("Engineer's findings sent:"),
+                text_lines_html(self.engagement_findings),
+            )
         return self.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
 
     def _engagement_mail_tickets(self):

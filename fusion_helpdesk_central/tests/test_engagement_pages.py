@@ -102,7 +102,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
         page = self.url_open(self._url("approve"))
         self.assertIn(self.ticket.number, page.text)
         self.assertIn("Printer on fire", page.text)
-        self.assertIn("Recommendation: replace the fuser unit.\nEffort: 2 hours.", page.text)
+        self.assertIn("Recommendation: replace the fuser unit.<br>Effort: 2 hours.", page.text)
         self.assertIn("Confirm approval", page.text)
         self.assertNotIn("Confirm rejection", page.text)
         self.assertIn('name="comment"', page.text)
@@ -116,7 +116,7 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
     def test_confirm_page_escapes_the_summary(self):
         self.round.sudo().summary = "Use <b>care</b>\n<script>alert(1)</script>"
         page = self.url_open(self._url("approve"))
-        self.assertIn("Use &lt;b&gt;care&lt;/b&gt;\n&lt;script&gt;", page.text)
+        self.assertIn("Use &lt;b&gt;care&lt;/b&gt;<br>&lt;script&gt;", page.text)
         self.assertNotIn("<script>alert", page.text)
 
     def test_confirm_page_in_the_owner_language(self):

@@ -331,7 +331,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         form = Form(self.ticket.with_user(self.engineer))
         self.assertEqual(form.engagement_state, "pending")
         self.assertEqual(form.engagement_owner_email, "owner@acme.example.com")
-        self.assertEqual(form.engagement_summary, "Replace the fuser")
+        self.assertEqual(form.engagement_summary_html, "<p>Replace the fuser</p>")
         self.assertEqual(form.engagement_findings, "Effort: 2h")
         self.assertEqual(form.client_key_id, self.client_key)
 

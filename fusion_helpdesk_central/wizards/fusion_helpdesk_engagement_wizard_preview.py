@@ -4,6 +4,8 @@ from email.utils import parseaddr
 
 from odoo import api, fields, models
 
+from ..models.helpdesk_ticket import summary_html
+
 
 class FusionHelpdeskEngagementWizard(models.TransientModel):
     """What the owner will read, before it is sent: the wizard renders the
@@ -80,6 +82,10 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                     "engagement_id": engagement.id,
                     "engagement_state": "pending",
                     "engagement_summary": summary or "",
+                    # Given, not computed: new records of one origin share
+                    # their cache, so a computed value would be the first
+                    # preview's.
+                    "engagement_summary_html": summary_html(summary),
                     "engagement_findings": findings or "",
                     "engagement_owner_email": client.owner_email,
                     "engagement_owner_name": client.owner_name,
