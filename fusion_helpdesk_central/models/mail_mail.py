@@ -1,7 +1,20 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Approval emails that fail for a passing reason are queued again, the same
+``mail.mail`` with the same links, with back-off and for a bounded time."""
+
+from datetime import timedelta
 
 from odoo import fields, models
+
+# Minutes to wait before each new attempt after a failure: 6 attempts more,
+# 22 h 20 min in all, then the approval email is given up.
+MAIL_RETRY_DELAYS = (5, 15, 60, 180, 360, 720)
+# Failures that may pass: the server could not be reached (mail_smtp) or
+# answered with an error Odoo does not classify (unknown: e.g. a 4xx "try
+# later", a dropped connection). An invalid or missing address, a refused
+# sender, spam or opt-out verdicts fail the same way each time: not retried.
+TRANSIENT_FAILURE_TYPES = ("mail_smtp", "unknown")
 
 
 class MailMail(models.Model):
@@ -15,15 +28,54 @@ class MailMail(models.Model):
         string="Engagement Tickets",
         readonly=True,
     )
+    fusion_engagement_ids = fields.Many2many(
+        comodel_name="fusion.helpdesk.engagement",
+        relation="fusion_helpdesk_engagement_mail_round_rel",
+        string="Approval Rounds",
+        readonly=True,
+    )
+    fusion_retry_count = fields.Integer(
+        string="Approval Email Retries",
+        readonly=True,
+        help="How many times this approval email was queued again after a failure.",
+    )
 
     def _postprocess_sent_message(
         self, success_pids, success_emails, failure_reason=False, failure_type=None
     ):
-        if failure_type:
-            for mail in self.filtered("fusion_engagement_ticket_ids"):
-                mail.fusion_engagement_ticket_ids._engagement_post_mail_failure(
-                    mail.email_to, failure_reason or failure_type
-                )
+        engagement_mails = self.filtered("fusion_engagement_ids")
+        if engagement_mails and failure_type:
+            engagement_mails._fusion_engagement_mail_failed(failure_type, failure_reason)
+        elif engagement_mails:
+            engagement_mails.fusion_engagement_ids._mail_sent()
         return super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )
+
+    def _fusion_engagement_mail_failed(self, failure_type, failure_reason):
+        """Queue the approval mails in ``self`` again when their failure may
+        pass and attempts are left; otherwise give them up. Only rounds still
+        pending are concerned: a decided or replaced round needs no email."""
+        now = fields.Datetime.now()
+        for mail in self.sudo():
+            engagements = mail.fusion_engagement_ids.filtered(lambda e: e.state == "pending")
+            if not engagements:
+                continue
+            reason = failure_reason or mail.failure_reason or failure_type
+            attempt = mail.fusion_retry_count
+            if failure_type in TRANSIENT_FAILURE_TYPES and attempt < len(MAIL_RETRY_DELAYS):
+                retry_at = now + timedelta(minutes=MAIL_RETRY_DELAYS[attempt])
+                give_up_at = now + timedelta(minutes=sum(MAIL_RETRY_DELAYS[attempt:]))
+                # The same mail.mail, body and links: Odoo's queue sends it
+                # again once its scheduled date has come.
+                mail.write(
+                    {
+                        "state": "outgoing",
+                        "scheduled_date": retry_at,
+                        "fusion_retry_count": attempt + 1,
+                    }
+                )
+                self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(at=retry_at)
+                engagements._mail_retrying(reason, retry_at, give_up_at)
+            else:
+                engagements._mail_gave_up(reason, attempt + 1)

@@ -12,3 +12,4 @@ from . import test_engagement_language
 from . import test_engagement_answers
 from . import test_engagement_wizard_review
 from . import test_engagement_tours
+from . import test_engagement_mail_retry
