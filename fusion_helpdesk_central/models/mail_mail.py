@@ -3,9 +3,10 @@
 """Approval emails that fail for a passing reason are queued again, the same
 ``mail.mail`` with the same links, with back-off and for a bounded time."""
 
+import re
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 # Minutes to wait before each new attempt after a failure: 6 attempts more,
 # 22 h 20 min in all, then the approval email is given up.
@@ -15,6 +16,9 @@ MAIL_RETRY_DELAYS = (5, 15, 60, 180, 360, 720)
 # later", a dropped connection). An invalid or missing address, a refused
 # sender, spam or opt-out verdicts fail the same way each time: not retried.
 TRANSIENT_FAILURE_TYPES = ("mail_smtp", "unknown")
+# ... unless the server's reply code says the refusal is permanent (RFC 5321:
+# 5yz, e.g. 550 mailbox unavailable, 554 transaction failed).
+PERMANENT_SMTP_REPLY = re.compile(r"(?<!\d)5[0-5]\d(?!\d)")
 
 
 class MailMail(models.Model):
@@ -52,6 +56,28 @@ class MailMail(models.Model):
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )
 
+    def _send(self, *args, **kwargs):
+        """Approval mails queued again whose rounds were all decided or
+        replaced meanwhile are cancelled instead: their links are dead."""
+        stale = self.filtered(
+            lambda mail: (
+                mail.fusion_retry_count
+                and mail.fusion_engagement_ids
+                and all(e.state != "pending" for e in mail.fusion_engagement_ids)
+            )
+        )
+        if stale:
+            stale.sudo().write({"state": "cancel"})
+        return super(MailMail, self - stale)._send(*args, **kwargs)
+
+    @api.model
+    def _fusion_engagement_failure_is_transient(self, failure_type, reason):
+        """Whether sending the same approval email again may succeed; override
+        for another policy."""
+        if failure_type not in TRANSIENT_FAILURE_TYPES:
+            return False
+        return failure_type == "mail_smtp" or not PERMANENT_SMTP_REPLY.search(reason or "")
+
     def _fusion_engagement_mail_failed(self, failure_type, failure_reason):
         """Queue the approval mails in ``self`` again when their failure may
         pass and attempts are left; otherwise give them up. Only rounds still
@@ -63,7 +89,8 @@ class MailMail(models.Model):
                 continue
             reason = failure_reason or mail.failure_reason or failure_type
             attempt = mail.fusion_retry_count
-            if failure_type in TRANSIENT_FAILURE_TYPES and attempt < len(MAIL_RETRY_DELAYS):
+            transient = self._fusion_engagement_failure_is_transient(failure_type, reason)
+            if transient and attempt < len(MAIL_RETRY_DELAYS):
                 retry_at = now + timedelta(minutes=MAIL_RETRY_DELAYS[attempt])
                 give_up_at = now + timedelta(minutes=sum(MAIL_RETRY_DELAYS[attempt:]))
                 # The same mail.mail, body and links: Odoo's queue sends it

@@ -4,6 +4,7 @@
 engineer who asked is told, the round shows its email has not left."""
 
 import email
+import smtplib
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
@@ -234,3 +235,55 @@ class TestEngagementMailRetry(FusionHelpdeskCentralCommon, MockSmtplibCase):
         self.assertEqual(old_round.state, "superseded")
         self.assertEqual(old_mail.state, "exception")
         self.assertEqual(old_mail.fusion_retry_count, 0)
+
+    def test_server_reply_codes_tell_passing_from_permanent_refusals(self):
+        """A refusal Odoo does not classify is retried on a 4yz reply (try
+        later) and given up on a 5yz one (RFC 5321)."""
+        cases = [
+            ("451 try later", smtplib.SMTPDataError(451, b"4.3.0 try again later"), "outgoing"),
+            (
+                "550 no such mailbox",
+                smtplib.SMTPRecipientsRefused({OWNER: (550, b"5.1.1 mailbox unavailable")}),
+                "exception",
+            ),
+        ]
+        for label, refusal, state in cases:
+            with self.subTest(label):
+                ticket = self._create_ticket("Case %s" % label, user_id=False)
+                with self.mock_smtplib_connection():
+                    mail = self._send(ticket)[:1]
+                    with (
+                        patch.object(
+                            self.testing_smtp_session, "send_message", side_effect=refusal
+                        ),
+                        mute_logger("odoo.addons.mail.models.mail_mail"),
+                    ):
+                        mail.send()
+                self.assertEqual(mail.failure_type, "unknown")
+                self.assertEqual(mail.state, state)
+                expected = "retrying" if state == "outgoing" else "failed"
+                self.assertEqual(ticket.engagement_id.mail_state, expected)
+
+    def test_a_retry_whose_round_was_replaced_meanwhile_is_cancelled(self):
+        """The engineer sent again while the first email waited for its retry:
+        the old email (its link now dead) never leaves, the new one does."""
+        ticket = self.unassigned
+        start = fields.Datetime.now()
+        with freeze_time(start), self.mock_smtplib_connection():
+            with self.smtp_down():
+                old_mail = self._send(ticket)
+                old_token = live_token(old_mail)
+                self._run_queue()
+            self.assertEqual(old_mail.state, "outgoing")
+            new_mail = self._send(ticket)[:1]
+            new_token = live_token(new_mail)
+            self._run_queue()
+        with (
+            freeze_time(start + timedelta(minutes=MAIL_RETRY_DELAYS[0] + 1)),
+            self.mock_smtplib_connection(),
+        ):
+            self._run_queue()
+            self.assertEqual(self._owner_emails(), [])
+        self.assertEqual(old_mail.state, "cancel")
+        self.assertNotEqual(old_token, new_token)
+        self.assertEqual(ticket.engagement_id.mail_state, "sent")
