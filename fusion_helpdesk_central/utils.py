@@ -248,11 +248,12 @@ class _DeadlineStream(httpcore2.NetworkStream):
     def __init__(self, stream):
         self._stream = stream
 
-    def read(self, max_bytes, timeout=None):
+    # An httpcore stream, not an Odoo model: there is no super() to call.
+    def read(self, max_bytes, timeout=None):  # pylint: disable=method-required-super
         """Read, waiting no longer than the call has left."""
         return self._stream.read(max_bytes, _time_left(timeout, httpcore2.ReadTimeout))
 
-    def write(self, buffer, timeout=None):
+    def write(self, buffer, timeout=None):  # pylint: disable=method-required-super
         """Write, waiting no longer than the call has left."""
         self._stream.write(buffer, _time_left(timeout, httpcore2.WriteTimeout))
 
@@ -293,12 +294,14 @@ class _DeadlineTransport(httpx2.HTTPTransport):
     """httpx's transport with a connection pool on the deadline-bound backend."""
 
     def __init__(self, limits=openai.DEFAULT_CONNECTION_LIMITS):
-        super().__init__(limits=limits)
+        # One SSL context (loading the CA bundle is the slow part of a client).
+        ssl_context = httpx2.create_ssl_context()
+        super().__init__(verify=ssl_context, limits=limits)
         # HTTPTransport takes no network backend: the same pool it builds
         # (no proxy), built again with ours.
         self._pool.close()
         self._pool = httpcore2.ConnectionPool(
-            ssl_context=httpx2.create_ssl_context(),
+            ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

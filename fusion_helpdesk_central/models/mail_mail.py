@@ -47,6 +47,7 @@ class MailMail(models.Model):
     def _postprocess_sent_message(
         self, success_pids, success_emails, failure_reason=False, failure_type=None
     ):
+        """Approval mails: a failure is retried or given up, a success shown on the rounds."""
         engagement_mails = self.filtered("fusion_engagement_ids")
         if engagement_mails and failure_type:
             engagement_mails._fusion_engagement_mail_failed(failure_type, failure_reason)

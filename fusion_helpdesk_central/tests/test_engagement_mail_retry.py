@@ -287,3 +287,32 @@ class TestEngagementMailRetry(FusionHelpdeskCentralCommon, MockSmtplibCase):
         self.assertEqual(old_mail.state, "cancel")
         self.assertNotEqual(old_token, new_token)
         self.assertEqual(ticket.engagement_id.mail_state, "sent")
+
+    def test_the_delegate_email_is_retried_with_its_own_link(self):
+        """The owner hands the request on during an outage: the delegate's
+        email is retried like any other, and the engineer who asked is told."""
+        ticket = self.unassigned
+        start = fields.Datetime.now()
+        with freeze_time(start), self.mock_smtplib_connection():
+            owner_token = live_token(self._send(ticket))
+            self._run_queue()
+            with self.smtp_down():
+                self.env["fusion.helpdesk.engagement"]._delegate(
+                    owner_token, "Dana Deputy", "dana@acme.example.com"
+                )
+                [mail] = self.env["mail.mail"].sudo().search([("email_to", "ilike", "dana@")])
+                token = live_token(mail)
+                self._run_queue()
+            delegate_round = ticket.engagement_id
+            self.assertEqual(delegate_round.owner_email, "dana@acme.example.com")
+            self.assertEqual(delegate_round.mail_state, "retrying")
+            self.assertEqual(mail.state, "outgoing")
+            self.assertEqual(len(self._notes_to_engineer(ticket, "could not be sent")), 1)
+        with (
+            freeze_time(start + timedelta(minutes=MAIL_RETRY_DELAYS[0] + 1)),
+            self.mock_smtplib_connection(),
+        ):
+            self._run_queue()
+            [sent] = [e for e in self.emails if "dana@acme.example.com" in e["smtp_to_list"]]
+        self.assertEqual(sent_links(sent), [token])
+        self.assertEqual(delegate_round.mail_state, "sent")
