@@ -1,12 +1,17 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Stalled API: generate_summaries() against a server that never answers.
+"""Stalled API: the AI calls against a server that never answers, or trickles.
 
-The fan-out must give the wizard back at its overall cap (wall / cap, target
-<= 1.05), leave no request in flight 3 s after the cap (target 0: each call's
-timeout is bounded by the time left when it starts) and start no request after
-the cap (target 0: pending jobs are cancelled). Default cap: the real 30 s;
-``--cap 3`` gives a quick run.
+Two servers: one that never answers (``stalled``) and one that answers one
+byte every ``--trickle`` seconds (``trickle``: every read gets a byte before
+its timeout, so only a total deadline stops it). For each, the fan-out must
+give the wizard back at its overall cap (wall / cap, target <= 1.05), leave
+no request in flight and no worker thread alive ``--after`` s after the cap
+(target 0: every call ends at its own total deadline, which the cap bounds)
+and start no request after the cap (target 0: pending jobs are cancelled).
+A single call against the trickling server must end at its 15 s total
+deadline (wall / deadline <= 1.05). Default cap: the real 30 s; ``--cap 3``
+gives a quick run (the single call then gets a 1.5 s deadline).
 """
 
 import argparse
@@ -32,6 +37,44 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _fanout(utils, server, settings, jobs, cap, after):
+    """Run one capped fan-out; return its figures, measured ``after`` s past the cap."""
+    start = time.monotonic()
+    results = utils.generate_summaries(jobs, settings, overall_timeout=cap)
+    wall = time.monotonic() - start
+    in_flight_at_return = server.in_flight
+    time.sleep(max(0.0, start + cap + after - time.monotonic()))
+    figures = {
+        "wall": wall,
+        "ratio": wall / cap,
+        "sent": server.started,
+        "in_flight_at_return": in_flight_at_return,
+        "in_flight_after": server.in_flight,
+        "started_after": sum(1 for call in server.calls if call.started > start + cap),
+        "threads_after": sum(
+            1
+            for thread in threading.enumerate()
+            if thread.name.startswith("fusion-helpdesk-openai")
+        ),
+        "empty": sum(1 for reply in results.values() if not reply),
+    }
+    server.stall, server.trickle = False, 0.0
+    server.wait_idle(10)
+    server.reset()
+    return figures
+
+
+def _single(utils, server, settings, deadline):
+    """One call against the trickling server; its wall time."""
+    start = time.monotonic()
+    reply = utils.call_openai_chat([{"role": "user", "content": "hi"}], settings, deadline)
+    wall = time.monotonic() - start
+    server.trickle = 0.0
+    server.wait_idle(10)
+    server.reset()
+    return wall, reply
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench_stalled_api", description=__doc__.splitlines()[0])
     _common.load_pure_modules()
@@ -47,15 +90,22 @@ def main(argv=None):
     parser.add_argument(
         "--after",
         type=float,
-        default=3.0,
-        help="when to count requests still in flight, after the cap (s)",
+        default=1.0,
+        help="when to count requests and threads still alive, after the cap (s)",
+    )
+    parser.add_argument(
+        "--trickle",
+        type=float,
+        default=5.0,
+        help="seconds between two bytes of the trickling server (default %(default)s)",
     )
     args = parser.parse_args(argv)
+    deadline = utils.CALL_TIMEOUT * args.cap / utils.OVERALL_TIMEOUT
     server_module = _common.load_openai_server()
+    rows, collect = [], _Collect()
     with server_module.OpenAIServer() as server:
         settings = utils.OpenAISettings(API_KEY, utils.DEFAULT_MODEL, server.base_url)
         utils.call_openai_chat([{"role": "user", "content": "warm up"}], settings)
-        server.stall = True
         server.reset()
         jobs = {
             number: utils.build_summary_messages(
@@ -64,54 +114,53 @@ def main(argv=None):
             for number in range(args.jobs)
         }
         logger = logging.getLogger(utils.__name__)
-        collect = _Collect()
         logger.addHandler(collect)
         logger.propagate = False
         try:
-            start = time.monotonic()
-            results = utils.generate_summaries(jobs, settings, overall_timeout=args.cap)
-            wall = time.monotonic() - start
-            in_flight_at_return = server.in_flight
-            time.sleep(max(0.0, start + args.cap + args.after - time.monotonic()))
-            in_flight_after = server.in_flight
+            server.stall = True
+            rows.append(("stalled", _fanout(utils, server, settings, jobs, args.cap, args.after)))
+            server.trickle = args.trickle
+            rows.append(("trickle", _fanout(utils, server, settings, jobs, args.cap, args.after)))
+            server.trickle = args.trickle
+            single_wall, single_reply = _single(utils, server, settings, deadline)
         finally:
             logger.removeHandler(collect)
             logger.propagate = True
-        workers_after = sum(
-            1
-            for thread in threading.enumerate()
-            if thread.name.startswith("fusion-helpdesk-openai")
-        )
-        calls = server.calls
-    started_after = sum(1 for call in calls if call.started > start + args.cap)
-    ratio = wall / args.cap
     print(
-        "cap %.1f s, per-call timeout %.0f s, %d workers, %d jobs"
-        % (args.cap, utils.CALL_TIMEOUT, utils.MAX_WORKERS, args.jobs)
+        "cap %.1f s, per-call total deadline %.1f s, %d workers, %d jobs, trickle 1 byte / %g s"
+        % (args.cap, deadline, utils.MAX_WORKERS, args.jobs, args.trickle)
     )
     _common.print_table(
         (
+            "server",
             "wall s",
             "wall/cap",
             "requests sent",
             "in flight at return",
             "in flight cap+%gs" % args.after,
             "started after cap",
-            "worker threads cap+%gs" % args.after,
+            "threads alive cap+%gs" % args.after,
             "empty results",
         ),
         [
             (
-                "%.3f" % wall,
-                "%.3f" % ratio,
-                len(calls),
-                in_flight_at_return,
-                in_flight_after,
-                started_after,
-                workers_after,
-                "%d/%d" % (sum(1 for reply in results.values() if not reply), args.jobs),
+                name,
+                "%.3f" % fig["wall"],
+                "%.3f" % fig["ratio"],
+                fig["sent"],
+                fig["in_flight_at_return"],
+                fig["in_flight_after"],
+                fig["started_after"],
+                fig["threads_after"],
+                "%d/%d" % (fig["empty"], args.jobs),
             )
+            for name, fig in rows
         ],
+    )
+    single_ratio = single_wall / deadline
+    print(
+        "single call, trickling server: wall %.3f s, wall/deadline %.3f, reply %s"
+        % (single_wall, single_ratio, "empty (manual path)" if not single_reply else "received")
     )
     print(
         "warnings logged: %d (%d call failures, %d cap), API key in any: %s"
@@ -122,18 +171,32 @@ def main(argv=None):
             any(API_KEY in m for m in collect.messages),
         )
     )
-    met = ratio <= WALL_TARGET and in_flight_after == 0 and started_after == 0
-    print(
-        "stalled_api: wall/cap = %.3f, in flight %gs after the cap = %d, started after "
-        "the cap = %d (targets <= %.2f, 0, 0: %s)"
-        % (
-            ratio,
-            args.after,
-            in_flight_after,
-            started_after,
-            WALL_TARGET,
-            "met" if met else "MISSED",
+    for name, fig in rows:
+        met = (
+            fig["ratio"] <= WALL_TARGET
+            and fig["in_flight_after"] == 0
+            and fig["threads_after"] == 0
+            and fig["started_after"] == 0
         )
+        print(
+            "stalled_api (%s): wall/cap = %.3f, in flight %gs after the cap = %d, threads "
+            "alive %gs after the cap = %d, started after the cap = %d (targets <= %.2f, 0, 0, "
+            "0: %s)"
+            % (
+                name,
+                fig["ratio"],
+                args.after,
+                fig["in_flight_after"],
+                args.after,
+                fig["threads_after"],
+                fig["started_after"],
+                WALL_TARGET,
+                "met" if met else "MISSED",
+            )
+        )
+    print(
+        "stalled_api (single): wall/deadline = %.3f (target <= %.2f: %s)"
+        % (single_ratio, WALL_TARGET, "met" if single_ratio <= WALL_TARGET else "MISSED")
     )
     return 0
 

@@ -8,6 +8,7 @@ can read the ORM first and hand worker threads nothing but strings.
 """
 
 import logging
+import math
 import os
 import re
 import threading
@@ -17,12 +18,14 @@ from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
+import httpcore2
+import httpx2
 import openai
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "gpt-4o-mini"
-CALL_TIMEOUT = 15.0  # seconds per OpenAI call
+CALL_TIMEOUT = 15.0  # seconds per OpenAI call, in total (not per read)
 MAX_WORKERS = 5  # parallel calls of one fan-out
 OVERALL_TIMEOUT = 30.0  # cap of one fan-out, measured from its start
 # A call that would start with less time than this left cannot get a reply
@@ -216,6 +219,96 @@ def _describe_error(exc, secret):
     return " ".join(text.split())[:300]
 
 
+# ------------------------------------------------------------- total deadline
+# httpx's timeouts bound each read, not the call: a server sending one byte
+# every few seconds would hold a call (and its fan-out thread) for as long as
+# it likes. The calling thread's deadline bounds every socket operation of
+# the call instead: each connect, TLS handshake, write and read waits at most
+# until the deadline and fails with httpcore's own timeout once it is past.
+# The thread that reads is the thread that called, so no other thread has to
+# reach into its sockets, and pooled connections stay shared.
+class _CallDeadline(threading.local):
+    at = math.inf  # monotonic time; no call in progress on this thread
+
+
+_CALL_DEADLINE = _CallDeadline()
+
+
+def _time_left(timeout, timeout_error):
+    """``timeout`` shortened to the calling thread's deadline; past it, ``timeout_error``."""
+    left = _CALL_DEADLINE.at - time.monotonic()
+    if left <= 0:
+        raise timeout_error("total deadline of the call reached")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore2.NetworkStream):
+    """A network stream whose every wait ends at the calling thread's deadline."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    # An httpcore stream, not an Odoo model: there is no super() to call.
+    def read(self, max_bytes, timeout=None):  # pylint: disable=method-required-super
+        """Read, waiting no longer than the call has left."""
+        return self._stream.read(max_bytes, _time_left(timeout, httpcore2.ReadTimeout))
+
+    def write(self, buffer, timeout=None):  # pylint: disable=method-required-super
+        """Write, waiting no longer than the call has left."""
+        self._stream.write(buffer, _time_left(timeout, httpcore2.WriteTimeout))
+
+    def close(self):
+        """Close the underlying stream."""
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        """TLS handshake within the deadline; the TLS stream keeps the deadline."""
+        return _DeadlineStream(
+            self._stream.start_tls(
+                ssl_context, server_hostname, _time_left(timeout, httpcore2.ConnectTimeout)
+            )
+        )
+
+    def get_extra_info(self, info):
+        """What the underlying stream knows (socket, peer, readability)."""
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore2.SyncBackend):
+    """httpcore's socket backend, its connections bounded by the caller's deadline."""
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        """Connect within the deadline; the stream keeps it."""
+        return _DeadlineStream(
+            super().connect_tcp(
+                host,
+                port,
+                _time_left(timeout, httpcore2.ConnectTimeout),
+                local_address,
+                socket_options,
+            )
+        )
+
+
+class _DeadlineTransport(httpx2.HTTPTransport):
+    """httpx's transport with a connection pool on the deadline-bound backend."""
+
+    def __init__(self, limits=openai.DEFAULT_CONNECTION_LIMITS):
+        # One SSL context (loading the CA bundle is the slow part of a client).
+        ssl_context = httpx2.create_ssl_context()
+        super().__init__(verify=ssl_context, limits=limits)
+        # HTTPTransport takes no network backend: the same pool it builds
+        # (no proxy), built again with ours.
+        self._pool.close()
+        self._pool = httpcore2.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_DeadlineBackend(),
+        )
+
+
 # One SDK client per process, key and base URL, shared by all threads (the SDK
 # client is thread-safe): calls reuse pooled connections instead of paying a
 # client build and a TLS handshake each. Keyed by pid so a forked worker never
@@ -237,6 +330,7 @@ def _openai_client(settings):
                 base_url=settings.base_url,
                 timeout=CALL_TIMEOUT,
                 max_retries=0,
+                http_client=openai.DefaultHttpxClient(transport=_DeadlineTransport()),
             )
         return client
 
@@ -244,12 +338,18 @@ def _openai_client(settings):
 def call_openai_chat(
     messages: list[dict], settings: OpenAISettings, timeout: float = CALL_TIMEOUT
 ) -> str:
-    """Return the stripped reply of one chat completion, or '' on any failure."""
+    """Return the stripped reply of one chat completion, or '' on any failure.
+
+    ``timeout`` bounds the whole call (connect, send, every read), whatever
+    the server does: the call returns at the latest ``timeout`` seconds after
+    it started and its connection is closed.
+    """
     if not settings.api_key:
         _logger.warning(
             "OpenAI summary skipped: no API key (set %s or %s).", ICP_API_KEY, ENV_API_KEY
         )
         return ""
+    _CALL_DEADLINE.at = time.monotonic() + timeout
     try:
         completion = _openai_client(settings).chat.completions.create(
             model=settings.model, messages=messages, timeout=timeout
@@ -264,6 +364,8 @@ def call_openai_chat(
             _describe_error(exc, settings.api_key),
         )
         return ""
+    finally:
+        _CALL_DEADLINE.at = math.inf
     if not reply:
         _logger.warning("OpenAI summary failed (model %s): empty reply.", settings.model)
     return reply

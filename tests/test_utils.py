@@ -7,15 +7,22 @@ The ``openai`` SDK really sends its requests: to the stdlib server of
 the ``tests`` package of the addon imports Odoo.
 """
 
+import datetime
 import importlib.util
+import ipaddress
 import logging
 import socket
+import ssl
 import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from fusion_helpdesk_central import utils
 
@@ -53,6 +60,42 @@ def warm_sdk():
 def server():
     with openai_server.OpenAIServer(reply="  - Recommendation: replace the fuser.\n") as srv:
         yield srv
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """The local server over TLS with a throw-away certificate; yields it and the CA file."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    with openai_server.OpenAIServer(reply="over tls", ssl_context=context) as srv:
+        yield srv, str(cert_file)
 
 
 @pytest.fixture
@@ -370,6 +413,81 @@ def test_client_cache_is_bounded(server):
     ports = [call.client_port for call in server.calls]
     assert ports[-2] == ports[-3], "a recent key keeps its pooled connection"
     assert ports[-1] != ports[0], "the oldest client was evicted and rebuilt"
+
+
+# ---------------------------------------------------------------- total deadline
+TRICKLE = 0.5  # the server sends one byte of its answer every TRICKLE seconds
+DEADLINE = 1.5  # total deadline given to the call (the real one is 15 s)
+LATE_REPLY = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "late"}}]}
+
+
+def openai_threads():
+    """Threads of the fan-out still alive (workers)."""
+    return [t for t in threading.enumerate() if t.name.startswith("fusion-helpdesk-openai")]
+
+
+def test_a_trickling_server_is_cut_at_the_total_deadline(server, settings):
+    """Every read gets a byte in time, yet the call ends at its total deadline."""
+    server.trickle, server.response = TRICKLE, LATE_REPLY
+    start = time.monotonic()
+    reply = utils.call_openai_chat([{"role": "user", "content": "hi"}], settings, DEADLINE)
+    elapsed = time.monotonic() - start
+    assert reply == ""
+    assert DEADLINE - 0.1 <= elapsed < DEADLINE + 1.0, elapsed
+    assert server.wait_idle(1.0), "the connection of the cut call is closed"
+    assert [call.outcome for call in server.calls] == ["client_gone"]
+
+
+def test_a_trickling_server_is_cut_over_tls_too(tls_server, monkeypatch):
+    server, ca_file = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    settings = utils.OpenAISettings("sk-tls", "m", server.base_url)
+    assert settings.base_url.startswith("https://")
+    assert utils.call_openai_chat([{"role": "user", "content": "hi"}], settings) == "over tls"
+    server.trickle, server.response = TRICKLE, LATE_REPLY
+    start = time.monotonic()
+    reply = utils.call_openai_chat([{"role": "user", "content": "hi"}], settings, DEADLINE)
+    assert reply == ""
+    assert time.monotonic() - start < DEADLINE + 1.0
+    assert server.wait_idle(1.0)
+
+
+def test_a_call_with_no_time_left_sends_nothing(server, settings):
+    assert utils.call_openai_chat([{"role": "user", "content": "hi"}], settings, 0) == ""
+    time.sleep(0.2)
+    assert server.started == 0
+
+
+def test_the_deadline_ends_with_the_call(server, settings):
+    """A call cut at its deadline leaves none behind for the next call of the thread."""
+    server.trickle, server.response = TRICKLE, LATE_REPLY
+    assert utils.call_openai_chat([{"role": "user", "content": "hi"}], settings, 0.6) == ""
+    server.trickle, server.response = 0, None
+    time.sleep(0.2)
+    assert utils.call_openai_chat([{"role": "user", "content": "hi"}], settings)
+
+
+def test_fanout_with_a_trickling_server_leaves_no_thread_after_the_cap(server, settings):
+    server.trickle, server.response = TRICKLE, LATE_REPLY
+    start = time.monotonic()
+    results = utils.generate_summaries(
+        jobs_of(7), settings, overall_timeout=DEADLINE, call_timeout=15
+    )
+    elapsed = time.monotonic() - start
+    assert results == dict.fromkeys(jobs_of(7), "")
+    assert elapsed < DEADLINE + 0.2, elapsed
+    time.sleep(max(0.0, start + DEADLINE + 1.0 - time.monotonic()))
+    assert openai_threads() == [], "no call may outlive the cap by more than a second"
+    assert server.in_flight == 0
+    assert server.started == 5, "the two jobs beyond the 5 workers were never sent"
+
+
+def test_fanout_cuts_each_trickling_call_at_its_own_deadline(server, settings):
+    server.trickle, server.response = TRICKLE, LATE_REPLY
+    start = time.monotonic()
+    results = utils.generate_summaries(jobs_of(3), settings, overall_timeout=5, call_timeout=1.0)
+    assert results == dict.fromkeys(jobs_of(3), "")
+    assert time.monotonic() - start < 1.0 + 1.0
 
 
 # ---------------------------------------------------------------------- fan-out

@@ -229,6 +229,7 @@ class HelpdeskTicket(models.Model):
                     "model": False,
                     "res_id": False,
                     "fusion_engagement_ticket_ids": [fields.Command.set(tickets.ids)],
+                    "fusion_engagement_ids": [fields.Command.set(tickets.engagement_id.ids)],
                     # From the engineer who asked, whoever runs this (the cron).
                     **tickets[:1]._engagement_mail_sender_values(),
                     # The one recipient, built here from the round's address
@@ -240,6 +241,7 @@ class HelpdeskTicket(models.Model):
             # mail.mail.body_html (system only) is what leaves; its mail.message
             # is readable by its author, the engineer: never a live link there.
             mail.write({"body": tickets._engagement_redacted_mail_body(reminder)})
+            tickets.engagement_id._mail_queued()
             mails |= mail
         if mails:
             # Approval requests should not wait for the hourly mail queue.
@@ -298,19 +300,3 @@ class HelpdeskTicket(models.Model):
                 ", ".join(self.mapped("display_name")),
             )
         return Markup("<p>%s</p>") % text
-
-    def _engagement_post_mail_failure(self, email_to, reason):
-        """Tell the engineers on each ticket that the owner's mail did not leave."""
-        for ticket in self:
-            ticket.message_post(
-                body=self.env._(
-                    "The approval email to %(owner)s could not be sent (%(reason)s). Check "
-                    "the owner's address and the outgoing mail server, then request the "
-                    "approval again.",
-                    owner=email_to or ticket.engagement_owner_email,
-                    reason=reason,
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-                partner_ids=ticket.user_id.partner_id.ids,
-            )

@@ -20,3 +20,4 @@ from . import test_engagement_staff
 from . import test_engagement_limits
 from . import test_decision_authorship
 from . import test_engagement_summary_format
+from . import test_engagement_mail_retry

@@ -17,7 +17,10 @@ Behaviour is set by attributes that may also be changed while it runs:
 answering), ``status`` (an HTTP error status such as 500, answered with
 ``error_message``), ``malformed`` (a 200 whose body is not JSON), ``stall``
 (never answer until the server stops), ``response`` (a dict, or a callable
-``body -> dict``, replacing the whole completion, e.g. ``{"choices": []}``).
+``body -> dict``, replacing the whole completion, e.g. ``{"choices": []}``),
+``trickle`` (seconds between bytes: the headers go at once, then the body
+one byte per interval, so every read of the client gets something in time).
+``ssl_context`` (a server-side ``ssl.SSLContext``) serves over TLS instead.
 
 A request counts as in flight from its arrival until it is answered or the
 client hangs up (a client that times out is noticed within ~20 ms), so the
@@ -81,11 +84,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_raw(status, json.dumps(payload).encode())
 
     def send_raw(self, status, data):
+        self.send_headers(status, len(data))
+        self.wfile.write(data)
+
+    def send_headers(self, status, length):
+        """Status line and headers of a JSON answer of ``length`` bytes."""
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(length))
         self.end_headers()
-        self.wfile.write(data)
+        self.wfile.flush()
 
     def client_gone(self):
         """True once the client closed its side (e.g. after its own timeout)."""
@@ -103,6 +111,16 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 128
     owner = None
+    ssl_context = None
+
+    def finish_request(self, request, client_address):
+        """Serve over TLS when a server-side ``ssl_context`` was given."""
+        if self.ssl_context is not None:
+            try:
+                request = self.ssl_context.wrap_socket(request, server_side=True)
+            except OSError:
+                return  # the client gave up during the handshake
+        super().finish_request(request, client_address)
 
     def server_bind(self):
         """Bind without HTTPServer's reverse DNS lookup (slow on some hosts)."""
@@ -123,6 +141,8 @@ class OpenAIServer:
         malformed=False,
         stall=False,
         response=None,
+        trickle=0.0,
+        ssl_context=None,
     ):
         self.reply = reply
         self.latency = latency
@@ -131,6 +151,8 @@ class OpenAIServer:
         self.malformed = malformed
         self.stall = stall
         self.response = response
+        self.trickle = trickle
+        self.ssl_context = ssl_context
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._calls = []
@@ -144,6 +166,7 @@ class OpenAIServer:
         """Listen on a free port of 127.0.0.1 and serve from a daemon thread."""
         httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
         httpd.owner = self
+        httpd.ssl_context = self.ssl_context
         self._httpd = httpd
         self._stopping.clear()
         self._thread = threading.Thread(
@@ -180,7 +203,8 @@ class OpenAIServer:
     @property
     def base_url(self):
         """What to give the SDK as ``base_url``."""
-        return "http://127.0.0.1:%d/v1" % self.port
+        scheme = "https" if self.ssl_context is not None else "http"
+        return "%s://127.0.0.1:%d/v1" % (scheme, self.port)
 
     @property
     def calls(self):
@@ -287,10 +311,28 @@ class OpenAIServer:
             # A faulty reply callable is a server error, as it would be upstream.
             status, data = 500, json.dumps({"error": {"message": repr(exc)}}).encode()
         try:
-            handler.send_raw(status, data)
+            if self.trickle:
+                early = self._trickle(handler, status, data)
+                if early:
+                    handler.close_connection = True
+                    return early
+            else:
+                handler.send_raw(status, data)
         except OSError:
             return "client_gone"
         return "replied" if status < 400 else "error"
+
+    def _trickle(self, handler, status, data):
+        """Headers at once, then the body one byte every ``trickle`` seconds."""
+        handler.send_headers(status, len(data))
+        for index in range(len(data)):
+            handler.wfile.write(data[index : index + 1])
+            handler.wfile.flush()
+            if index + 1 < len(data):
+                early = self._hold(handler, self.trickle)
+                if early:
+                    return early
+        return None
 
     def _answer(self, body):
         if self.status >= 400:
