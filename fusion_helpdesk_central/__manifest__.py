@@ -13,7 +13,7 @@
     "maintainers": ["fusion-helpdesk"],
     # helpdesk_mgmt brings mail and portal
     "depends": ["helpdesk_mgmt", "mail", "portal"],
-    "external_dependencies": {"python": ["openai"]},
+    "external_dependencies": {"python": ["openai>=3.0"]},
     "data": [
         "security/ir.model.access.csv",
         "security/fusion_helpdesk_api_security.xml",

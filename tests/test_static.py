@@ -20,7 +20,7 @@ EXPECTED = {
         "version": "19.0.3.1.0",
         "license": "AGPL-3",
         "depends": {"helpdesk_mgmt", "mail", "portal"},
-        "python": {"openai"},
+        "python": {"openai>=3.0"},
     },
     "fusion_helpdesk": {
         "version": "19.0.3.1.0",
