@@ -126,9 +126,12 @@ class MailMessage(models.Model):
                 )
             )
         companies = self.env["res.company"].sudo().search([]).partner_id
+        alias_emails = set()
+        for domain in self.env["mail.alias.domain"].sudo().search([]):
+            alias_emails.update({domain.default_from_email, domain.catchall_email})
         for message in messages:
             signers = (message.author_id or own.sudo()) | companies
-            if not self._fusion_email_from_is_of(message.email_from, signers):
+            if not self._fusion_email_from_is_of(message.email_from, signers, alias_emails):
                 raise AccessError(
                     self.env._(
                         "A message is sent from its author's address (or one of our "
@@ -137,15 +140,13 @@ class MailMessage(models.Model):
                 )
 
     @api.model
-    def _fusion_email_from_is_of(self, email_from, partners):
+    def _fusion_email_from_is_of(self, email_from, partners, alias_emails):
         """Whether every address of ``email_from`` (empty: Odoo fills it in)
-        belongs to one of ``partners`` or to one of our alias domains, under
-        that partner's name (or none)."""
+        belongs to one of ``partners`` or is one of ``alias_emails`` (our
+        alias domains' sender and catchall), under one of their names (or
+        none)."""
         if not email_from:
             return True
-        alias_emails = set()
-        for domain in self.env["mail.alias.domain"].sudo().search([]):
-            alias_emails.update({domain.default_from_email, domain.catchall_email})
         by_email = {partner.email_normalized: partner for partner in partners if partner.email}
         pairs = email_split_tuples(email_from)
         if not pairs:
