@@ -133,7 +133,7 @@ class FusionHelpdeskEngagement(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
             partner_ids=partners.ids,
-        )
+        )._fusion_mark_flow_note()
         if todo and engineer:
             ticket.activity_schedule(
                 "mail.mail_activity_data_todo",

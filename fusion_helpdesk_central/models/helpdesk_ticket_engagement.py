@@ -174,7 +174,8 @@ class HelpdeskTicket(models.Model):
                 self.env._("Engineer's findings sent:"),
                 text_lines_html(self.engagement_findings),
             )
-        return self.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
+        message = self.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
+        return message._fusion_mark_flow_note()
 
     def _engagement_mail_tickets(self):
         """Tickets one engagement mail rendered on ``self`` presents: those

@@ -200,7 +200,7 @@ class HelpdeskTicket(models.Model):
                 ),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
-            )
+            )._fusion_mark_flow_note()
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):

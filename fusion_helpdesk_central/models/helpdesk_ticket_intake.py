@@ -11,7 +11,6 @@ from odoo.tools import (
     email_normalize,
     html_sanitize,
     is_html_empty,
-    parse_contact_from_email,
     plaintext2html,
 )
 
@@ -145,10 +144,9 @@ class HelpdeskTicket(models.Model):
     def _prepare_thread_message_values(self, message):
         """One message of the thread API answer; override to add keys."""
         self.ensure_one()
-        author = message.author_id.name
-        if not author and message.email_from:
-            name, email = parse_contact_from_email(message.email_from)
-            author = name or email
+        # The author's name only: an ``email_from`` without author names
+        # nobody we know (anyone can type a name there).
+        author = message.author_id.name or self.env._("Unknown sender")
         decision = None
         # Data, not text: only the message a round recorded as its decision
         # is one, whatever another message says.

@@ -13,6 +13,8 @@ from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from odoo.addons.base.tests.common import MockSmtplibCase
+
 from .common import live_token
 from .test_sync_api import SyncApiCase
 
@@ -33,11 +35,16 @@ Thanks, the printer works again ({tag}).
 
 
 @tagged("post_install", "-at_install")
-class TestDecisionAuthorship(SyncApiCase):
+class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.admin = cls.env.ref("base.user_admin")
+        # A follower: each public message (the decision too) is emailed to them.
+        cls.follower = cls.env["res.partner"].create(
+            {"name": "Fiona Follower", "email": "fiona@acme.example.com"}
+        )
+        cls.ticket.message_subscribe(partner_ids=cls.follower.ids)
 
     def setUp(self):
         super().setUp()
@@ -345,3 +352,236 @@ class TestDecisionAuthorship(SyncApiCase):
         self.assertEqual(feed[self.decision.id]["decision"]["state"], "approved")
         self.assertIsNone(feed[lookalike.id]["decision"])
         self.assertIsNone(feed[reply["id"]]["decision"])
+
+    # ------------------------------------------------------------ F10: mail queue
+    def test_the_followers_notification_of_the_decision_is_sent(self):
+        """Sending the followers' email records its Message-ID on the decision
+        (mail.mail inherits mail.message): Odoo's bookkeeping goes through,
+        the decision stays as given, nothing fails or is logged."""
+        notification = self.env["mail.notification"].search(
+            [("mail_message_id", "=", self.decision.id), ("res_partner_id", "=", self.follower.id)]
+        )
+        self.assertEqual(notification.notification_type, "email")
+        # An outgoing server that sends any From (as on the demo).
+        self.env["ir.mail_server"].create({"name": "Outgoing", "smtp_host": "smtp.example.com"})
+        mails = notification.mail_mail_id
+        self.assertEqual(mails.state, "outgoing")
+        with self.mock_smtplib_connection(), self.assertNoLogs(level="WARNING"):
+            self.env["mail.mail"].sudo().process_email_queue(email_ids=mails.ids)
+        self.assertEqual(
+            [email["smtp_to_list"] for email in self.emails], [["fiona@acme.example.com"]]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(notification.notification_status, "sent")
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", self.decision.id), ("state", "!=", "sent")])
+        )
+        self.assertDecisionIntact()
+
+    # ------------------------------------------------------------ F1: email_from
+    @mute_logger("odoo.http")
+    def test_nobody_posts_from_the_owners_address_without_author(self):
+        owner_from = '"Olivia Owner" <owner@acme.example.com>'
+        before = self.env["mail.message"].search_count([])
+        for label, user in self._attackers():
+            own_address_owner_name = '"Olivia Owner" <%s>' % user.email_normalized
+            attempts = {
+                "post without author": (
+                    "helpdesk.ticket",
+                    "message_post",
+                    self.ticket.ids,
+                    {"author_id": False, "email_from": owner_from},
+                ),
+                "post as oneself from the owner's address": (
+                    "helpdesk.ticket",
+                    "message_post",
+                    self.ticket.ids,
+                    {"email_from": owner_from, "author_id": user.partner_id.id},
+                ),
+                "post under the owner's name": (
+                    "helpdesk.ticket",
+                    "message_post",
+                    self.ticket.ids,
+                    {"email_from": own_address_owner_name},
+                ),
+                "post on the round as the owner": (
+                    "fusion.helpdesk.engagement",
+                    "message_post",
+                    self.round.ids,
+                    {"author_id": self.owner.id},
+                ),
+                "post on the round without author": (
+                    "fusion.helpdesk.engagement",
+                    "message_post",
+                    self.round.ids,
+                    {"author_id": False, "email_from": owner_from},
+                ),
+            }
+            if user != self.engineer:  # the engineer cannot read client keys at all
+                attempts["post on the client key without author"] = (
+                    "fusion.helpdesk.client.key",
+                    "message_post",
+                    self.client_key.ids,
+                    {"author_id": False, "email_from": owner_from},
+                )
+            for what, (model, method, ids, extra) in attempts.items():
+                with self.subTest(user=label, attempt=what):
+                    kwargs = dict(
+                        body="Owner decision: Approved",
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                        **extra,
+                    )
+                    self.assertEqual(self._call(user, model, method, ids, **kwargs), ACCESS_ERROR)
+            for what, values in (
+                ("create without author", {"author_id": False, "email_from": owner_from}),
+                ("create with the default author", {"email_from": owner_from}),
+            ):
+                with self.subTest(user=label, attempt=what):
+                    values = dict(
+                        model="helpdesk.ticket",
+                        res_id=self.ticket.id,
+                        body="Owner decision: Approved",
+                        message_type="comment",
+                        **values,
+                    )
+                    self.assertEqual(
+                        self._call(user, "mail.message", "create", values), ACCESS_ERROR
+                    )
+            own = self.ticket.with_user(user).message_post(
+                body="We will come tomorrow",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            for what, values in (
+                ("rewrite email_from", {"email_from": owner_from}),
+                ("drop the author", {"author_id": False, "email_from": owner_from}),
+            ):
+                with self.subTest(user=label, attempt=what):
+                    self.assertEqual(
+                        self._call(user, "mail.message", "write", own.ids, values), ACCESS_ERROR
+                    )
+            self.assertEqual(own.email_from, user.partner_id.email_formatted)
+        self.assertEqual(self.env["mail.message"].search_count([]), before + 3)
+
+    def test_odoo_fills_the_author_and_the_company_speaks_from_its_address(self):
+        company = self.env.company
+        company.email = "support@provider.example.com"
+        ticket = self.ticket.with_user(self.engineer)
+        post = ticket.message_post(
+            body="On my way", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertEqual(post.author_id, self.engineer.partner_id)
+        self.assertEqual(post.email_from, self.engineer.partner_id.email_formatted)
+        for author_id in (company.partner_id.id, None, self.engineer.partner_id.id):
+            with self.subTest(author_id=author_id):
+                post = ticket.message_post(
+                    body="From the company",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    author_id=author_id,
+                    email_from=company.email_formatted,
+                )
+                self.assertEqual(post.email_from, company.email_formatted)
+
+    def test_the_thread_api_names_no_author_from_email_from(self):
+        """The gateway (superuser) may store an email without author; the
+        client is not told a name anyone could have typed."""
+        unknown = self.ticket.sudo().message_post(
+            body="Hello",
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+            author_id=False,
+            email_from='"Olivia Owner" <owner@acme.example.com>',
+        )
+        thread = self.assertJsonResponse(self._get("/tickets/%d/messages" % self.ticket.id), 200)
+        by_id = {message["id"]: message for message in thread["messages"]}
+        self.assertEqual(by_id[unknown.id]["author"], "Unknown sender")
+        self.assertEqual(by_id[self.decision.id]["author"], "Olivia Owner")
+
+    # ------------------------------------------------------------ F3: history
+    def _history(self):
+        self.env.invalidate_all()
+        tracking = self.ticket.message_ids.filtered("tracking_value_ids")
+        sent_note = self.ticket.message_ids.filtered(
+            lambda message: "Owner approval requested" in (message.body or "")
+        )
+        self.assertTrue(tracking)
+        self.assertEqual(len(sent_note), 1)
+        return tracking | sent_note
+
+    @mute_logger("odoo.http")
+    def test_nobody_deletes_or_rewrites_the_approval_history_over_call_kw(self):
+        history = self._history()
+        self.assertIsNone(
+            self._call(
+                self.manager,
+                "fusion.helpdesk.client.key",
+                "write",
+                self.client_key.ids,
+                {"owner_name": "Olivia B. Owner"},
+            )
+        )
+        self.env.invalidate_all()
+        key_tracking = self.client_key.message_ids.filtered("tracking_value_ids")[:1]
+        self.assertTrue(key_tracking)
+        for label, user in self._attackers():
+            targets = [(str(message.id), message) for message in history]
+            if user != self.engineer:
+                targets.append(("client key tracking", key_tracking))
+            for what, message in targets:
+                with self.subTest(user=label, message=what):
+                    self.assertEqual(
+                        self._call(user, "mail.message", "unlink", message.ids), USER_ERROR
+                    )
+                    for values in (
+                        {"body": "<p>Nothing happened</p>"},
+                        {"tracking_value_ids": [(5, 0, 0)]},
+                        {"fusion_flow_note": False},
+                    ):
+                        self.assertIn(
+                            self._call(user, "mail.message", "write", message.ids, values),
+                            (USER_ERROR, ACCESS_ERROR),
+                        )
+        self.assertEqual(self._history(), history)
+        self.assertTrue(key_tracking.exists().tracking_value_ids)
+        # Nor is a note of one's own passed off as the flow's.
+        own_note = self.ticket.with_user(self.engineer).message_post(
+            body="Owner approval requested from nobody", subtype_xmlid="mail.mt_note"
+        )
+        forged = {
+            "model": "helpdesk.ticket",
+            "res_id": self.ticket.id,
+            "body": "Owner approval requested from nobody",
+            "fusion_flow_note": True,
+        }
+        for label, user in self._attackers():
+            with self.subTest(user=label, attempt="forged marker"):
+                self.assertEqual(self._call(user, "mail.message", "create", forged), ACCESS_ERROR)
+                self.assertEqual(
+                    self._call(
+                        user, "mail.message", "write", own_note.ids, {"fusion_flow_note": True}
+                    ),
+                    ACCESS_ERROR,
+                )
+        self.assertFalse(own_note.fusion_flow_note)
+        # An ordinary message of one's own is still one's to delete.
+        own = self.ticket.with_user(self.engineer).message_post(
+            body="Typo", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        self.assertIsNone(self._call(self.engineer, "mail.message", "unlink", own.ids))
+        self.assertFalse(own.exists())
+
+    def test_a_ticket_without_decision_is_still_deleted_with_its_history(self):
+        ticket = self.other_ticket
+        self.assertIsNone(
+            self._call(
+                self.manager, "helpdesk.ticket", "write", ticket.ids, {"user_id": self.manager.id}
+            )
+        )
+        self.env.invalidate_all()
+        self.assertTrue(ticket.message_ids.filtered("tracking_value_ids"))
+        self.assertIsNone(self._call(self.admin, "helpdesk.ticket", "unlink", ticket.ids))
+        self.assertFalse(ticket.exists())
