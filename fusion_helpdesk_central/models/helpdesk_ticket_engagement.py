@@ -203,15 +203,22 @@ class HelpdeskTicket(models.Model):
             )
         ).sorted("id")
 
-    def _engagement_mail_groups(self, tokens):
+    def _engagement_mail_groups(self, tokens, reminder=False):
         """Pending tickets of ``self`` with a token in ``tokens``, grouped by
-        owner email and requesting engineer (one mail each), in id order."""
+        owner email and requesting engineer (one mail each), in id order.
+        An address the sender cannot reach (``_recipient_email``) raises
+        ``UserError`` on a first send, and is skipped (logged) by a reminder."""
         groups = {}
         Engagement = self.env["fusion.helpdesk.engagement"]
         for ticket in self.sorted("id"):
             if ticket.engagement_state != "pending" or not tokens.get(ticket.id):
                 continue
             email = Engagement._recipient_email(ticket.engagement_owner_email)
+            if not email and reminder:
+                # A round kept from before the check: the cron goes on with
+                # the others, the log says who was not reminded.
+                _logger.warning("Ticket %s: owner email cannot receive mail", ticket.id)
+                continue
             if not email:
                 # A live link nobody receives would leave the round pending
                 # forever: refuse the whole send instead (rolled back).
@@ -237,7 +244,7 @@ class HelpdeskTicket(models.Model):
         single = self.env.ref("fusion_helpdesk_central.mail_template_engagement_single")
         bulk = self.env.ref("fusion_helpdesk_central.mail_template_engagement_bulk")
         mails = self.env["mail.mail"].sudo()
-        for tickets in self._engagement_mail_groups(tokens).values():
+        for tickets in self._engagement_mail_groups(tokens, reminder).values():
             template = single if len(tickets) == 1 else bulk
             # Both keys are read by the templates (subject and body); the links
             # only ever live in this rendering.
