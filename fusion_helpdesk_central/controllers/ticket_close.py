@@ -59,3 +59,17 @@ class HelpdeskTicketCloseController(HelpdeskTicketController):
             .exists()
         )
         return stage if stage.close_from_portal else stage.browse()
+
+    @http.route(
+        "/submitted/ticket",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+        csrf=True,
+    )
+    def submit_ticket(self, **kw):
+        """helpdesk_mgmt's portal ticket form, POST only: Odoo checks CSRF on
+        POST alone, so a GET (a link, an image on a web page) created a
+        ticket in the visitor's name; it now answers 405."""
+        return super().submit_ticket(**kw)

@@ -6,6 +6,7 @@ import secrets
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import consteq
 
 from .. import intake
@@ -120,6 +121,24 @@ class FusionHelpdeskClientKey(models.Model):
     def write(self, vals):
         """Clean the owner's name, whoever writes it (form, RPC, the intake)."""
         return super().write(self._clean_owner_name(dict(vals)))
+
+    @api.constrains("owner_email")
+    def _check_owner_not_staff(self):
+        """The owner decides for the client: never one of the provider's
+        staff, who would approve their own work (same check as delegation)."""
+        Engagement = self.env["fusion.helpdesk.engagement"]
+        for client_key in self:
+            if client_key.owner_email and Engagement._is_provider_staff_email(
+                client_key.owner_email
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Owner Email: %(email)s belongs to our support team; the owner "
+                        "of client %(client)s must be someone of the client's company.",
+                        email=client_key.owner_email,
+                        client=client_key.name,
+                    )
+                )
 
     @api.model
     def _clean_owner_name(self, vals):

@@ -147,6 +147,14 @@ class FusionHelpdeskClientKey(models.Model):
         replays the request, which then finds that ticket (or a conflict)."""
         self.ensure_one()
         Ticket = self.env["helpdesk.ticket"]
+        if payload.get("owner_email") and self.env[
+            "fusion.helpdesk.engagement"
+        ]._is_provider_staff_email(payload["owner_email"]):
+            raise intake.IntakeError(
+                "This address belongs to the support team: the owner must be "
+                "someone of your company.",
+                field="owner_email",
+            )
         if payload.get("client_ref"):
             # The client sends a ticket again when it missed our answer (timeout):
             # hand back the ticket it already created instead of a duplicate.

@@ -159,7 +159,7 @@ class FusionHelpdeskEngagement(models.Model):
             errors.append(self.env._("Please give the name of the person who should decide."))
         elif len(name) > MAX_DELEGATE_NAME:
             errors.append(self.env._("This name is too long."))
-        normalized = email_normalize(email or "", strict=True)
+        normalized = self._recipient_email(email)
         if not normalized:
             errors.append(self.env._("Please give a valid email address."))
         elif normalized == email_normalize(self.owner_email or ""):
@@ -207,7 +207,7 @@ class FusionHelpdeskEngagement(models.Model):
         self.ensure_one()
         return {
             "ticket_id": self.ticket_id.id,
-            "owner_email": email_normalize(email),
+            "owner_email": self._recipient_email(email),
             # The names rule: this name becomes the display name of the
             # delegate's email address, it must never add a recipient.
             "owner_name": intake.clean_name(name),

@@ -11,6 +11,8 @@ then approve their own work. Any address of an active internal user of central
 from odoo import api, models
 from odoo.tools import email_normalize
 
+from .. import intake
+
 
 class FusionHelpdeskEngagement(models.Model):
     _inherit = "fusion.helpdesk.engagement"
@@ -40,9 +42,18 @@ class FusionHelpdeskEngagement(models.Model):
         return bool(self.env["res.users"].sudo().search_count(domain, limit=1))
 
     @api.model
+    def _recipient_email(self, email):
+        """``email`` as the approval mail will be addressed (normalized, one
+        plain ``local@domain.tld`` by the API's rule), or ``False`` when it
+        would not be sent. The one rule of the staff check, the delegate
+        form, the owner snapshot of a round and the sender."""
+        normalized = email_normalize(email or "", strict=True)
+        return normalized if normalized and intake.is_valid_email(normalized) else False
+
+    @api.model
     def _staff_email_candidates(self, email):
         """The normalized forms of ``email`` that may reach the same mailbox."""
-        normalized = email_normalize(email or "", strict=True)
+        normalized = self._recipient_email(email)
         if not normalized:
             return set()
         local, __, domain = normalized.rpartition("@")

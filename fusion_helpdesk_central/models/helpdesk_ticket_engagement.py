@@ -81,6 +81,7 @@ class HelpdeskTicket(models.Model):
         owner with ``summary``; empty when it can. Override to add checks."""
         self.ensure_one()
         errors = []
+        Engagement = self.env["fusion.helpdesk.engagement"]
         if not (summary or "").strip():
             errors.append(self.env._("the summary is empty"))
         client = self.client_key_id
@@ -88,10 +89,20 @@ class HelpdeskTicket(models.Model):
             errors.append(self.env._("the ticket has no client, so no owner to ask"))
         elif not (client.owner_email or "").strip():
             errors.append(self.env._("the owner email of client %s is not known", client.name))
-        elif not email_normalize(client.owner_email):
+        elif not Engagement._recipient_email(client.owner_email):
             errors.append(
                 self.env._(
                     "the owner email %(email)s of client %(client)s is not valid",
+                    email=client.owner_email,
+                    client=client.name,
+                )
+            )
+        elif Engagement._is_provider_staff_email(client.owner_email):
+            # Also stops a key stored before the key's own check existed.
+            errors.append(
+                self.env._(
+                    "the owner email %(email)s of client %(client)s belongs to our "
+                    "support team: only the client may decide",
                     email=client.owner_email,
                     client=client.name,
                 )
@@ -109,7 +120,9 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         return {
             "ticket_id": self.id,
-            "owner_email": email_normalize(client.owner_email or ""),
+            "owner_email": self.env["fusion.helpdesk.engagement"]._recipient_email(
+                client.owner_email
+            ),
             "owner_name": intake.clean_name(client.owner_name) or False,
             "requested_by_id": self.env.user.id,
             "sent_at": now,
@@ -191,14 +204,33 @@ class HelpdeskTicket(models.Model):
             )
         ).sorted("id")
 
-    def _engagement_mail_groups(self, tokens):
+    def _engagement_mail_groups(self, tokens, reminder=False):
         """Pending tickets of ``self`` with a token in ``tokens``, grouped by
-        owner email and requesting engineer (one mail each), in id order."""
+        owner email and requesting engineer (one mail each), in id order.
+        An address the sender cannot reach (``_recipient_email``) raises
+        ``UserError`` on a first send, and is skipped (logged) by a reminder."""
         groups = {}
+        Engagement = self.env["fusion.helpdesk.engagement"]
         for ticket in self.sorted("id"):
-            email = email_normalize(ticket.engagement_owner_email or "")
-            if ticket.engagement_state != "pending" or not email or not tokens.get(ticket.id):
+            if ticket.engagement_state != "pending" or not tokens.get(ticket.id):
                 continue
+            email = Engagement._recipient_email(ticket.engagement_owner_email)
+            if not email and reminder:
+                # A round kept from before the check: the cron goes on with
+                # the others, the log says who was not reminded.
+                _logger.warning("Ticket %s: owner email cannot receive mail", ticket.id)
+                continue
+            if not email:
+                # A live link nobody receives would leave the round pending
+                # forever: refuse the whole send instead (rolled back).
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot be sent: its owner email %(email)s "
+                        "cannot receive mail.",
+                        ticket=ticket.display_name,
+                        email=ticket.engagement_owner_email or "",
+                    )
+                )
             key = (email, ticket.engagement_requested_by_id.id)
             groups.setdefault(key, self.browse())
             groups[key] |= ticket
@@ -213,7 +245,7 @@ class HelpdeskTicket(models.Model):
         single = self.env.ref("fusion_helpdesk_central.mail_template_engagement_single")
         bulk = self.env.ref("fusion_helpdesk_central.mail_template_engagement_bulk")
         mails = self.env["mail.mail"].sudo()
-        for tickets in self._engagement_mail_groups(tokens).values():
+        for tickets in self._engagement_mail_groups(tokens, reminder).values():
             template = single if len(tickets) == 1 else bulk
             # Both keys are read by the templates (subject and body); the links
             # only ever live in this rendering.

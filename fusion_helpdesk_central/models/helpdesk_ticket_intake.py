@@ -7,6 +7,7 @@ import json
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import (
     email_normalize,
     html_sanitize,
@@ -35,6 +36,29 @@ class HelpdeskTicket(models.Model):
         groups="base.group_system,fusion_helpdesk_central.group_fusion_helpdesk_api",
         help="Fingerprint of the client's request, to tell a resend from a reused reference.",
     )
+
+    def write(self, vals):
+        """A ticket stays with its client: its thread and decisions are that
+        client's (the thread API serves them to its key)."""
+        if "client_key_id" in vals and not self.env.su:
+            self._check_client_key_change(vals["client_key_id"])
+        return super().write(vals)
+
+    def _check_client_key_change(self, client_key_id):
+        """Refuse changing or clearing a ticket's client once set, and setting
+        one on a ticket that already has approval rounds (asked of nobody's
+        owner); setting the client of a new phone ticket stays allowed."""
+        for ticket in self:
+            if ticket.client_key_id.id == (client_key_id or False):
+                continue
+            if ticket.client_key_id or ticket.sudo().engagement_ids:
+                raise UserError(
+                    self.env._(
+                        "The client of ticket %s cannot be changed: its conversation "
+                        "and decisions belong to that client. Create a new ticket instead.",
+                        ticket.display_name,
+                    )
+                )
 
     @api.model
     def _prepare_intake_ticket_values(self, client_key, payload):
