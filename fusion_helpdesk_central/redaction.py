@@ -31,16 +31,18 @@ TOKEN_LENGTH = 43
 TOKEN_CHARS = "A-Za-z0-9_-"
 # What a mail client or an editor puts inside a link without changing where it
 # leads: a hard wrap with its quote prefix ("\r\n> ", "\n>> "), a
-# quoted-printable soft line break ("=\r\n"), white space written as itself,
+# quoted-printable soft line break ("=\r\n"), the quote prefix escaped in
+# HTML ("&gt;", the plain text of a reply becomes HTML), white space written as itself,
 # as an HTML entity or percent-encoded. Each alternative starts with its own
 # character, so a run of them is matched without backtracking.
 SEPARATOR = (
     r"(?:[\s>]|=(?=\r?\n)|&\#0*(?:9|1[03]|32);|&\#x0*(?:9|[ad]|20);"
-    r"|&(?:tab|newline);|%(?:0[9ad]|20))"
+    r"|&(?:tab|newline|gt);|%(?:0[9ad]|20))"
 )
 # A token-shaped string, possibly cut by separators, as written in the text.
 TOKEN_RUN = re.compile(r"[%(c)s]+(?:%(s)s+[%(c)s]+)*" % {"c": TOKEN_CHARS, "s": SEPARATOR}, re.I)
-TOKEN_PIECE = re.compile(r"[%s]+" % TOKEN_CHARS)
+# In such a run: a separator, or a piece of the token (group 1).
+TOKEN_PIECE = re.compile(r"%s|([%s]+)" % (SEPARATOR, TOKEN_CHARS), re.I)
 # Removed from the normalized view, where links are searched.
 NORMALIZED_NOISE = re.compile(r"=\r?\n|[\s>]+")
 # Stands for a redacted token until the links around it are redacted.
@@ -104,7 +106,7 @@ def _redact_tokens(text, tokens):
         places = [
             index
             for piece in TOKEN_PIECE.finditer(run.group())
-            for index in range(run.start() + piece.start(), run.start() + piece.end())
+            for index in range(run.start() + piece.start(1), run.start() + piece.end(1))
         ]
         joined = "".join(text[index] for index in places)
         for found in search.finditer(joined):

@@ -46,6 +46,9 @@ HOST = "http://central.example.com"
         # ... inside the token, with a deeper quote.
         "> Approve: %s/fusion_helpdesk/engagement/%s\n>> %s/approve"
         % (HOST, REAL_TOKEN[:20], REAL_TOKEN[20:]),
+        # ... the same, once the plain text became HTML.
+        "&gt; Approve: %s/fusion_helpdesk/engagement/%s\n&gt;&gt; %s/approve"
+        % (HOST, REAL_TOKEN[:20], REAL_TOKEN[20:]),
         # ... inside the token, by a quoted-printable soft line break.
         "Approve: %s/fusion_helpdesk/engagement/%s=\r\n%s/approve" % (HOST, REAL_TOKEN[:9], REAL_TOKEN[9:]),
         # (b) backslashes as separators (browsers read them as slashes).
@@ -61,7 +64,7 @@ HOST = "http://central.example.com"
 )
 def test_links_cut_or_disguised_inside_are_redacted(text):
     redacted = redaction.redact_text(text, ROUTE)
-    flat = redacted.replace("\r\n> ", "").replace("\n>> ", "").replace("=\r\n", "")
+    flat = redacted.replace("&gt;", ">").replace("\r\n> ", "").replace("\n>> ", "").replace("=\r\n", "")
     for noise in ("&#9;", "%09", "%0A", "&#x0a;", "&Tab;", "\n ", "\n"):
         flat = flat.replace(noise, "")
     assert REAL_TOKEN[:15] not in flat and REAL_TOKEN[-15:] not in flat
