@@ -69,6 +69,10 @@ NAME_FOLDED_CHARS = frozenset('"<>@\\' + "\uff02\uff1c\uff1e\uff20\ufe6b\ufe64\u
 # Unicode categories folded into a space in a name: controls (CR, LF, NUL,
 # U+0085...), line and paragraph separators (U+2028, U+2029) and spaces.
 NAME_FOLDED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Zs"})
+# Kept in a stored name, but a mail client reading a header that the mail
+# stack refolded without quotes shows them as address separators: folded into
+# a space in the display name of a header (see header_display_name).
+HEADER_NAME_SEPARATORS = re.compile("[,;:\uff0c\uff1b\uff1a\ufe50\ufe54\ufe55]")
 
 
 class IntakeError(Exception):
@@ -220,6 +224,13 @@ def clean_name(value):
             char = " "
         chars.append(char)
     return " ".join("".join(chars).split())
+
+
+def header_display_name(value):
+    """The display name of an address in a mail header: :func:`clean_name`,
+    and the separators of :data:`HEADER_NAME_SEPARATORS` folded into a space,
+    so the header reads as one recipient even where it is written unquoted."""
+    return clean_name(HEADER_NAME_SEPARATORS.sub(" ", clean_name(value)))
 
 
 def clean_field(name, value):

@@ -13,16 +13,40 @@ API and the client's employees. Every such link is replaced by
 import email
 import email.policy
 import functools
+import html
 import re
 from email.message import EmailMessage
+from urllib.parse import unquote
 
 REDACTED = "[link removed]"
 
 # Characters that end a URL in text, in HTML attributes and in quoted replies.
 URL_END = r"\s\"'<>()\[\]"
 # "/" as written in a URL, or percent-encoded inside another URL (mail
-# scanners' "safe links" wrap the original URL into a query parameter).
-SLASH = r"(?:/|%2F)"
+# scanners' "safe links" wrap the original URL into a query parameter); a
+# backslash, which browsers read as "/" in an http(s) URL.
+SLASH = r"(?:/|\\|%2F|%5C)"
+# Length of a decision token (``secrets.token_urlsafe(32)``).
+TOKEN_LENGTH = 43
+TOKEN_CHARS = "A-Za-z0-9_-"
+# What a mail client or an editor puts inside a link without changing where it
+# leads: a hard wrap with its quote prefix ("\r\n> ", "\n>> "), a
+# quoted-printable soft line break ("=\r\n"), the quote prefix escaped in
+# HTML ("&gt;", the plain text of a reply becomes HTML), white space written as itself,
+# as an HTML entity or percent-encoded. Each alternative starts with its own
+# character, so a run of them is matched without backtracking.
+SEPARATOR = (
+    r"(?:[\s>]|=(?=\r?\n)|&\#0*(?:9|1[03]|32);|&\#x0*(?:9|[ad]|20);"
+    r"|&(?:tab|newline|gt);|%(?:0[9ad]|20))"
+)
+# A token-shaped string, possibly cut by separators, as written in the text.
+TOKEN_RUN = re.compile(r"[%(c)s]+(?:%(s)s+[%(c)s]+)*" % {"c": TOKEN_CHARS, "s": SEPARATOR}, re.I)
+# In such a run: a separator, or a piece of the token (group 1).
+TOKEN_PIECE = re.compile(r"%s|([%s]+)" % (SEPARATOR, TOKEN_CHARS), re.I)
+# Removed from the normalized view, where links are searched.
+NORMALIZED_NOISE = re.compile(r"=\r?\n|[\s>]+")
+# Stands for a redacted token until the links around it are redacted.
+PLACEHOLDER = "\ue000"
 
 
 @functools.cache
@@ -32,19 +56,65 @@ def link_pattern(route):
     and host, plain or percent-encoded, up to where the URL ends."""
     path = SLASH.join(re.escape(part) for part in route.strip("/").split("/"))
     return re.compile(
-        r"(?:[a-z][a-z0-9+.-]*(?::|%%3A)%(slash)s%(slash)s[^%(end)s/%%]*)?"
+        r"(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*(?::|%%3A)%(slash)s%(slash)s[^%(end)s/\\%%]*)?"
         r"%(slash)s%(path)s%(slash)s[^%(end)s]*" % {"slash": SLASH, "path": path, "end": URL_END},
         re.IGNORECASE,
     )
 
 
+@functools.cache
+def token_pattern(route):
+    """Regular expression finding the tokens after ``route`` in the
+    normalized view of a text (see :func:`_normalized`)."""
+    path = "/".join(re.escape(part) for part in route.strip("/").split("/"))
+    return re.compile(r"(?i:%s)/([%s]{%d})" % (path, TOKEN_CHARS, TOKEN_LENGTH))
+
+
 def redact_text(text, route):
     """``text`` (plain text or HTML source) with every decision link under
-    ``route`` replaced by :data:`REDACTED`; the same object when there is none."""
+    ``route`` replaced by :data:`REDACTED`; the same object when there is none.
+
+    A link hard-wrapped by a quoted reply, written with backslashes or with
+    white space inside (as itself, an entity or a percent-escape) is found on a
+    normalized view of the text; every occurrence of its token is then removed
+    from the text as written, also when a wrap cut the token in pieces."""
     if not text or not isinstance(text, str):
         return text
-    redacted, count = link_pattern(route).subn(REDACTED, text)
-    return redacted if count else text
+    tokens = set(token_pattern(route).findall(_normalized(text)))
+    redacted = _redact_tokens(text, tokens) if tokens else text
+    redacted, count = link_pattern(route).subn(REDACTED, redacted)
+    if not count and redacted == text:
+        return text
+    return redacted.replace(PLACEHOLDER, REDACTED)
+
+
+def _normalized(text):
+    """``text`` as a browser would read its links: entities and
+    percent-escapes decoded, backslashes as slashes, without line breaks,
+    quote prefixes and white space."""
+    decoded = unquote(html.unescape(text)).replace("\\", "/")
+    return NORMALIZED_NOISE.sub("", decoded)
+
+
+def _redact_tokens(text, tokens):
+    """``text`` with every occurrence of ``tokens`` replaced by
+    :data:`PLACEHOLDER`, its pieces included when separators cut it."""
+    parts, end = [], 0
+    search = re.compile("|".join(map(re.escape, sorted(tokens))))
+    for run in TOKEN_RUN.finditer(text):
+        # Each character of the run without separators, with its place in text.
+        places = [
+            index
+            for piece in TOKEN_PIECE.finditer(run.group())
+            for index in range(run.start() + piece.start(1), run.start() + piece.end(1))
+        ]
+        joined = "".join(text[index] for index in places)
+        for found in search.finditer(joined):
+            first = places[found.start()]
+            parts += [text[end:first], PLACEHOLDER]
+            end = places[found.end() - 1] + 1
+    parts.append(text[end:])
+    return "".join(parts)
 
 
 def redact_email_source(source, route):

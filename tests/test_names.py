@@ -146,3 +146,16 @@ def test_client_payload_leaves_out_an_owner_name_of_nothing():
         "Printer", "Smoke.", "Erin", "erin@acme.example.com", "ref-1", OWNER, "\r\n<>"
     )
     assert "owner_name" not in ticket
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Smith, John", "Smith John"),
+        ("Olivia Bennett\r\n,maria.manager@provider.example.com\u2028<x@y.z>", "Olivia Bennett maria.manager provider.example.com x y.z"),
+        ("Dan Delegate Bcc: a@evil.example; b\uff0cc", "Dan Delegate Bcc a evil.example b c"),
+        (None, ""),
+    ],
+)
+def test_a_header_display_name_has_no_address_separator(value, expected):
+    assert intake.header_display_name(value) == expected

@@ -4,6 +4,7 @@
 
 import email
 import email.policy
+import time
 from email.message import EmailMessage
 
 import pytest
@@ -30,6 +31,62 @@ def test_every_form_of_a_decision_link_is_redacted(text):
     redacted = redaction.redact_text(text, ROUTE)
     assert TOKEN not in redacted
     assert redaction.REDACTED in redacted
+
+
+# A real decision token: secrets.token_urlsafe(32).
+REAL_TOKEN = "Xy7_kP2-qLm9Rt4vWz8BcD1eFg3HjN5oQs6UaZ0Ii-K"
+HOST = "http://central.example.com"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (a) a plain-text quoted reply hard-wraps inside the route.
+        "> Approve: %s/fusion_helpdesk/engage\r\n> ment/%s/approve\r\n" % (HOST, REAL_TOKEN),
+        # ... inside the token, with a deeper quote.
+        "> Approve: %s/fusion_helpdesk/engagement/%s\n>> %s/approve"
+        % (HOST, REAL_TOKEN[:20], REAL_TOKEN[20:]),
+        # ... the same, once the plain text became HTML.
+        "&gt; Approve: %s/fusion_helpdesk/engagement/%s\n&gt;&gt; %s/approve"
+        % (HOST, REAL_TOKEN[:20], REAL_TOKEN[20:]),
+        # ... inside the token, by a quoted-printable soft line break.
+        "Approve: %s/fusion_helpdesk/engagement/%s=\r\n%s/approve" % (HOST, REAL_TOKEN[:9], REAL_TOKEN[9:]),
+        # (b) backslashes as separators (browsers read them as slashes).
+        '<a href="%s\\fusion_helpdesk\\engagement\\%s\\approve">Approve</a>' % (HOST, REAL_TOKEN),
+        # (c) white space written as an entity or a percent-escape inside.
+        '<a href="%s/fusion_helpdesk/engage&#9;ment/%s/approve">x</a>' % (HOST, REAL_TOKEN),
+        '<a href="%s/fusion_helpdesk/engage%%09ment/%s/approve">x</a>' % (HOST, REAL_TOKEN),
+        "%s/fusion_helpdesk/engagement%%0A/%s&#x0a;/all" % (HOST, REAL_TOKEN),
+        "%s/fusion_helpdesk/engagement/%s&Tab;%s/reject" % (HOST, REAL_TOKEN[:30], REAL_TOKEN[30:]),
+        # A bare token after the route, then the same token elsewhere in the text.
+        "/fusion_helpdesk/engage\n ment/%s\nagain: <b>%s</b>" % (REAL_TOKEN, REAL_TOKEN),
+    ],
+)
+def test_links_cut_or_disguised_inside_are_redacted(text):
+    redacted = redaction.redact_text(text, ROUTE)
+    flat = redacted.replace("&gt;", ">").replace("\r\n> ", "").replace("\n>> ", "").replace("=\r\n", "")
+    for noise in ("&#9;", "%09", "%0A", "&#x0a;", "&Tab;", "\n ", "\n"):
+        flat = flat.replace(noise, "")
+    assert REAL_TOKEN[:15] not in flat and REAL_TOKEN[-15:] not in flat
+    assert redaction.REDACTED in redacted
+    assert redaction.PLACEHOLDER not in redacted
+
+
+def test_token_shaped_text_without_the_route_is_kept():
+    text = "ref %s, see also /fusion_helpdesk/other/%s" % (REAL_TOKEN, REAL_TOKEN)
+    assert redaction.redact_text(text, ROUTE) is text
+
+
+def test_a_large_hostile_text_is_redacted_in_bounded_time():
+    hostile = (
+        ("engage\r\n> ment/" + REAL_TOKEN[:20] + "\r\n>> " + "&#9;" * 3 + "%09 =\r\n") * 20000
+        + "a" * 200000 + "\n>" * 100000 + "/fusion_helpdesk/engagement/" + REAL_TOKEN
+    )
+    assert len(hostile) > 1000000
+    started = time.monotonic()
+    redacted = redaction.redact_text(hostile, ROUTE)
+    assert time.monotonic() - started < 5
+    assert REAL_TOKEN not in redacted
 
 
 def test_text_without_links_is_returned_as_it_is():

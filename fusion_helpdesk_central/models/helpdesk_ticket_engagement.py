@@ -285,13 +285,15 @@ class HelpdeskTicket(models.Model):
 
     def _engagement_mail_recipient(self):
         """The ``To`` of this ticket's approval mails: the latest round's one
-        normalized address, its name cleaned by the names rule (also for a
-        round stored before the rule), so a name can never add a recipient."""
+        normalized address, its name cleaned by the names rule for headers
+        (also for a round stored before the rule): without ",", ";", ":" a
+        name never reads as more recipients, even once Odoo's mail stack
+        writes the header unquoted."""
         self.ensure_one()
         email = email_normalize(self.engagement_owner_email or "")
         if not email:
             return False
-        return formataddr((intake.clean_name(self.engagement_owner_name), email))
+        return formataddr((intake.header_display_name(self.engagement_owner_name), email))
 
     def _engagement_mail_sender_values(self):
         """Author, From and Reply-To of this ticket's approval mails: from the

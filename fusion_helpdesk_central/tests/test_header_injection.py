@@ -5,6 +5,9 @@
 through the intake API, or a record stored before the names rule), the SMTP
 envelope of every approval email holds the intended address only."""
 
+import email
+import email.policy
+import email.utils
 import json
 from datetime import timedelta
 from unittest.mock import patch
@@ -142,7 +145,7 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
 
         email_to = mails.email_to  # read before sending: sent mails are deleted
         self.assertEqual(self._envelopes(mails), [[OWNER]])
-        self.assertEqual(email_to, '"Olivia Owner ,attacker evil.example" <%s>' % OWNER)
+        self.assertEqual(email_to, '"Olivia Owner attacker evil.example" <%s>' % OWNER)
         self.assertEqual(preview_to, email_to)
         # Stored clean, whichever way the manager writes it (the form's web_save, create).
         self.env.invalidate_all()
@@ -163,6 +166,21 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
         self.assertEqual(
             self.env[Key].browse(created).owner_name, "Olivia Owner ,attacker evil.example"
         )
+
+    def test_the_to_header_on_the_wire_names_one_recipient(self):
+        """A manager's hostile owner name (commas, a line separator, angle
+        brackets) through call_kw, the engineer sends through the wizard: the
+        To header of the message that leaves reads as one address, the owner's."""
+        self.authenticate("fusion-manager", "fusion-manager")
+        hostile = "Olivia Owner\r\n,maria.manager@provider.example.com\u2028<%s>; x: y" % ATTACKER
+        self._call("fusion.helpdesk.client.key", "write", [self.client_key.id], {"owner_name": hostile})
+        __, mails = self._send_wizard(self.ticket)
+        self.assertEqual(self._envelopes(mails), [[OWNER]])
+        raw = email.message_from_string(self.emails[0]["message"], policy=email.policy.compat32)
+        self.assertEqual(len(raw.get_all("To")), 1)
+        recipients = email.utils.getaddresses(raw.get_all("To"))
+        self.assertEqual(len(recipients), 1, raw["To"])
+        self.assertEqual(recipients[0][1], OWNER)
 
     def test_a_client_piggybacking_a_smuggling_owner_name_reaches_nobody_else(self):
         key = self.client_key._generate_key()

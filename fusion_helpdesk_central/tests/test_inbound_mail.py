@@ -197,6 +197,40 @@ class TestInboundMail(FusionHelpdeskCentralCommon, MockEmail):
         self._assert_no_link(message)
         self.assertNotIn(token.encode(), base64.b64decode(message.attachment_ids[:1].datas))
 
+    def test_a_quoted_reply_that_hard_wraps_the_link_stores_no_token(self):
+        # The owner's mail client wraps the quoted link at 76 columns: inside
+        # the route on one line, inside the token on the other.
+        self._wizard(self.ticket).action_send()
+        token = ticket_live_token(self.ticket)
+        raw = (
+            "From: %s\r\nTo: printers@central.example.com\r\n"
+            "Subject: Re: Your approval is needed\r\n"
+            "Message-Id: <owner-wrapped-%s@acme.example.com>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+            "OK for me.\r\n\r\n"
+            "> Approve: http://central.example.com/fusion_helpdesk/engage\r\n"
+            "> ment/%s/approve\r\n"
+            "> Everything pending: http://central.example.com/fusion_helpdesk/engagement/%s\r\n"
+            ">> %s/all\r\n"
+        ) % (formataddr(("Olivia Owner", OWNER)), token[:8], token, token[:25], token[25:])
+        self.env["mail.thread"].sudo().message_process(None, raw, save_original=True)
+
+        new_ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Re: Your approval is needed")]
+        )
+        self.assertEqual(len(new_ticket), 1)
+        message = new_ticket.message_ids.filtered(lambda m: m.message_type == "email")
+        self.assertEqual(len(message), 1)
+        self.assertIn("OK for me.", message.body)
+        original = message.attachment_ids.filtered(lambda a: a.name == "original_email.eml")
+        self.assertTrue(original)
+        for stored in (new_ticket.description, message.body, original.raw.decode()):
+            self.assertRegex(stored, LINK_REMOVED)
+            # Neither the whole token nor the pieces a wrap left on two lines.
+            for piece in (token, token[:20], token[5:25], token[25:], token[-15:]):
+                self.assertNotIn(piece, stored)
+        self.assertEqual(ticket_live_token(self.ticket), token)
+
     def test_a_link_pasted_in_the_chatter_is_redacted(self):
         message = self.ticket.with_user(self.engineer).message_post(
             body="Owner link: http://central.example.com/fusion_helpdesk/engagement/abc/approve",
