@@ -152,7 +152,10 @@ def test_client_payload_leaves_out_an_owner_name_of_nothing():
     "value, expected",
     [
         ("Smith, John", "Smith John"),
-        ("Olivia Bennett\r\n,maria.manager@provider.example.com\u2028<x@y.z>", "Olivia Bennett maria.manager provider.example.com x y.z"),
+        (
+            "Olivia Bennett\r\n,maria.manager@provider.example.com\u2028<x@y.z>",
+            "Olivia Bennett maria.manager provider.example.com x y.z",
+        ),
         ("Dan Delegate Bcc: a@evil.example; b\uff0cc", "Dan Delegate Bcc a evil.example b c"),
         (None, ""),
     ],

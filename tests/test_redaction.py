@@ -50,7 +50,8 @@ HOST = "http://central.example.com"
         "&gt; Approve: %s/fusion_helpdesk/engagement/%s\n&gt;&gt; %s/approve"
         % (HOST, REAL_TOKEN[:20], REAL_TOKEN[20:]),
         # ... inside the token, by a quoted-printable soft line break.
-        "Approve: %s/fusion_helpdesk/engagement/%s=\r\n%s/approve" % (HOST, REAL_TOKEN[:9], REAL_TOKEN[9:]),
+        "Approve: %s/fusion_helpdesk/engagement/%s=\r\n%s/approve"
+        % (HOST, REAL_TOKEN[:9], REAL_TOKEN[9:]),
         # (b) backslashes as separators (browsers read them as slashes).
         '<a href="%s\\fusion_helpdesk\\engagement\\%s\\approve">Approve</a>' % (HOST, REAL_TOKEN),
         # (c) white space written as an entity or a percent-escape inside.
@@ -64,7 +65,12 @@ HOST = "http://central.example.com"
 )
 def test_links_cut_or_disguised_inside_are_redacted(text):
     redacted = redaction.redact_text(text, ROUTE)
-    flat = redacted.replace("&gt;", ">").replace("\r\n> ", "").replace("\n>> ", "").replace("=\r\n", "")
+    flat = (
+        redacted.replace("&gt;", ">")
+        .replace("\r\n> ", "")
+        .replace("\n>> ", "")
+        .replace("=\r\n", "")
+    )
     for noise in ("&#9;", "%09", "%0A", "&#x0a;", "&Tab;", "\n ", "\n"):
         flat = flat.replace(noise, "")
     assert REAL_TOKEN[:15] not in flat and REAL_TOKEN[-15:] not in flat
@@ -80,7 +86,10 @@ def test_token_shaped_text_without_the_route_is_kept():
 def test_a_large_hostile_text_is_redacted_in_bounded_time():
     hostile = (
         ("engage\r\n> ment/" + REAL_TOKEN[:20] + "\r\n>> " + "&#9;" * 3 + "%09 =\r\n") * 20000
-        + "a" * 200000 + "\n>" * 100000 + "/fusion_helpdesk/engagement/" + REAL_TOKEN
+        + "a" * 200000
+        + "\n>" * 100000
+        + "/fusion_helpdesk/engagement/"
+        + REAL_TOKEN
     )
     assert len(hostile) > 1000000
     started = time.monotonic()

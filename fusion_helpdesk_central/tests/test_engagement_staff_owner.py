@@ -53,23 +53,31 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
         for email in (STAFF, "Engineer+x@Provider.example.com", "manager@provider.example.com"):
             with self.subTest(email=email), mute_logger("odoo.http"):
                 error = self._call(
-                    self.manager, "fusion.helpdesk.client.key", "write",
-                    [self.client_key.id], {"owner_email": email, "owner_name": "Olivia Owner"},
+                    self.manager,
+                    "fusion.helpdesk.client.key",
+                    "write",
+                    [self.client_key.id],
+                    {"owner_email": email, "owner_name": "Olivia Owner"},
                 )
                 self.assertEqual(error, "odoo.exceptions.ValidationError")
                 self.env.invalidate_all()
                 self.assertEqual(self.client_key.owner_email, "owner@acme.example.com")
         with mute_logger("odoo.http"):
             error = self._call(
-                self.manager, "fusion.helpdesk.client.key", "create",
+                self.manager,
+                "fusion.helpdesk.client.key",
+                "create",
                 {"name": "Gamma", "owner_email": STAFF},
             )
         self.assertEqual(error, "odoo.exceptions.ValidationError")
         # A client's own address is fine.
         self.assertIsNone(
             self._call(
-                self.manager, "fusion.helpdesk.client.key", "write",
-                [self.client_key.id], {"owner_email": "new.owner@acme.example.com"},
+                self.manager,
+                "fusion.helpdesk.client.key",
+                "write",
+                [self.client_key.id],
+                {"owner_email": "new.owner@acme.example.com"},
             )
         )
 
@@ -94,8 +102,11 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
         )
         with mute_logger("odoo.http"):
             error = self._call(
-                self.engineer, "fusion.helpdesk.engagement.wizard", "action_send",
-                [wizard_id], context=context,
+                self.engineer,
+                "fusion.helpdesk.engagement.wizard",
+                "action_send",
+                [wizard_id],
+                context=context,
             )
         self.assertEqual(error, "odoo.exceptions.UserError")
         self.assertEqual(self._rounds(), [])
@@ -166,8 +177,11 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
         phone = self._create_ticket("By phone", client_key=self.env["fusion.helpdesk.client.key"])
         self.assertIsNone(
             self._call(
-                self.engineer, "helpdesk.ticket", "write",
-                [phone.id], {"client_key_id": self.client_key.id},
+                self.engineer,
+                "helpdesk.ticket",
+                "write",
+                [phone.id],
+                {"client_key_id": self.client_key.id},
             )
         )
         self.env.invalidate_all()
@@ -176,8 +190,11 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
         self._start_round(asked)
         with mute_logger("odoo.http"):
             error = self._call(
-                self.engineer, "helpdesk.ticket", "write",
-                [asked.id], {"client_key_id": self.client_key.id},
+                self.engineer,
+                "helpdesk.ticket",
+                "write",
+                [asked.id],
+                {"client_key_id": self.client_key.id},
             )
         self.assertEqual(error, "odoo.exceptions.UserError")
 
@@ -204,9 +221,7 @@ class TestPortalSubmitTicket(HttpCase, FusionHelpdeskCentralCommon):
         self.authenticate("fusion-pat", "fusion-pat")
         data = {"subject": "Via GET", "description": "x"}
         with mute_logger("odoo.http"):
-            response = self.url_open(
-                "/submitted/ticket", params=data, allow_redirects=False
-            )
+            response = self.url_open("/submitted/ticket", params=data, allow_redirects=False)
         self.assertEqual(response.status_code, 405)
         self.assertEqual(self._count(), 0)
         data["csrf_token"] = http.Request.csrf_token(self)

@@ -173,7 +173,9 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
         To header of the message that leaves reads as one address, the owner's."""
         self.authenticate("fusion-manager", "fusion-manager")
         hostile = "Olivia Owner\r\n,maria.manager@provider.example.com\u2028<%s>; x: y" % ATTACKER
-        self._call("fusion.helpdesk.client.key", "write", [self.client_key.id], {"owner_name": hostile})
+        self._call(
+            "fusion.helpdesk.client.key", "write", [self.client_key.id], {"owner_name": hostile}
+        )
         __, mails = self._send_wizard(self.ticket)
         self.assertEqual(self._envelopes(mails), [[OWNER]])
         raw = email.message_from_string(self.emails[0]["message"], policy=email.policy.compat32)
