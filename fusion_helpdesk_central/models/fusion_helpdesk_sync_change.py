@@ -17,6 +17,12 @@ transaction can only take an id once the previous holder has committed (or
 rolled back). For one key, id order is commit order; a reader that sees id N
 has seen every committed id below N, and every later commit gets a higher id.
 Writers of different clients never wait for each other.
+
+Changes are gathered during the transaction and written once, just before it
+commits (``cr.precommit``): one lock and one ``INSERT`` per transaction
+whatever the number of changes, each change once (a ticket whose approval
+state changes three times in one transaction is one row), and the sync lock
+is held only for the commit itself.
 """
 
 from odoo import api, fields, models
@@ -25,6 +31,8 @@ from odoo.tools import SQL
 # First half of the advisory lock key (the second is the client key id);
 # "FHSY" in ASCII, so it cannot collide with another addon by chance.
 SYNC_LOCK_NAMESPACE = 0x46485359
+# ``cr.precommit.data`` key of the changes gathered in the running transaction.
+PENDING_CHANGES = "fusion_helpdesk_central.sync_changes"
 
 
 class FusionHelpdeskSyncChange(models.Model):
@@ -69,12 +77,41 @@ class FusionHelpdeskSyncChange(models.Model):
     def _record(self, rows):
         """Log changes: ``rows`` are ``(client_key_id, ticket_id, message_id or None)``.
 
-        Takes each client key's sync lock (in key order, so two writers cannot
-        deadlock on it) before the ids are drawn; see the module docstring.
+        Gathered for the running transaction, each row once, and written just
+        before it commits (``_flush_pending``); rows without a client key are
+        no client's business.
         """
         rows = [row for row in rows if row[0]]
         if not rows:
             return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.get(PENDING_CHANGES)
+        if pending is None:
+            # A dict as an ordered set: rows are written in the order they came.
+            pending = precommit.data[PENDING_CHANGES] = {}
+            precommit.add(self._flush_pending)
+        for key_id, ticket_id, message_id in rows:
+            pending.setdefault((key_id, ticket_id, message_id or None), None)
+
+    @api.model
+    def _flush_pending(self):
+        """Write the changes gathered in this transaction (run before commit,
+        and before the feed is read in the same transaction).
+
+        Takes each client key's sync lock (in key order, so two writers cannot
+        deadlock on it) before the ids are drawn; see the module docstring.
+        """
+        data = self.env.cr.precommit.data
+        # Popped: a change recorded after this (by a later pre-commit step)
+        # registers this step again, and the running pre-commit loop runs it.
+        pending = data.pop(PENDING_CHANGES, None)
+        if not pending:
+            return
+        written = data.setdefault(PENDING_CHANGES + ".written", set())
+        rows = [row for row in pending if row not in written]
+        if not rows:
+            return
+        written.update(rows)
         for key_id in sorted({row[0] for row in rows}):
             self.env.cr.execute(
                 SQL("SELECT pg_advisory_xact_lock(%s, %s)", SYNC_LOCK_NAMESPACE, key_id)
@@ -89,7 +126,7 @@ class FusionHelpdeskSyncChange(models.Model):
                 """,
                 [row[0] for row in rows],
                 [row[1] for row in rows],
-                [row[2] or None for row in rows],
+                [row[2] for row in rows],
             )
         )
 
@@ -98,6 +135,7 @@ class FusionHelpdeskSyncChange(models.Model):
         """``(rows, more)``: up to ``limit`` changes of ``client_key`` after the
         change ``after``, as ``(id, ticket_id, message_id)`` in id order. Only
         changes of tickets that still belong to the key are returned."""
+        self._flush_pending()
         self.flush_model()
         self.env.cr.execute(
             SQL(
@@ -121,6 +159,7 @@ class FusionHelpdeskSyncChange(models.Model):
     def _last_sequence(self, client_key):
         """Id of the key's last committed change (0 when none): a client that
         read every page may jump there, past changes of tickets it lost."""
+        self._flush_pending()
         self.env.cr.execute(
             SQL(
                 """

@@ -13,7 +13,10 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     # A write of one of these makes the ticket part of its client's next sync.
-    _fusion_sync_fields = frozenset({"stage_id", "engagement_state", "client_key_id"})
+    # The approval state is no write of the ticket (a compute of its latest
+    # round): the round logs it (``fusion.helpdesk.engagement``
+    # ``_fusion_sync_log_state_change``).
+    _fusion_sync_fields = frozenset({"stage_id", "client_key_id"})
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -121,8 +124,31 @@ class HelpdeskTicket(models.Model):
         if not messages and None not in message_ids:
             return None
         values = self._prepare_thread_values()
+        values["engagement"] = self._prepare_sync_engagement_values()
         values["messages"] = [self._prepare_thread_message_values(message) for message in messages]
         return values
+
+    def _prepare_sync_engagement_values(self):
+        """What the client tells its employee about the latest approval round:
+        ``{"state", "owner", "comment", "delegated_by", "auto_approved"}`` (None
+        without a round). ``owner`` is who is (or was) asked, ``delegated_by``
+        who passed the request on to them (a pending round delegated from
+        another), ``comment`` the owner's decision comment. Override to add keys."""
+        self.ensure_one()
+        engagement = self.sudo().engagement_id
+        if not engagement:
+            return None
+        parent = engagement.parent_id
+        return {
+            "state": self.engagement_state,
+            "owner": engagement.owner_name or "",
+            "comment": engagement.decision_comment or "",
+            "delegated_by": (parent.owner_name or "") if parent.state == "delegated" else "",
+            # Decided within the owner's pre-approved budget (19.0.4's policy).
+            "auto_approved": bool(engagement["auto_approved"])
+            if "auto_approved" in engagement._fields
+            else False,
+        }
 
     # ------------------------------------------------------------------
     # Replies from the client
