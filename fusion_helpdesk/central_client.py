@@ -246,7 +246,9 @@ def fetch_updates(base_url, key, after=None, limit=None, timeout=DEFAULT_TIMEOUT
 
     The answer is ``{"cursor": str, "more": bool, "tickets": [...]}``, each
     ticket ``{"id", "number", "name", "stage", "engagement_state",
-    "messages"}`` with only its new public messages. Keep ``cursor`` once the
+    "engagement", "messages"}`` with only its new public messages
+    (``engagement``: see :func:`_clean_engagement`; None from a central that
+    does not send it). Keep ``cursor`` once the
     page is stored and ask again while ``more`` is true.
     """
     params = {}
@@ -274,6 +276,7 @@ def fetch_updates(base_url, key, after=None, limit=None, timeout=DEFAULT_TIMEOUT
         tickets.append(
             {
                 **_clean_ticket(ticket),
+                "engagement": _clean_engagement(ticket.get("engagement")),
                 "messages": [_clean_message(message) for message in ticket["messages"]],
             }
         )
@@ -465,6 +468,22 @@ def _clean_ticket(ticket):
         "name": _text(ticket.get("name")),
         "stage": _text(ticket.get("stage")),
         "engagement_state": (engagement_state if engagement_state in ENGAGEMENT_STATES else "none"),
+    }
+
+
+def _clean_engagement(engagement):
+    """The latest approval round of a feed ticket, as the employee is told of
+    it: ``{"state", "owner", "comment", "delegated_by", "auto_approved"}``,
+    names cleaned by the names rule; None when central sent none."""
+    if not isinstance(engagement, dict):
+        return None
+    state = engagement.get("state")
+    return {
+        "state": state if state in ENGAGEMENT_STATES else "none",
+        "owner": clean_name(_text(engagement.get("owner"))),
+        "comment": _text(engagement.get("comment")),
+        "delegated_by": clean_name(_text(engagement.get("delegated_by"))),
+        "auto_approved": engagement.get("auto_approved") is True,
     }
 
 
