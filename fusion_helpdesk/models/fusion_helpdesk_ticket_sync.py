@@ -75,6 +75,8 @@ class FusionHelpdeskTicket(models.Model):
             return
         if self.env["fusion.helpdesk.ticket.reply"]._send_queued():
             self._fusion_sync_fetch()
+        # The employees hear of it within this run, not at the mail queue's next one.
+        self._fusion_sync_send_notice_mails()
 
     @api.model
     def _fusion_sync_fetch(self):

@@ -5,10 +5,13 @@ notifications that leave within the sync run, and the unread news flag."""
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
 from .fusion_helpdesk_ticket_sync import FusionHelpdeskTicket as SyncTicket
+
+# Notice emails sent by one sync run itself; more are left to the mail queue.
+NOTICE_MAILS_PER_RUN = 200
 
 
 class FusionHelpdeskTicket(models.Model):
@@ -113,7 +116,7 @@ class FusionHelpdeskTicket(models.Model):
         partner = self.user_id.partner_id
         if not partner or not body:
             return None
-        message = self.with_context(mail_notify_force_send=True).message_post(
+        message = self.message_post(
             body=body,
             message_type="comment",
             # A note addressed to the employee: followers are not notified,
@@ -122,10 +125,33 @@ class FusionHelpdeskTicket(models.Model):
             partner_ids=partner.ids,
         )
         self.sudo().has_news = True
-        # Mails Odoo did not send at once (over its force-send limit, or a
-        # failure): the mail queue runs now, not at its next hourly run.
-        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return message
+
+    @api.model
+    def _fusion_sync_send_notice_mails(self):
+        """Send now the notice emails the sync queued (called once the run has
+        committed its pages): Odoo's mail queue would wait for its next run,
+        up to an hour. What is left (a failure, a large batch) goes to the
+        queue, which is triggered to run at once."""
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("state", "=", "outgoing"),
+                    "|",
+                    ("scheduled_date", "=", False),
+                    ("scheduled_date", "<=", fields.Datetime.now()),
+                ],
+                limit=NOTICE_MAILS_PER_RUN,
+            )
+        )
+        if mails:
+            mails.send()
+        if len(mails) == NOTICE_MAILS_PER_RUN:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        return mails
 
     def _fusion_sync_mark_seen(self):
         """The employee opened the ticket: its news are read."""
