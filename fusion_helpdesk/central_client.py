@@ -276,11 +276,17 @@ def fetch_updates(base_url, key, after=None, limit=None, timeout=DEFAULT_TIMEOUT
         tickets.append(
             {
                 **_clean_ticket(ticket),
-                "engagement": _clean_engagement(ticket.get("engagement")),
                 "messages": [_clean_message(message) for message in ticket["messages"]],
             }
         )
-    return {"cursor": data["cursor"], "more": data.get("more") is True, "tickets": tickets}
+    return {
+        "cursor": data["cursor"],
+        "more": data.get("more") is True,
+        "tickets": tickets,
+        # Central no longer has every change after our cursor: fetch each
+        # ticket in full, then read on from ``cursor``.
+        "resync": data.get("resync") is True,
+    }
 
 
 def build_message_payload(body, author_name, author_email, idempotency_key=None):
@@ -468,6 +474,7 @@ def _clean_ticket(ticket):
         "name": _text(ticket.get("name")),
         "stage": _text(ticket.get("stage")),
         "engagement_state": (engagement_state if engagement_state in ENGAGEMENT_STATES else "none"),
+        "engagement": _clean_engagement(ticket.get("engagement")),
     }
 
 

@@ -348,6 +348,7 @@ def test_fetch_messages_tolerates_missing_optional_parts():
         "name": "",
         "stage": "",
         "engagement_state": "none",
+        "engagement": None,
     }
     assert thread["messages"] == [
         {
@@ -771,7 +772,15 @@ def test_fetch_updates_without_cursor_asks_from_the_beginning():
     responses.get(UPDATES, json={"cursor": "c1.0", "tickets": []})
     result = central_client.fetch_updates(CENTRAL, KEY)
     assert responses.calls[0].request.url == UPDATES
-    assert result == {"cursor": "c1.0", "more": False, "tickets": []}
+    assert result == {"cursor": "c1.0", "more": False, "tickets": [], "resync": False}
+
+
+@responses.activate
+def test_fetch_updates_says_when_central_asks_for_a_full_resync():
+    responses.get(UPDATES, json={"cursor": "c1.50", "tickets": [], "resync": True})
+    assert central_client.fetch_updates(CENTRAL, KEY, after="c1.3")["resync"] is True
+    responses.replace(responses.GET, UPDATES, json={"cursor": "c1.50", "tickets": [], "resync": 1})
+    assert central_client.fetch_updates(CENTRAL, KEY, after="c1.3")["resync"] is False
 
 
 @pytest.mark.parametrize(

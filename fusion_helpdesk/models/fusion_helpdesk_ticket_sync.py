@@ -98,11 +98,40 @@ class FusionHelpdeskTicket(models.Model):
             except central_client.CentralError as error:
                 _logger.warning("Fusion Helpdesk sync: no updates from central: %s", error)
                 return False
+            if page.get("resync") and not self._fusion_sync_resync():
+                return False  # the cursor is kept: the next run resyncs again
             self._fusion_sync_apply(page["tickets"], initial=not cursor)
             icp.set_param(SYNC_CURSOR_PARAM, page["cursor"])
             time_left = cron._commit_progress(len(page["tickets"]))
             if not page["more"] or not time_left:
                 return True
+
+    @api.model
+    def _fusion_sync_resync(self):
+        """Fetch every sent ticket in full (central pruned changes we had not
+        read yet) and merge it like a feed entry: what is new is notified, what
+        was known is not. Return whether every ticket was fetched; central
+        unreachable or the run out of time: False, and the next run starts over
+        (merging twice changes nothing)."""
+        connection = self._central_connection()
+        tickets = self.sudo().search([("state", "=", "sent"), ("central_id", "!=", False)])
+        _logger.info(
+            "Fusion Helpdesk sync: central asked for a full resync of %d tickets.", len(tickets)
+        )
+        for ticket in tickets:
+            try:
+                thread = central_client.fetch_messages(*connection, ticket.central_id)
+            except central_client.CentralRefused as error:
+                # The API's own answer (e.g. 404: no longer this key's ticket): final.
+                _logger.info("Fusion Helpdesk resync: ticket %s refused: %s", ticket.id, error)
+                continue
+            except central_client.CentralError as error:
+                _logger.warning("Fusion Helpdesk resync stopped: %s", error)
+                return False
+            ticket._fusion_sync_apply_entry({**thread["ticket"], "messages": thread["messages"]})
+            if not self.env["ir.cron"]._commit_progress(1):
+                return False
+        return True
 
     @api.model
     def _fusion_sync_apply(self, entries, initial=False):

@@ -304,6 +304,34 @@ class TestSyncWithRealCentral(HttpCase, MockSmtplibCase):
         self.assertFalse(local.has_news)
         self.assertTrue(colleague_local.has_news, "only what she opened")
 
+    def test_a_client_away_longer_than_the_history_resyncs_in_full(self):
+        """Central pruned changes this client never read (it was away for
+        more than the 30 days kept): the next run fetches its tickets in full,
+        nothing is lost, each news is told once."""
+        local, central = self.submit(self.employee, "Printer on fire")
+        self.sync()
+        central.message_post(
+            body="We replaced the fuser.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=self.engineer.partner_id.id,
+        )
+        central.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        self.env.cr.flush()
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.env.ref("fusion_helpdesk_central.ir_cron_sync_prune").method_direct_trigger()
+        self.assertFalse(self.env["fusion.helpdesk.sync.change"].search_count([]))
+
+        self.sync()
+        self.assertIn("We replaced the fuser.", local.thread_html)
+        self.assertEqual(local.central_stage, central.stage_id.name)
+        self.assertEqual(len(self.inbox(self.employee)), 1, "the answer, once")
+        cursor = self.env["ir.config_parameter"].sudo().get_param(CURSOR_PARAM)
+        # Back to the feed: one request, nothing new, nothing told twice.
+        self.sync()
+        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param(CURSOR_PARAM), cursor)
+        self.assertEqual(len(self.inbox(self.employee)), 1)
+
     def test_central_down_keeps_the_cursor_and_the_reply(self):
         local, __ = self.submit(self.employee, "Printer on fire")
         self.sync()

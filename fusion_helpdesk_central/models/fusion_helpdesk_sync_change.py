@@ -25,8 +25,19 @@ state changes three times in one transaction is one row), and the sync lock
 is held only for the commit itself.
 """
 
+import logging
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from .. import sync
+
+_logger = logging.getLogger(__name__)
+
+RETENTION_DAYS_PARAM = "fusion_helpdesk_central.sync_retention_days"
+# Id of the last change pruned: a cursor below it may have missed changes.
+PRUNED_THROUGH_PARAM = "fusion_helpdesk_central.sync_pruned_through"
 
 # First half of the advisory lock key (the second is the client key id);
 # "FHSY" in ASCII, so it cannot collide with another addon by chance.
@@ -171,3 +182,62 @@ class FusionHelpdeskSyncChange(models.Model):
             )
         )
         return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------
+    # Retention
+    # ------------------------------------------------------------------
+    @api.model
+    def _retention_days(self):
+        """Days changes and reply receipts are kept; 0 keeps them for good."""
+        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_DAYS_PARAM)
+        try:
+            return (
+                max(0, int(value))
+                if value not in (None, False, "")
+                else sync.DEFAULT_RETENTION_DAYS
+            )
+        except ValueError:
+            _logger.warning(
+                "Invalid %s %r, using %d.", RETENTION_DAYS_PARAM, value, sync.DEFAULT_RETENTION_DAYS
+            )
+            return sync.DEFAULT_RETENTION_DAYS
+
+    @api.model
+    def _pruned_through(self):
+        """Id of the last change pruned (0 when none ever was)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(PRUNED_THROUGH_PARAM)
+        return int(value) if value and str(value).isdigit() else 0
+
+    @api.model
+    def _cron_prune(self):
+        """Delete the changes and reply receipts older than the retention
+        (daily cron). A client whose cursor is older then gets ``resync`` from
+        the feed and fetches its tickets in full (see ``_fusion_sync_updates``)."""
+        days = self._retention_days()
+        if not days:
+            return 0
+        horizon = fields.Datetime.now() - timedelta(days=days)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH pruned AS (
+                    DELETE FROM fusion_helpdesk_sync_change WHERE create_date < %s RETURNING id
+                )
+                SELECT COUNT(*), COALESCE(MAX(id), 0) FROM pruned
+                """,
+                horizon,
+            )
+        )
+        count, last = self.env.cr.fetchone()
+        if last > self._pruned_through():
+            self.env["ir.config_parameter"].sudo().set_param(PRUNED_THROUGH_PARAM, str(last))
+        self.env.cr.execute(
+            SQL("DELETE FROM fusion_helpdesk_reply_receipt WHERE create_date < %s", horizon)
+        )
+        _logger.info(
+            "Fusion Helpdesk sync: pruned %d changes and %d reply receipts older than %d days.",
+            count,
+            self.env.cr.rowcount,
+            days,
+        )
+        return count

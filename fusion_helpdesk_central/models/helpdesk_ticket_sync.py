@@ -89,8 +89,22 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _fusion_sync_updates(self, client_key, after, limit):
         """The updates answer for ``client_key`` after change ``after`` (a
-        sequence), at most ``limit`` changes: ``{"cursor", "more", "tickets"}``."""
+        sequence), at most ``limit`` changes: ``{"cursor", "more", "tickets"}``.
+
+        A cursor older than what is kept (changes after it were pruned) gets
+        ``{"cursor", "more": False, "tickets": [], "resync": True}``: the client
+        fetches each of its tickets in full (thread API), then reads on from
+        that cursor, the first change kept. Nothing of another key is in it.
+        """
         Change = self.env["fusion.helpdesk.sync.change"]
+        pruned_through = Change._pruned_through()
+        if after < pruned_through:
+            return {
+                "cursor": sync.encode_cursor(pruned_through),
+                "more": False,
+                "tickets": [],
+                "resync": True,
+            }
         rows, more = Change._read_page(client_key, after, limit)
         new_message_ids = {}
         for __, ticket_id, message_id in rows:
@@ -111,7 +125,12 @@ class HelpdeskTicket(models.Model):
         else:
             last = rows[-1][0] if rows else 0
             cursor = max(after, last, Change._last_sequence(client_key))
-        return {"cursor": sync.encode_cursor(cursor), "more": more, "tickets": entries}
+        return {
+            "cursor": sync.encode_cursor(cursor),
+            "more": more,
+            "tickets": entries,
+            "resync": False,
+        }
 
     def _prepare_sync_ticket_values(self, message_ids):
         """One ticket of the updates answer, with its public messages among
@@ -124,7 +143,6 @@ class HelpdeskTicket(models.Model):
         if not messages and None not in message_ids:
             return None
         values = self._prepare_thread_values()
-        values["engagement"] = self._prepare_sync_engagement_values()
         values["messages"] = [self._prepare_thread_message_values(message) for message in messages]
         return values
 

@@ -255,6 +255,49 @@ class TestSyncUpdates(SyncApiCase):
                 self.assertNotIn("Globex", text)
                 self.assertNotIn(str(self.other_ticket.number), text)
 
+    def test_old_changes_are_pruned_and_a_stale_cursor_is_told_to_resync(self):
+        """The daily cron deletes changes and reply receipts past the
+        retention (30 days); a cursor from before gets ``resync`` and a
+        cursor to read on from, nothing else, whichever key asks."""
+        stale, __, __ = self.all_updates()
+        self.comment(self.ticket, "An answer the client will miss.")
+        self.assertEqual(
+            self.post_reply(self.ticket, idempotency_key="reply-0001").status_code, 201
+        )
+        self.comment(self.other_ticket, "Globex answer")
+        Receipt = self.env["fusion.helpdesk.reply.receipt"].sudo()
+        self.assertEqual(Receipt.search_count([("idempotency_key", "=", "reply-0001")]), 1)
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.env.ref("fusion_helpdesk_central.ir_cron_sync_prune").method_direct_trigger()
+        self.assertFalse(Receipt.search_count([("idempotency_key", "=", "reply-0001")]))
+        self.assertFalse(self.env["fusion.helpdesk.sync.change"].search_count([]))
+
+        answer = self.updates(stale)
+        self.assertEqual(answer["tickets"], [])
+        self.assertIs(answer["resync"], True)
+        self.assertNotIn("Globex", json.dumps(answer))
+        # What changes after the resync comes as usual, from the cursor given.
+        self.comment(self.ticket, "A new answer.")
+        fresh = self.updates(answer["cursor"])
+        self.assertIs(fresh["resync"], False)
+        self.assertEqual([t["id"] for t in fresh["tickets"]], [self.ticket.id])
+        # A forged cursor in the pruned range learns nothing either.
+        for key in (None, self.other_key_value):
+            with self.subTest(key=key):
+                forged = self.updates("c1.1", key=key)
+                self.assertEqual((forged["tickets"], forged["resync"]), ([], True))
+
+    def test_retention_zero_keeps_everything(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "fusion_helpdesk_central.sync_retention_days", "0"
+        )
+        self.comment(self.ticket, "Kept for good.")
+        count = self.env["fusion.helpdesk.sync.change"].search_count([])
+        with freeze_time(fields.Datetime.now() + timedelta(days=400)):
+            self.env.ref("fusion_helpdesk_central.ir_cron_sync_prune").method_direct_trigger()
+        self.assertEqual(self.env["fusion.helpdesk.sync.change"].search_count([]), count)
+        self.assertIs(self.updates()["resync"], False)
+
     def test_a_key_never_sees_another_clients_changes(self):
         cursor, __, __ = self.all_updates()
         self.comment(self.other_ticket, "Globex only")
