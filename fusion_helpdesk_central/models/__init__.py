@@ -21,4 +21,5 @@ from . import ir_rule
 from . import fusion_helpdesk_sync_change
 from . import fusion_helpdesk_reply_receipt
 from . import helpdesk_ticket_sync
+from . import helpdesk_ticket_notify
 from . import helpdesk_ticket_engagement_lang
