@@ -196,6 +196,11 @@ class TestSyncCron(SyncCase):
         self.assertTrue(self.ticket.has_news)
         self.assertFalse(self.other_ticket.has_news)
 
+    def test_employees_cannot_forge_the_news_or_who_was_asked(self):
+        for fname, value in (("has_news", True), ("engagement_owner", "Mallory")):
+            with self.subTest(fname), self.assertRaises(AccessError):
+                self.ticket.with_user(self.employee).write({fname: value})
+
     def test_a_decision_message_is_one_notice_not_two(self):
         self.run_sync(
             {
