@@ -246,7 +246,9 @@ def fetch_updates(base_url, key, after=None, limit=None, timeout=DEFAULT_TIMEOUT
 
     The answer is ``{"cursor": str, "more": bool, "tickets": [...]}``, each
     ticket ``{"id", "number", "name", "stage", "engagement_state",
-    "messages"}`` with only its new public messages. Keep ``cursor`` once the
+    "engagement", "messages"}`` with only its new public messages
+    (``engagement``: see :func:`_clean_engagement`; None from a central that
+    does not send it). Keep ``cursor`` once the
     page is stored and ask again while ``more`` is true.
     """
     params = {}
@@ -277,7 +279,14 @@ def fetch_updates(base_url, key, after=None, limit=None, timeout=DEFAULT_TIMEOUT
                 "messages": [_clean_message(message) for message in ticket["messages"]],
             }
         )
-    return {"cursor": data["cursor"], "more": data.get("more") is True, "tickets": tickets}
+    return {
+        "cursor": data["cursor"],
+        "more": data.get("more") is True,
+        "tickets": tickets,
+        # Central no longer has every change after our cursor: fetch each
+        # ticket in full, then read on from ``cursor``.
+        "resync": data.get("resync") is True,
+    }
 
 
 def build_message_payload(body, author_name, author_email, idempotency_key=None):
@@ -465,6 +474,23 @@ def _clean_ticket(ticket):
         "name": _text(ticket.get("name")),
         "stage": _text(ticket.get("stage")),
         "engagement_state": (engagement_state if engagement_state in ENGAGEMENT_STATES else "none"),
+        "engagement": _clean_engagement(ticket.get("engagement")),
+    }
+
+
+def _clean_engagement(engagement):
+    """The latest approval round of a feed ticket, as the employee is told of
+    it: ``{"state", "owner", "comment", "delegated_by", "auto_approved"}``,
+    names cleaned by the names rule; None when central sent none."""
+    if not isinstance(engagement, dict):
+        return None
+    state = engagement.get("state")
+    return {
+        "state": state if state in ENGAGEMENT_STATES else "none",
+        "owner": clean_name(_text(engagement.get("owner"))),
+        "comment": _text(engagement.get("comment")),
+        "delegated_by": clean_name(_text(engagement.get("delegated_by"))),
+        "auto_approved": engagement.get("auto_approved") is True,
     }
 
 

@@ -25,6 +25,9 @@ CURSOR_PREFIX = "c1."
 # The change log's ids are PostgreSQL integers; a client cannot be further.
 MAX_SEQUENCE = 2**31 - 1
 DEFAULT_PAGE_SIZE = 200
+# Days the change log and the reply receipts are kept (system parameter
+# ``fusion_helpdesk_central.sync_retention_days``; 0 keeps them for good).
+DEFAULT_RETENTION_DAYS = 30
 MAX_PAGE_SIZE = 1000
 
 REPLY_MAX_LENGTHS = {

@@ -348,6 +348,7 @@ def test_fetch_messages_tolerates_missing_optional_parts():
         "name": "",
         "stage": "",
         "engagement_state": "none",
+        "engagement": None,
     }
     assert thread["messages"] == [
         {
@@ -725,11 +726,61 @@ def test_fetch_updates_sends_the_cursor_and_returns_cleaned_tickets():
 
 
 @responses.activate
+def test_fetch_updates_cleans_the_latest_approval_round():
+    engagement = {
+        "state": "pending",
+        "owner": "Dana\r\nBcc: x@evil.example.com",
+        "comment": "",
+        "delegated_by": "Olivia <olivia@acme.example.com>",
+        "auto_approved": "yes",
+        "extra": "dropped",
+    }
+    odd = {"state": "superseded", "owner": 5, "comment": None, "auto_approved": True}
+    responses.get(
+        UPDATES,
+        json={
+            "cursor": "c1.9",
+            "tickets": [
+                feed_ticket(engagement=engagement),
+                feed_ticket(id=43, engagement=odd),
+                feed_ticket(id=44, engagement="approved"),
+                feed_ticket(id=45),
+            ],
+        },
+    )
+    tickets = central_client.fetch_updates(CENTRAL, KEY)["tickets"]
+    assert tickets[0]["engagement"] == {
+        "state": "pending",
+        "owner": "Dana Bcc: x evil.example.com",
+        "comment": "",
+        "delegated_by": "Olivia olivia acme.example.com",
+        "auto_approved": False,
+    }
+    assert tickets[1]["engagement"] == {
+        "state": "none",
+        "owner": "",
+        "comment": "",
+        "delegated_by": "",
+        "auto_approved": True,
+    }
+    assert tickets[2]["engagement"] is None
+    assert tickets[3]["engagement"] is None
+
+
+@responses.activate
 def test_fetch_updates_without_cursor_asks_from_the_beginning():
     responses.get(UPDATES, json={"cursor": "c1.0", "tickets": []})
     result = central_client.fetch_updates(CENTRAL, KEY)
     assert responses.calls[0].request.url == UPDATES
-    assert result == {"cursor": "c1.0", "more": False, "tickets": []}
+    assert result == {"cursor": "c1.0", "more": False, "tickets": [], "resync": False}
+
+
+@responses.activate
+def test_fetch_updates_says_when_central_asks_for_a_full_resync():
+    responses.get(UPDATES, json={"cursor": "c1.50", "tickets": [], "resync": True})
+    assert central_client.fetch_updates(CENTRAL, KEY, after="c1.3")["resync"] is True
+    responses.replace(responses.GET, UPDATES, json={"cursor": "c1.50", "tickets": [], "resync": 1})
+    assert central_client.fetch_updates(CENTRAL, KEY, after="c1.3")["resync"] is False
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,8 @@ class FusionHelpdeskTicket(models.Model):
             return
         if self.env["fusion.helpdesk.ticket.reply"]._send_queued():
             self._fusion_sync_fetch()
+        # The employees hear of it within this run, not at the mail queue's next one.
+        self._fusion_sync_send_notice_mails()
 
     @api.model
     def _fusion_sync_fetch(self):
@@ -96,11 +98,40 @@ class FusionHelpdeskTicket(models.Model):
             except central_client.CentralError as error:
                 _logger.warning("Fusion Helpdesk sync: no updates from central: %s", error)
                 return False
+            if page.get("resync") and not self._fusion_sync_resync():
+                return False  # the cursor is kept: the next run resyncs again
             self._fusion_sync_apply(page["tickets"], initial=not cursor)
             icp.set_param(SYNC_CURSOR_PARAM, page["cursor"])
             time_left = cron._commit_progress(len(page["tickets"]))
             if not page["more"] or not time_left:
                 return True
+
+    @api.model
+    def _fusion_sync_resync(self):
+        """Fetch every sent ticket in full (central pruned changes we had not
+        read yet) and merge it like a feed entry: what is new is notified, what
+        was known is not. Return whether every ticket was fetched; central
+        unreachable or the run out of time: False, and the next run starts over
+        (merging twice changes nothing)."""
+        connection = self._central_connection()
+        tickets = self.sudo().search([("state", "=", "sent"), ("central_id", "!=", False)])
+        _logger.info(
+            "Fusion Helpdesk sync: central asked for a full resync of %d tickets.", len(tickets)
+        )
+        for ticket in tickets:
+            try:
+                thread = central_client.fetch_messages(*connection, ticket.central_id)
+            except central_client.CentralRefused as error:
+                # The API's own answer (e.g. 404: no longer this key's ticket): final.
+                _logger.info("Fusion Helpdesk resync: ticket %s refused: %s", ticket.id, error)
+                continue
+            except central_client.CentralError as error:
+                _logger.warning("Fusion Helpdesk resync stopped: %s", error)
+                return False
+            ticket._fusion_sync_apply_entry({**thread["ticket"], "messages": thread["messages"]})
+            if not self.env["ir.cron"]._commit_progress(1):
+                return False
+        return True
 
     @api.model
     def _fusion_sync_apply(self, entries, initial=False):
@@ -131,6 +162,7 @@ class FusionHelpdeskTicket(models.Model):
         messages = sorted(merged.values(), key=lambda message: (message["date"], message["id"]))
         # Rendered as the employee would see it (their time zone and language).
         employee_view = self.with_user(self.user_id).with_context(lang=self.user_id.lang).sudo()
+        engagement = entry.get("engagement") or {}
         vals = {
             "thread_messages": messages,
             "thread_html": employee_view._render_thread(messages),
@@ -138,15 +170,41 @@ class FusionHelpdeskTicket(models.Model):
             "thread_error": False,
             "engagement_state": entry["engagement_state"],
         }
+        if entry.get("engagement") is not None:
+            vals["engagement_owner"] = engagement.get("owner") or False
         if entry["stage"]:
             vals["central_stage"] = entry["stage"]
         seen_before = self.thread_refreshed_at if initial else None
+        state_notice = self._fusion_sync_state_notice(entry, new)
         self.sudo().write(vals)
         # Posted by the sync (not as the employee: Odoo never notifies a
         # message's own author), in the employee's language.
-        self.with_context(lang=self.user_id.lang)._fusion_sync_notify(
+        employee_lang = self.with_context(lang=self.user_id.lang)
+        employee_lang._fusion_sync_notify(
             [message for message in new if self._fusion_sync_is_news(message, seen_before)]
         )
+        if state_notice:
+            employee_lang._fusion_sync_post_notice(
+                employee_lang._prepare_sync_engagement_notice_body(*state_notice)
+            )
+
+    def _fusion_sync_state_notice(self, entry, new_messages):
+        """``(state, owner, engagement, comment)`` of the approval change the
+        employee must hear of that no new message carries (a request sent, passed
+        on, expired; any state when central's decision message is not among the
+        new ones), else None. Read before the entry is stored."""
+        self.ensure_one()
+        engagement = entry.get("engagement") or {}
+        state = entry["engagement_state"]
+        owner = engagement.get("owner") or ""
+        changed = state != self.engagement_state or (
+            engagement.get("delegated_by") and owner and owner != (self.engagement_owner or "")
+        )
+        if not changed or state == "none":
+            return None
+        if any(message.get("decision") for message in new_messages):
+            return None  # the decision's own message says it (with the comment)
+        return state, owner, engagement, engagement.get("comment") or ""
 
     def _fusion_sync_is_news(self, message, seen_before=None):
         """Whether a new central ``message`` is news to the ticket's employee:
@@ -165,48 +223,19 @@ class FusionHelpdeskTicket(models.Model):
     def _fusion_sync_notify(self, messages):
         """Tell the ticket's employee, and only them, about these central messages."""
         self.ensure_one()
-        partner = self.user_id.partner_id
-        if not partner:
-            return
         for message in messages:
-            self.message_post(
-                body=self._prepare_sync_notification_body(message),
-                message_type="comment",
-                # A note addressed to the employee: followers are not notified,
-                # the employee is, through their own notification preference.
-                subtype_xmlid="mail.mt_note",
-                partner_ids=partner.ids,
-            )
+            self._fusion_sync_post_notice(self._prepare_sync_notification_body(message))
 
     def _prepare_sync_notification_body(self, message):
         """HTML of the notification about one central ``message``; override to change it."""
         self.ensure_one()
         values = self._prepare_thread_message(message)
         ticket = self.central_number or self.name
-        decision = values["decision"]
+        decision = message["decision"]
         if decision:
-            if decision["state"] == "approved":
-                sentence = self.env._(
-                    "%(owner)s approved the proposed work on your ticket %(ticket)s.",
-                    owner=values["author"],
-                    ticket=ticket,
-                )
-            elif decision["state"] == "changes_requested":
-                sentence = self.env._(
-                    "%(owner)s asked for changes to the proposed work on your ticket %(ticket)s.",
-                    owner=values["author"],
-                    ticket=ticket,
-                )
-            else:
-                sentence = self.env._(
-                    "%(owner)s rejected the proposed work on your ticket %(ticket)s.",
-                    owner=values["author"],
-                    ticket=ticket,
-                )
-            body = Markup("<p>%s</p>") % sentence
-            if decision["comment"]:
-                body += Markup("<blockquote>%s</blockquote>") % decision["comment"]
-            return body
+            return self._prepare_sync_engagement_notice_body(
+                decision["state"], values["author"], comment=decision["comment"]
+            )
         sentence = self.env._(
             "%(author)s answered your ticket %(ticket)s:", author=values["author"], ticket=ticket
         )

@@ -30,8 +30,9 @@ def decision(message_id, state, comment):
     }
 
 
-def feed_entry(central_id, *messages, stage="In Progress", engagement_state="none"):
+def feed_entry(central_id, *messages, stage="In Progress", engagement_state="none", **extra):
     return {
+        **extra,
         "id": central_id,
         "number": "HT%05d" % central_id,
         "name": "Ticket %d" % central_id,
@@ -139,6 +140,84 @@ class TestSyncCron(SyncCase):
                 )
                 notified = self.inbox(self.employee).mail_message_id.sorted("id")[-1:]
                 self.assertIn(words, notified.body)
+
+    def test_each_approval_change_without_a_message_has_its_own_sentence(self):
+        """Central's feed says what became of the request (no public message
+        for these): one notice each, in words that say exactly that."""
+
+        def engagement(state, owner="Olivia Owner", **values):
+            return {
+                "state": state,
+                "owner": owner,
+                "comment": "",
+                "delegated_by": "",
+                "auto_approved": False,
+                **values,
+            }
+
+        cases = (
+            ("pending", engagement("pending"), "asked Olivia Owner to approve the proposed work"),
+            (
+                "pending",
+                engagement("pending", "Dana Deputy", delegated_by="Olivia Owner"),
+                "Olivia Owner passed the approval of the proposed work on your ticket HT00042 "
+                "on to Dana Deputy",
+            ),
+            (
+                "approved",
+                engagement("approved", auto_approved=True),
+                "approved within your company's pre-approved budget",
+            ),
+            ("expired", engagement("expired", "Dana Deputy"), "request to Dana Deputy"),
+            (
+                "changes_requested",
+                engagement("changes_requested", comment="Cheaper, please."),
+                "Olivia Owner asked for changes",
+            ),
+        )
+        for index, (state, block, words) in enumerate(cases):
+            with self.subTest(words=words):
+                before = len(self.inbox(self.employee))
+                self.run_sync(
+                    {
+                        "cursor": "c1.%d" % (30 + index),
+                        "tickets": [feed_entry(42, engagement_state=state, engagement=block)],
+                    }
+                )
+                notified = self.inbox(self.employee).mail_message_id.sorted("id")
+                self.assertEqual(len(notified), before + 1, "one notice")
+                self.assertIn(words, notified[-1].body)
+                self.assertNotIn("rejected", notified[-1].body)
+                self.assertEqual(self.ticket.engagement_owner, block["owner"])
+        self.assertIn("Cheaper, please.", notified[-1].body)
+        # The same state again (a page applied twice): nothing more to say.
+        self.run_sync({"cursor": "c1.99", "tickets": [feed_entry(42, engagement_state=state)]})
+        self.assertEqual(len(self.inbox(self.employee)), before + 1)
+        self.assertTrue(self.ticket.has_news)
+        self.assertFalse(self.other_ticket.has_news)
+
+    def test_employees_cannot_forge_the_news_or_who_was_asked(self):
+        for fname, value in (("has_news", True), ("engagement_owner", "Mallory")):
+            with self.subTest(fname), self.assertRaises(AccessError):
+                self.ticket.with_user(self.employee).write({fname: value})
+
+    def test_a_decision_message_is_one_notice_not_two(self):
+        self.run_sync(
+            {
+                "cursor": "c1.40",
+                "tickets": [
+                    feed_entry(
+                        42,
+                        decision(40, "changes_requested", "Cheaper"),
+                        engagement_state="changes_requested",
+                        engagement={"state": "changes_requested", "owner": "Olivia Owner"},
+                    )
+                ],
+            }
+        )
+        [notice] = self.inbox(self.employee).mail_message_id
+        self.assertIn("asked for changes", notice.body)
+        self.assertIn("Cheaper", notice.body)
 
     def test_messages_already_shown_are_not_notified_again_and_edits_replace(self):
         first = {

@@ -5,20 +5,26 @@ the client's Central URL pointed at this test server, a real client key."""
 
 import re
 import unittest
+from datetime import timedelta
 from unittest.mock import patch
 
 import requests
+from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.base.tests.common import MockSmtplibCase
+
 CURSOR_PARAM = "fusion_helpdesk.sync_cursor"
 APPROVE_LINK = re.compile(r"/fusion_helpdesk/engagement/([^/\"'\s<>]+)/approve")
+SYNC_CRON = "fusion_helpdesk.ir_cron_fusion_helpdesk_sync"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @tagged("post_install", "-at_install")
-class TestSyncWithRealCentral(HttpCase):
+class TestSyncWithRealCentral(HttpCase, MockSmtplibCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -61,7 +67,7 @@ class TestSyncWithRealCentral(HttpCase):
 
     def sync(self):
         # What this test wrote on central is committed before a real client asks.
-        self.env.flush_all()
+        self.env.cr.flush()
         with patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=60.0):
             self.env["fusion.helpdesk.ticket"]._cron_fusion_helpdesk_sync()
 
@@ -73,6 +79,51 @@ class TestSyncWithRealCentral(HttpCase):
         central = self.env["helpdesk.ticket"].browse(local.central_id)
         central.user_id = self.engineer
         return local, central
+
+    def sync_as_the_cron(self):
+        """One run of the sync cron through its server action, as Odoo's
+        scheduler runs it (where Odoo does not force the mail queue). In this
+        transaction: central answers from this very process and database."""
+        self.env.cr.flush()
+        cron = self.env.ref(SYNC_CRON)
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=60.0):
+            cron.ir_actions_server_id.with_user(cron.user_id).run()
+        self.env.invalidate_all()
+
+    def request_approval(self, central):
+        """The engineer asks the owner through the wizard; return the live link's token."""
+        self.env["fusion.helpdesk.engagement.wizard"].with_user(self.engineer).with_context(
+            active_model="helpdesk.ticket", active_ids=central.ids
+        ).create({"summary": "Replace the fuser."}).action_send()
+        mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
+        return APPROVE_LINK.search(mail.body_html)[1]
+
+    def owner_answers(self, token, decision, comment):
+        """The owner opens the link and submits its form, like a browser does."""
+        url = "%s/fusion_helpdesk/engagement/%s/%s" % (self.base_url(), token, decision)
+        self.env.cr.flush()
+        self.env.cr.clear()
+        browser = requests.Session()
+        page = browser.get(url, timeout=10)
+        self.assertEqual(page.status_code, 200)
+        form = {"csrf_token": CSRF_INPUT.search(page.text)[1], "comment": comment}
+        self.assertEqual(browser.post(url, data=form, timeout=10).status_code, 200)
+        self.env.cr.clear()
+
+    def notices(self, user, local):
+        """The employee's notifications about ``local``, oldest first."""
+        return self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", user.partner_id.id),
+                ("mail_message_id.model", "=", "fusion.helpdesk.ticket"),
+                ("mail_message_id.res_id", "=", local.id),
+            ],
+            order="id",
+        )
+
+    def emails_to(self, address):
+        """How many emails the SMTP server was handed for ``address``."""
+        return sum(address in email["smtp_to_list"] for email in self.emails)
 
     def owner_approves(self, central, comment):
         """Central's real flow: the engineer asks through the wizard, the owner
@@ -186,6 +237,100 @@ class TestSyncWithRealCentral(HttpCase):
         self.sync()
         self.assertIn(message.id, [m["id"] for m in local.thread_messages])
         self.assertEqual(len(self.inbox(self.employee)), 2)
+
+    def test_every_approval_change_reaches_the_employee_by_her_preference(self):
+        """The whole path, central's real flow and the real cron: a request
+        sent, changes requested with a comment, a request that expired; each
+        notice reaches the employee within the run, by email (Erin, Odoo's
+        default) or in her Odoo inbox (Oscar), and the list shows the news."""
+        # An SMTP server that records what it is handed (Odoo sends nothing in tests).
+        self.enterContext(self.mock_smtplib_connection())
+        self.employee.notification_type = "email"
+        self.colleague.notification_type = "inbox"
+        local, central = self.submit(self.employee, "Printer on fire")
+        # Sent 15 days ago: its link is past the 14 days of expiry today.
+        with freeze_time(fields.Datetime.now() - timedelta(days=15)):
+            colleague_local, colleague_central = self.submit(self.colleague, "Scanner jammed")
+            self.request_approval(colleague_central)
+        self.sync_as_the_cron()
+
+        # A request sent: the unopened ticket shows it after one run.
+        token = self.request_approval(central)
+        self.sync_as_the_cron()
+        self.assertRecordValues(
+            local, [{"engagement_state": "pending", "engagement_owner": "Olivia", "has_news": True}]
+        )
+        [notice] = self.notices(self.employee, local)
+        self.assertIn("asked Olivia to approve the proposed work", notice.mail_message_id.body)
+        # By email, and the email left within the run (not left for the queue).
+        self.assertEqual((notice.notification_type, notice.notification_status), ("email", "sent"))
+        self.assertEqual(self.emails_to("erin@acme.example.com"), 1)
+
+        # Changes requested: told so, with the comment, never as a rejection.
+        # The engineer's to-do email of a decision from the page fails today
+        # (authored by the public user, issue 22 point 5, engineer "round23"):
+        # drop this mute once that fix is merged.
+        with mute_logger("odoo.addons.mail.models.mail_mail"):
+            self.owner_answers(token, "changes", "Cheaper toner, please.")
+        self.sync_as_the_cron()
+        self.assertEqual(local.engagement_state, "changes_requested")
+        notices = self.notices(self.employee, local)
+        self.assertEqual(len(notices), 2, "one notice per change")
+        body = notices[-1].mail_message_id.body
+        self.assertIn("Olivia asked for changes to the proposed work", body)
+        self.assertIn("Cheaper toner, please.", body)
+        self.assertNotIn("rejected", body)
+        self.assertEqual(notices[-1].notification_status, "sent")
+        self.assertEqual(self.emails_to("erin@acme.example.com"), 2)
+
+        # Expiry: the cron on central closes Oscar's request; shown in his inbox.
+        self.assertEqual(colleague_local.engagement_state, "pending")
+        self.env.ref("fusion_helpdesk_central.ir_cron_engagement_expiry").method_direct_trigger()
+        self.sync_as_the_cron()
+        self.assertEqual(colleague_local.engagement_state, "expired")
+        notices = self.notices(self.colleague, colleague_local)
+        self.assertIn("expired without an answer", notices[-1].mail_message_id.body)
+        self.assertEqual((notices[-1].notification_type, notices[-1].is_read), ("inbox", False))
+        self.assertTrue(colleague_local.with_user(self.colleague).message_needaction)
+        self.assertEqual(self.emails_to("oscar@acme.example.com"), 0, "in Odoo, as he chose")
+        # Nobody hears of a colleague's ticket.
+        self.assertFalse(self.notices(self.colleague, local))
+        self.assertFalse(self.notices(self.employee, colleague_local))
+
+        # The list shows the news until the employee opens the ticket.
+        Ticket = self.env["fusion.helpdesk.ticket"].with_user(self.employee)
+        self.assertEqual(Ticket.search([("has_news", "=", True)]), local)
+        Ticket.browse(local.id).action_refresh_thread()
+        self.assertFalse(local.has_news)
+        self.assertTrue(colleague_local.has_news, "only what she opened")
+
+    def test_a_client_away_longer_than_the_history_resyncs_in_full(self):
+        """Central pruned changes this client never read (it was away for
+        more than the 30 days kept): the next run fetches its tickets in full,
+        nothing is lost, each news is told once."""
+        local, central = self.submit(self.employee, "Printer on fire")
+        self.sync()
+        central.message_post(
+            body="We replaced the fuser.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=self.engineer.partner_id.id,
+        )
+        central.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        self.env.cr.flush()
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.env.ref("fusion_helpdesk_central.ir_cron_sync_prune").method_direct_trigger()
+        self.assertFalse(self.env["fusion.helpdesk.sync.change"].search_count([]))
+
+        self.sync()
+        self.assertIn("We replaced the fuser.", local.thread_html)
+        self.assertEqual(local.central_stage, central.stage_id.name)
+        self.assertEqual(len(self.inbox(self.employee)), 1, "the answer, once")
+        cursor = self.env["ir.config_parameter"].sudo().get_param(CURSOR_PARAM)
+        # Back to the feed: one request, nothing new, nothing told twice.
+        self.sync()
+        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param(CURSOR_PARAM), cursor)
+        self.assertEqual(len(self.inbox(self.employee)), 1)
 
     def test_central_down_keeps_the_cursor_and_the_reply(self):
         local, __ = self.submit(self.employee, "Printer on fire")

@@ -2,6 +2,7 @@ from . import fusion_helpdesk_client_key
 from . import fusion_helpdesk_engagement
 from . import fusion_helpdesk_engagement_answers
 from . import fusion_helpdesk_engagement_staff
+from . import fusion_helpdesk_engagement_sync
 from . import fusion_helpdesk_engagement_mail
 from . import helpdesk_ticket
 from . import helpdesk_ticket_intake
@@ -20,4 +21,5 @@ from . import ir_rule
 from . import fusion_helpdesk_sync_change
 from . import fusion_helpdesk_reply_receipt
 from . import helpdesk_ticket_sync
+from . import helpdesk_ticket_notify
 from . import helpdesk_ticket_engagement_lang

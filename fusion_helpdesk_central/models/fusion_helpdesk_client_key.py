@@ -76,6 +76,13 @@ class FusionHelpdeskClientKey(models.Model):
         help="Owner who approves engagements. Kept fresh by every ticket the client sends.",
     )
     owner_name = fields.Char(tracking=True)
+    notify_requesters = fields.Boolean(
+        string="Email Requesters from Here",
+        tracking=True,
+        help="Off (the default): the employees who send tickets from this client's Odoo "
+        "hear of them only there (its sync), never by email from this helpdesk, and get "
+        "no portal invitation. On: they also get this helpdesk's emails, as any customer.",
+    )
     ticket_ids = fields.One2many(
         comodel_name="helpdesk.ticket", inverse_name="client_key_id", string="Tickets"
     )

@@ -395,6 +395,7 @@ class FusionHelpdeskEngagement(models.Model):
         # The tickets' tracked engagement_state recomputes from here, and its
         # tracking records the change like any other write.
         self.modified(self._decision_fnames())
+        self._fusion_sync_log_state_change()
         for engagement in self:
             if engagement.state in PUBLIC_DECISION_STATES:
                 engagement.ticket_id._engagement_post_decision_message(

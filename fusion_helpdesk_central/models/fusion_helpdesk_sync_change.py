@@ -17,14 +17,33 @@ transaction can only take an id once the previous holder has committed (or
 rolled back). For one key, id order is commit order; a reader that sees id N
 has seen every committed id below N, and every later commit gets a higher id.
 Writers of different clients never wait for each other.
+
+Changes are gathered during the transaction and written once, just before it
+commits (``cr.precommit``): one lock and one ``INSERT`` per transaction
+whatever the number of changes, each change once (a ticket whose approval
+state changes three times in one transaction is one row), and the sync lock
+is held only for the commit itself.
 """
+
+import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .. import sync
+
+_logger = logging.getLogger(__name__)
+
+RETENTION_DAYS_PARAM = "fusion_helpdesk_central.sync_retention_days"
+# Id of the last change pruned: a cursor below it may have missed changes.
+PRUNED_THROUGH_PARAM = "fusion_helpdesk_central.sync_pruned_through"
+
 # First half of the advisory lock key (the second is the client key id);
 # "FHSY" in ASCII, so it cannot collide with another addon by chance.
 SYNC_LOCK_NAMESPACE = 0x46485359
+# ``cr.precommit.data`` key of the changes gathered in the running transaction.
+PENDING_CHANGES = "fusion_helpdesk_central.sync_changes"
 
 
 class FusionHelpdeskSyncChange(models.Model):
@@ -69,12 +88,41 @@ class FusionHelpdeskSyncChange(models.Model):
     def _record(self, rows):
         """Log changes: ``rows`` are ``(client_key_id, ticket_id, message_id or None)``.
 
-        Takes each client key's sync lock (in key order, so two writers cannot
-        deadlock on it) before the ids are drawn; see the module docstring.
+        Gathered for the running transaction, each row once, and written just
+        before it commits (``_flush_pending``); rows without a client key are
+        no client's business.
         """
         rows = [row for row in rows if row[0]]
         if not rows:
             return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.get(PENDING_CHANGES)
+        if pending is None:
+            # A dict as an ordered set: rows are written in the order they came.
+            pending = precommit.data[PENDING_CHANGES] = {}
+            precommit.add(self._flush_pending)
+        for key_id, ticket_id, message_id in rows:
+            pending.setdefault((key_id, ticket_id, message_id or None), None)
+
+    @api.model
+    def _flush_pending(self):
+        """Write the changes gathered in this transaction (run before commit,
+        and before the feed is read in the same transaction).
+
+        Takes each client key's sync lock (in key order, so two writers cannot
+        deadlock on it) before the ids are drawn; see the module docstring.
+        """
+        data = self.env.cr.precommit.data
+        # Popped: a change recorded after this (by a later pre-commit step)
+        # registers this step again, and the running pre-commit loop runs it.
+        pending = data.pop(PENDING_CHANGES, None)
+        if not pending:
+            return
+        written = data.setdefault(PENDING_CHANGES + ".written", set())
+        rows = [row for row in pending if row not in written]
+        if not rows:
+            return
+        written.update(rows)
         for key_id in sorted({row[0] for row in rows}):
             self.env.cr.execute(
                 SQL("SELECT pg_advisory_xact_lock(%s, %s)", SYNC_LOCK_NAMESPACE, key_id)
@@ -89,7 +137,7 @@ class FusionHelpdeskSyncChange(models.Model):
                 """,
                 [row[0] for row in rows],
                 [row[1] for row in rows],
-                [row[2] or None for row in rows],
+                [row[2] for row in rows],
             )
         )
 
@@ -98,6 +146,7 @@ class FusionHelpdeskSyncChange(models.Model):
         """``(rows, more)``: up to ``limit`` changes of ``client_key`` after the
         change ``after``, as ``(id, ticket_id, message_id)`` in id order. Only
         changes of tickets that still belong to the key are returned."""
+        self._flush_pending()
         self.flush_model()
         self.env.cr.execute(
             SQL(
@@ -121,6 +170,7 @@ class FusionHelpdeskSyncChange(models.Model):
     def _last_sequence(self, client_key):
         """Id of the key's last committed change (0 when none): a client that
         read every page may jump there, past changes of tickets it lost."""
+        self._flush_pending()
         self.env.cr.execute(
             SQL(
                 """
@@ -132,3 +182,62 @@ class FusionHelpdeskSyncChange(models.Model):
             )
         )
         return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------
+    # Retention
+    # ------------------------------------------------------------------
+    @api.model
+    def _retention_days(self):
+        """Days changes and reply receipts are kept; 0 keeps them for good."""
+        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_DAYS_PARAM)
+        try:
+            return (
+                max(0, int(value))
+                if value not in (None, False, "")
+                else sync.DEFAULT_RETENTION_DAYS
+            )
+        except ValueError:
+            _logger.warning(
+                "Invalid %s %r, using %d.", RETENTION_DAYS_PARAM, value, sync.DEFAULT_RETENTION_DAYS
+            )
+            return sync.DEFAULT_RETENTION_DAYS
+
+    @api.model
+    def _pruned_through(self):
+        """Id of the last change pruned (0 when none ever was)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(PRUNED_THROUGH_PARAM)
+        return int(value) if value and str(value).isdigit() else 0
+
+    @api.model
+    def _cron_prune(self):
+        """Delete the changes and reply receipts older than the retention
+        (daily cron). A client whose cursor is older then gets ``resync`` from
+        the feed and fetches its tickets in full (see ``_fusion_sync_updates``)."""
+        days = self._retention_days()
+        if not days:
+            return 0
+        horizon = fields.Datetime.now() - timedelta(days=days)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH pruned AS (
+                    DELETE FROM fusion_helpdesk_sync_change WHERE create_date < %s RETURNING id
+                )
+                SELECT COUNT(*), COALESCE(MAX(id), 0) FROM pruned
+                """,
+                horizon,
+            )
+        )
+        count, last = self.env.cr.fetchone()
+        if last > self._pruned_through():
+            self.env["ir.config_parameter"].sudo().set_param(PRUNED_THROUGH_PARAM, str(last))
+        self.env.cr.execute(
+            SQL("DELETE FROM fusion_helpdesk_reply_receipt WHERE create_date < %s", horizon)
+        )
+        _logger.info(
+            "Fusion Helpdesk sync: pruned %d changes and %d reply receipts older than %d days.",
+            count,
+            self.env.cr.rowcount,
+            days,
+        )
+        return count

@@ -153,6 +153,8 @@ class HelpdeskTicket(models.Model):
             "name": self.name,
             "stage": self.stage_id.name or None,
             "engagement_state": self.engagement_state,
+            # The latest round, as the client tells its employee (sync feed too).
+            "engagement": self._prepare_sync_engagement_values(),
         }
 
     def _fusion_thread_decision_round(self, message):

@@ -13,7 +13,10 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     # A write of one of these makes the ticket part of its client's next sync.
-    _fusion_sync_fields = frozenset({"stage_id", "engagement_state", "client_key_id"})
+    # The approval state is no write of the ticket (a compute of its latest
+    # round): the round logs it (``fusion.helpdesk.engagement``
+    # ``_fusion_sync_log_state_change``).
+    _fusion_sync_fields = frozenset({"stage_id", "client_key_id"})
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -86,8 +89,22 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _fusion_sync_updates(self, client_key, after, limit):
         """The updates answer for ``client_key`` after change ``after`` (a
-        sequence), at most ``limit`` changes: ``{"cursor", "more", "tickets"}``."""
+        sequence), at most ``limit`` changes: ``{"cursor", "more", "tickets"}``.
+
+        A cursor older than what is kept (changes after it were pruned) gets
+        ``{"cursor", "more": False, "tickets": [], "resync": True}``: the client
+        fetches each of its tickets in full (thread API), then reads on from
+        that cursor, the first change kept. Nothing of another key is in it.
+        """
         Change = self.env["fusion.helpdesk.sync.change"]
+        pruned_through = Change._pruned_through()
+        if after < pruned_through:
+            return {
+                "cursor": sync.encode_cursor(pruned_through),
+                "more": False,
+                "tickets": [],
+                "resync": True,
+            }
         rows, more = Change._read_page(client_key, after, limit)
         new_message_ids = {}
         for __, ticket_id, message_id in rows:
@@ -108,7 +125,12 @@ class HelpdeskTicket(models.Model):
         else:
             last = rows[-1][0] if rows else 0
             cursor = max(after, last, Change._last_sequence(client_key))
-        return {"cursor": sync.encode_cursor(cursor), "more": more, "tickets": entries}
+        return {
+            "cursor": sync.encode_cursor(cursor),
+            "more": more,
+            "tickets": entries,
+            "resync": False,
+        }
 
     def _prepare_sync_ticket_values(self, message_ids):
         """One ticket of the updates answer, with its public messages among
@@ -123,6 +145,28 @@ class HelpdeskTicket(models.Model):
         values = self._prepare_thread_values()
         values["messages"] = [self._prepare_thread_message_values(message) for message in messages]
         return values
+
+    def _prepare_sync_engagement_values(self):
+        """What the client tells its employee about the latest approval round:
+        ``{"state", "owner", "comment", "delegated_by", "auto_approved"}`` (None
+        without a round). ``owner`` is who is (or was) asked, ``delegated_by``
+        who passed the request on to them (a pending round delegated from
+        another), ``comment`` the owner's decision comment. Override to add keys."""
+        self.ensure_one()
+        engagement = self.sudo().engagement_id
+        if not engagement:
+            return None
+        parent = engagement.parent_id
+        return {
+            "state": self.engagement_state,
+            "owner": engagement.owner_name or "",
+            "comment": engagement.decision_comment or "",
+            "delegated_by": (parent.owner_name or "") if parent.state == "delegated" else "",
+            # Decided within the owner's pre-approved budget (19.0.4's policy).
+            "auto_approved": bool(engagement["auto_approved"])
+            if "auto_approved" in engagement._fields
+            else False,
+        }
 
     # ------------------------------------------------------------------
     # Replies from the client

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..sync import DEFAULT_RETENTION_DAYS
 from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, call_openai_chat, openai_settings
 from .helpdesk_ticket import (
     DEFAULT_EXPIRY_DAYS,
@@ -53,6 +54,12 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_EXPIRY_DAYS,
     )
 
+    fusion_sync_retention_days = fields.Integer(
+        string="Client Sync History (days)",
+        config_parameter="fusion_helpdesk_central.sync_retention_days",
+        default=DEFAULT_RETENTION_DAYS,
+    )
+
     @api.model
     def default_get(self, fields):
         """Settings values, without the OpenAI secrets unless the user is an
@@ -86,6 +93,9 @@ class ResConfigSettings(models.TransientModel):
         # Same for the expiry: 0 means links never expire, not the default.
         if not self.fusion_engagement_expiry_days:
             params.set_param(EXPIRY_DAYS_PARAM, "0")
+        # And for the sync history: 0 keeps it for good.
+        if not self.fusion_sync_retention_days:
+            params.set_param("fusion_helpdesk_central.sync_retention_days", "0")
         return res
 
     def action_fusion_openai_clear_key(self):

@@ -408,8 +408,16 @@ class TestThreadApi(IntakeApiCase):
                 "name": "Printer on fire",
                 "stage": self.ticket.stage_id.name,
                 "engagement_state": "approved",
+                "engagement": {
+                    "state": "approved",
+                    "owner": self.ticket.engagement_id.owner_name,
+                    "comment": "Go ahead, within budget.",
+                    "delegated_by": "",
+                    "auto_approved": False,
+                },
             },
         )
+        self.assertTrue(self.ticket.engagement_id.owner_name)
         messages = body["messages"]
         self.assertEqual(
             [m["id"] for m in messages], [self.reply.id, self.email.id, self.decision.id]

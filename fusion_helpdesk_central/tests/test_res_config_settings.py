@@ -77,6 +77,17 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
         self._settings(fusion_engagement_reminder_days=4).execute()
         self.assertEqual(self.env["helpdesk.ticket"]._engagement_reminder_days(), 4)
 
+    def test_sync_history_days_are_a_setting_and_zero_keeps_all(self):
+        Change = self.env["fusion.helpdesk.sync.change"]
+        self.assertEqual(Change._retention_days(), 30)
+        self._settings(fusion_sync_retention_days=7).execute()
+        self.assertEqual(Change._retention_days(), 7)
+        self._settings(fusion_sync_retention_days=0).execute()
+        self.assertEqual(self.icp.get_param("fusion_helpdesk_central.sync_retention_days"), "0")
+        self.assertEqual(Change._retention_days(), 0)
+        arch = self.env["res.config.settings"].get_views([[False, "form"]])["views"]["form"]["arch"]
+        self.assertIn('name="fusion_sync_retention_days"', arch)
+
     def test_settings_view_block(self):
         arch = self.env["res.config.settings"].get_views([[False, "form"]])["views"]["form"]["arch"]
         self.assertIn('name="fusion_helpdesk_central"', arch)

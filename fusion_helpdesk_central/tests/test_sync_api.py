@@ -2,8 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 import threading
-import unittest
 from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import TransactionCase, tagged
@@ -159,12 +160,8 @@ class TestSyncUpdates(SyncApiCase):
         self.assertEqual(message["author"], "Olivia Owner")
         self.assertEqual(message["decision"], {"state": "rejected", "comment": "Too expensive."})
 
-    # Issue 22 point 1: a change of the approval state made by the flow is
-    # computed, never written, so the ``write`` hook logs nothing; only the
-    # owner's decision reaches the feed (through its public comment). These
-    # pin the gap found by driving the real path: they start passing (and so
-    # fail as unexpected successes) once the fix lands; then drop the marker.
-    @unittest.expectedFailure
+    # Every change of the approval state reaches the feed, whatever path made
+    # it: the round logs its ticket (issue 22), not the ticket's ``write``.
     def test_a_request_sent_to_the_owner_reaches_the_feed(self):
         cursor, __, __ = self.all_updates()
         self.send_for_approval()
@@ -172,22 +169,134 @@ class TestSyncUpdates(SyncApiCase):
         self.assertEqual(
             [(t["id"], t["engagement_state"]) for t in tickets], [(self.ticket.id, "pending")]
         )
-
-    @unittest.expectedFailure
-    def test_an_expired_request_reaches_the_feed(self):
-        self.send_for_approval()
-        cursor, __, __ = self.all_updates()
-        # The only way to be past expiry in a test is to have been sent long ago.
-        self.ticket.engagement_id.sudo().write(
-            {"expires_at": fields.Datetime.now() - timedelta(minutes=5)}
+        self.assertEqual(
+            tickets[0]["engagement"],
+            {
+                "state": "pending",
+                "owner": "Olivia Owner",
+                "comment": "",
+                "delegated_by": "",
+                "auto_approved": False,
+            },
         )
+
+    def test_an_expired_request_reaches_the_feed(self):
+        # Sent long ago (the clock of the send), expired by the real cron today.
+        with freeze_time(fields.Datetime.now() - timedelta(days=15)):
+            self.send_for_approval()
+        cursor, __, __ = self.all_updates()
         self.env.ref("fusion_helpdesk_central.ir_cron_engagement_expiry").method_direct_trigger()
         self.env.invalidate_all()
         self.assertEqual(self.ticket.engagement_state, "expired")
         __, tickets, __ = self.all_updates(cursor)
         self.assertEqual(
-            [(t["id"], t["engagement_state"]) for t in tickets], [(self.ticket.id, "expired")]
+            [(t["id"], t["engagement_state"], t["messages"]) for t in tickets],
+            [(self.ticket.id, "expired", [])],
         )
+
+    def test_changes_requested_reach_the_feed_with_the_comment(self):
+        token = self.send_for_approval()
+        cursor, __, __ = self.all_updates()
+        self.decide_on_the_page(token, "changes", "Cheaper toner, please.")
+        __, tickets, __ = self.all_updates(cursor)
+        [entry] = tickets
+        self.assertEqual(entry["engagement_state"], "changes_requested")
+        self.assertEqual(entry["engagement"]["comment"], "Cheaper toner, please.")
+        self.assertEqual(
+            [m["decision"] for m in entry["messages"]],
+            [{"state": "changes_requested", "comment": "Cheaper toner, please."}],
+        )
+
+    def test_a_delegation_reaches_the_feed_saying_to_whom(self):
+        token = self.send_for_approval()
+        cursor, __, __ = self.all_updates()
+        url = "/fusion_helpdesk/engagement/%s/delegate" % token
+        page = self.url_open(url)
+        form = {
+            "csrf_token": CSRF_INPUT.search(page.text).group(1),
+            "delegate_name": "Dana Deputy",
+            "delegate_email": "dana@acme.example.com",
+        }
+        self.assertEqual(self.url_open(url, data=form).status_code, 200)
+        __, tickets, __ = self.all_updates(cursor)
+        [entry] = tickets
+        self.assertEqual(entry["engagement_state"], "pending")
+        self.assertEqual(
+            (entry["engagement"]["owner"], entry["engagement"]["delegated_by"]),
+            ("Dana Deputy", "Olivia Owner"),
+        )
+
+    def test_a_resend_is_one_change_of_the_ticket(self):
+        """Superseding the pending round and creating the new one happen in
+        one transaction: the ticket is logged once for it, not per step."""
+        self.send_for_approval()
+        cursor, __, __ = self.all_updates()
+        Change = self.env["fusion.helpdesk.sync.change"]
+        before = Change.search_count([("ticket_id", "=", self.ticket.id)])
+        self.send_for_approval()
+        self.env.cr.flush()  # the transaction's changes are written before it commits
+        rows = Change.search([("ticket_id", "=", self.ticket.id)], offset=before)
+        self.assertEqual(len(rows.filtered(lambda row: not row.message_id)), 1)
+        self.assertEqual(len(self.ticket.engagement_ids), 2)
+        __, tickets, __ = self.all_updates(cursor)
+        self.assertEqual(
+            [(t["id"], t["engagement_state"]) for t in tickets], [(self.ticket.id, "pending")]
+        )
+
+    def test_a_forged_or_stale_cursor_reads_nothing_of_another_client(self):
+        """Any cursor of this key's shape reads this key's changes only: a
+        cursor copied from another client, or one far ahead, shows no other
+        client's ticket; far ahead loses this key's own changes, nothing else."""
+        self.comment(self.other_ticket, "Globex only")
+        other_cursor = self.updates(key=self.other_key_value)["cursor"]
+        for cursor in ("c1.0", other_cursor, sync.encode_cursor(sync.MAX_SEQUENCE)):
+            with self.subTest(cursor=cursor):
+                text = json.dumps(self.updates(cursor))
+                self.assertNotIn("Globex", text)
+                self.assertNotIn(str(self.other_ticket.number), text)
+
+    def test_old_changes_are_pruned_and_a_stale_cursor_is_told_to_resync(self):
+        """The daily cron deletes changes and reply receipts past the
+        retention (30 days); a cursor from before gets ``resync`` and a
+        cursor to read on from, nothing else, whichever key asks."""
+        stale, __, __ = self.all_updates()
+        self.comment(self.ticket, "An answer the client will miss.")
+        self.assertEqual(
+            self.post_reply(self.ticket, idempotency_key="reply-0001").status_code, 201
+        )
+        self.comment(self.other_ticket, "Globex answer")
+        Receipt = self.env["fusion.helpdesk.reply.receipt"].sudo()
+        self.assertEqual(Receipt.search_count([("idempotency_key", "=", "reply-0001")]), 1)
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.env.ref("fusion_helpdesk_central.ir_cron_sync_prune").method_direct_trigger()
+        self.assertFalse(Receipt.search_count([("idempotency_key", "=", "reply-0001")]))
+        self.assertFalse(self.env["fusion.helpdesk.sync.change"].search_count([]))
+
+        answer = self.updates(stale)
+        self.assertEqual(answer["tickets"], [])
+        self.assertIs(answer["resync"], True)
+        self.assertNotIn("Globex", json.dumps(answer))
+        # What changes after the resync comes as usual, from the cursor given.
+        self.comment(self.ticket, "A new answer.")
+        fresh = self.updates(answer["cursor"])
+        self.assertIs(fresh["resync"], False)
+        self.assertEqual([t["id"] for t in fresh["tickets"]], [self.ticket.id])
+        # A forged cursor in the pruned range learns nothing either.
+        for key in (None, self.other_key_value):
+            with self.subTest(key=key):
+                forged = self.updates("c1.1", key=key)
+                self.assertEqual((forged["tickets"], forged["resync"]), ([], True))
+
+    def test_retention_zero_keeps_everything(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "fusion_helpdesk_central.sync_retention_days", "0"
+        )
+        self.comment(self.ticket, "Kept for good.")
+        count = self.env["fusion.helpdesk.sync.change"].search_count([])
+        with freeze_time(fields.Datetime.now() + timedelta(days=400)):
+            self.env.ref("fusion_helpdesk_central.ir_cron_sync_prune").method_direct_trigger()
+        self.assertEqual(self.env["fusion.helpdesk.sync.change"].search_count([]), count)
+        self.assertIs(self.updates()["resync"], False)
 
     def test_a_key_never_sees_another_clients_changes(self):
         cursor, __, __ = self.all_updates()
@@ -350,9 +459,11 @@ class TestSyncCursorConcurrency(TransactionCase):
         return api.Environment(cr, SUPERUSER_ID, {})
 
     def _record(self, cr, ticket):
-        self._env(cr)["fusion.helpdesk.sync.change"]._record(
-            [(self.client_key.id, ticket.id, None)]
-        )
+        Change = self._env(cr)["fusion.helpdesk.sync.change"]
+        Change._record([(self.client_key.id, ticket.id, None)])
+        # Draw the ids now, as the pre-commit step does, with the transaction
+        # still open: the window between drawing an id and committing.
+        Change._flush_pending()
         cr.execute("SELECT MAX(id) FROM fusion_helpdesk_sync_change")
         self.recorded.append(cr.fetchone()[0])
 
