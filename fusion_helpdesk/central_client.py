@@ -311,6 +311,15 @@ def post_message(base_url, key, central_id, payload, timeout=DEFAULT_TIMEOUT):
     return {"id": data["id"]}
 
 
+def put_policy(base_url, key, payload, timeout=DEFAULT_TIMEOUT):
+    """Send the client's standing policy (budget, deputy, absence); return it
+    as central stored it (a dict). A 400 names the refused field."""
+    data = _request("PUT", base_url, key, "/policy", json=payload, timeout=timeout)
+    if not isinstance(data, dict) or "budget_monthly" not in data:
+        raise CentralBadResponse("The helpdesk server answered the policy in an unexpected way.")
+    return data
+
+
 def ping(base_url, key, timeout=DEFAULT_TIMEOUT):
     """Check that central accepts ``key``; return ``{"ok": True, "client": name}``."""
     data = _request("GET", base_url, key, "/ping", timeout=timeout)

@@ -830,3 +830,36 @@ def test_fetch_messages_reads_changes_requested_and_expired():
     assert (
         central_client.fetch_messages(CENTRAL, KEY, 42)["ticket"]["engagement_state"] == "expired"
     )
+
+
+# --------------------------------------------------------------------------- policy
+POLICY = CENTRAL + "/fusion_helpdesk_central/api/v1/policy"
+
+
+@responses.activate
+def test_put_policy_sends_json_and_returns_the_stored_policy():
+    stored = {"budget_monthly": 1000.0, "currency": "EUR", "budget_used_month": 300.0}
+    responses.put(POLICY, json=stored)
+    body = {"budget_monthly": 1000.0, "currency": "EUR"}
+    assert central_client.put_policy(CENTRAL, KEY, body) == stored
+    request = responses.calls[0].request
+    assert request.method == "PUT"
+    assert request.headers["Authorization"] == "Bearer " + KEY
+    assert json.loads(request.body) == body
+
+
+@pytest.mark.parametrize("body", [[], {"currency": "EUR"}])
+@responses.activate
+def test_put_policy_bad_answers_are_bad_responses(body):
+    responses.put(POLICY, json=body)
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.put_policy(CENTRAL, KEY, {})
+
+
+@responses.activate
+def test_put_policy_refusal_names_the_field():
+    error = {"error": {"field": "away_from", "message": "Must be a date written YYYY-MM-DD."}}
+    responses.put(POLICY, json=error, status=400)
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.put_policy(CENTRAL, KEY, {"away_from": "soon"})
+    assert (caught.value.status, caught.value.field) == (400, "away_from")
