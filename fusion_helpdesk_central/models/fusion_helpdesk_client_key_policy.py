@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .. import intake, money
+from .. import intake
 
 # Only ``_api_set_policy`` holds it; JSON cannot make this object.
 _POLICY_WRITER = object()
