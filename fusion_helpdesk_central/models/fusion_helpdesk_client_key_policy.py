@@ -25,6 +25,7 @@ POLICY_FNAMES = frozenset(
         "deputy_name",
         "away_from",
         "away_until",
+        "budget_checked_at",
     }
 )
 
@@ -67,6 +68,9 @@ class FusionHelpdeskClientKey(models.Model):
         compute="_compute_budget_used_month",
         help="Estimated amounts of this client's requests approved this calendar month.",
     )
+    # Touched by every within-budget check (SQL, see helpdesk_ticket_budget.py):
+    # two sends against one budget serialise on this row.
+    budget_checked_at = fields.Datetime(readonly=True, copy=False)
     deputy_email = fields.Char(readonly=True, copy=False, tracking=True)
     deputy_name = fields.Char(readonly=True, copy=False, tracking=True)
     away_from = fields.Date(string="Owner Away From", readonly=True, copy=False, tracking=True)

@@ -4,6 +4,7 @@
 digest sealing what the owner was shown (SPEC 19.0.4.0.0)."""
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_amount, formatLang
 
 from .. import money
 
@@ -48,4 +49,52 @@ class FusionHelpdeskEngagement(models.Model):
             self.estimate_hours,
             self.estimate_amount,
             self.currency_id.name,
+        )
+
+    # ------------------------------------------------------------------
+    # What the owner reads (in the language of ``self.env``)
+    # ------------------------------------------------------------------
+    def _format_money(self, amount):
+        """``amount`` in this round's currency, in the reader's number format."""
+        self.ensure_one()
+        currency = self.currency_id or self.company_id.currency_id or self.env.company.currency_id
+        return format_amount(self.env, amount or 0.0, currency)
+
+    def _estimate_line_text(self):
+        """ "2.50 hours, 300.00 €" (empty without an estimate)."""
+        self.ensure_one()
+        if not self.estimate_hours and not self.estimate_amount:
+            return ""
+        return self.env._(
+            "%(hours)s hours, %(amount)s",
+            hours=formatLang(self.env, self.estimate_hours, digits=2),
+            amount=self._format_money(self.estimate_amount),
+        )
+
+    def _estimate_line(self):
+        """The estimate sentence of the owner's email and pages (empty for no round)."""
+        if not self:
+            return ""
+        self.ensure_one()
+        text = self._estimate_line_text()
+        return self.env._("Estimate: %s", text) if text else ""
+
+    def _budget_line(self):
+        """What is left of the client's budget this month, for a request
+        that goes to the owner (empty without a budget in this currency)."""
+        if not self:
+            return ""
+        self.ensure_one()
+        client = self.sudo().client_key_id
+        if (
+            self.state != "pending"
+            or not client.budget_monthly
+            or client.budget_currency_id != self.currency_id
+        ):
+            return ""
+        left = money.budget_left(client.budget_monthly, client._budget_used_month())
+        return self.env._(
+            "Left of your pre-approved budget this month: %(left)s of %(budget)s.",
+            left=self._format_money(left),
+            budget=self._format_money(client.budget_monthly),
         )
