@@ -12,6 +12,7 @@ appears in a log line, an exception message or a ``repr``.
 """
 
 import logging
+import math
 import re
 import unicodedata
 import uuid
@@ -474,7 +475,25 @@ def _clean_ticket(ticket):
         "name": _text(ticket.get("name")),
         "stage": _text(ticket.get("stage")),
         "engagement_state": (engagement_state if engagement_state in ENGAGEMENT_STATES else "none"),
+        # The latest request's estimate (19.0.4.0.0); absent from older servers.
+        "estimate_hours": _amount(ticket.get("estimate_hours")),
+        "estimate_amount": _amount(ticket.get("estimate_amount")),
+        "currency": _currency(ticket.get("currency")),
+        "auto_approved": ticket.get("auto_approved") is True,
     }
+
+
+def _amount(value):
+    """A finite number of zero or more, else 0.0."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return 0.0
+    value = float(value)
+    return value if math.isfinite(value) and value >= 0 else 0.0
+
+
+def _currency(value):
+    """An ISO 4217 code (three capitals), else ""."""
+    return value if isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value) else ""
 
 
 def _clean_message(message):

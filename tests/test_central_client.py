@@ -348,6 +348,10 @@ def test_fetch_messages_tolerates_missing_optional_parts():
         "name": "",
         "stage": "",
         "engagement_state": "none",
+        "estimate_hours": 0.0,
+        "estimate_amount": 0.0,
+        "currency": "",
+        "auto_approved": False,
     }
     assert thread["messages"] == [
         {
@@ -863,3 +867,27 @@ def test_put_policy_refusal_names_the_field():
     with pytest.raises(central_client.CentralRefused) as caught:
         central_client.put_policy(CENTRAL, KEY, {"away_from": "soon"})
     assert (caught.value.status, caught.value.field) == (400, "away_from")
+
+
+@responses.activate
+def test_fetch_updates_carries_the_estimate_of_the_latest_request():
+    good = feed_ticket(estimate_hours=2.5, estimate_amount=300, currency="EUR", auto_approved=True)
+    responses.get(UPDATES, json={"cursor": "c1.9", "tickets": [good]})
+    (ticket,) = central_client.fetch_updates(CENTRAL, KEY)["tickets"]
+    assert (ticket["estimate_hours"], ticket["estimate_amount"]) == (2.5, 300.0)
+    assert (ticket["currency"], ticket["auto_approved"]) == ("EUR", True)
+
+
+@pytest.mark.parametrize(
+    "hours, amount, currency, auto",
+    [(None, "300", "eur", "yes"), (True, -1, 3, 1), (float("nan"), float("inf"), "EURO", None)],
+)
+@responses.activate
+def test_fetch_updates_drops_a_malformed_estimate(hours, amount, currency, auto):
+    bad = feed_ticket(
+        estimate_hours=hours, estimate_amount=amount, currency=currency, auto_approved=auto
+    )
+    responses.get(UPDATES, json={"cursor": "c1.9", "tickets": [bad]})
+    (ticket,) = central_client.fetch_updates(CENTRAL, KEY)["tickets"]
+    assert (ticket["estimate_hours"], ticket["estimate_amount"]) == (0.0, 0.0)
+    assert (ticket["currency"], ticket["auto_approved"]) == ("", False)

@@ -57,7 +57,6 @@ class FusionHelpdeskClientKey(models.Model):
     )
     budget_currency_id = fields.Many2one(
         comodel_name="res.currency",
-        string="Budget Currency",
         readonly=True,
         copy=False,
         tracking=True,
