@@ -321,6 +321,14 @@ def put_policy(base_url, key, payload, timeout=DEFAULT_TIMEOUT):
     return data
 
 
+def get_policy(base_url, key, timeout=DEFAULT_TIMEOUT):
+    """The client's policy as central stores it, with ``budget_used_month``."""
+    data = _request("GET", base_url, key, "/policy", timeout=timeout)
+    if not isinstance(data, dict) or "budget_monthly" not in data:
+        raise CentralBadResponse("The helpdesk server answered the policy in an unexpected way.")
+    return data
+
+
 def ping(base_url, key, timeout=DEFAULT_TIMEOUT):
     """Check that central accepts ``key``; return ``{"ok": True, "client": name}``."""
     data = _request("GET", base_url, key, "/ping", timeout=timeout)

@@ -891,3 +891,17 @@ def test_fetch_updates_drops_a_malformed_estimate(hours, amount, currency, auto)
     (ticket,) = central_client.fetch_updates(CENTRAL, KEY)["tickets"]
     assert (ticket["estimate_hours"], ticket["estimate_amount"]) == (0.0, 0.0)
     assert (ticket["currency"], ticket["auto_approved"]) == ("", False)
+
+
+@responses.activate
+def test_get_policy_returns_the_use_of_the_budget():
+    stored = {"budget_monthly": 1000.0, "currency": "EUR", "budget_used_month": 300.0}
+    responses.get(POLICY, json=stored)
+    assert central_client.get_policy(CENTRAL, KEY) == stored
+
+
+@responses.activate
+def test_get_policy_bad_answer_is_a_bad_response():
+    responses.get(POLICY, json={"ok": True})
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.get_policy(CENTRAL, KEY)

@@ -6,3 +6,4 @@ from . import fusion_helpdesk_ticket_reply
 from . import res_config_settings_sync
 from . import res_config_settings_policy
 from . import fusion_helpdesk_ticket_policy
+from . import fusion_helpdesk_ticket_estimate

@@ -8,6 +8,10 @@ class FusionHelpdeskTicket(models.Model):
 
     @api.model
     def _cron_fusion_helpdesk_sync(self):
-        """Also send a policy saved while central was out of reach (back-off)."""
-        self.env["res.config.settings"]._fusion_helpdesk_retry_policy()
-        return super()._cron_fusion_helpdesk_sync()
+        """Also send a policy saved while central was out of reach (back-off),
+        and refresh this month's use of the budget shown in Settings."""
+        settings = self.env["res.config.settings"]
+        settings._fusion_helpdesk_retry_policy()
+        result = super()._cron_fusion_helpdesk_sync()
+        settings._fusion_helpdesk_refresh_policy()
+        return result

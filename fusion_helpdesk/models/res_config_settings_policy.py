@@ -236,6 +236,23 @@ class ResConfigSettings(models.TransientModel):
             return False
         return self._fusion_helpdesk_push_policy()
 
+    @api.model
+    def _fusion_helpdesk_refresh_policy(self):
+        """Keep this month's use of the budget fresh in Settings (the sync
+        cron, when a budget is set and nothing is pending); errors wait for
+        the next run."""
+        icp = self.env["ir.config_parameter"].sudo()
+        if icp.get_param(POLICY_PENDING_PARAM) or not float(icp.get_param(BUDGET_PARAM) or 0):
+            return False
+        url, key = self.env["fusion.helpdesk.ticket"]._central_connection()
+        try:
+            stored = central_client.get_policy(url, key)
+        except central_client.CentralError as error:
+            _logger.info("Fusion Helpdesk policy not refreshed: %s", error)
+            return False
+        icp.set_param(POLICY_STORED_PARAM, json.dumps(stored))
+        return True
+
 
 def _json_param(value):
     """A JSON object kept in a parameter, or ``{}``."""

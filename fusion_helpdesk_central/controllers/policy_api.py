@@ -29,3 +29,19 @@ class FusionHelpdeskPolicyApi(FusionHelpdeskApi):
         except intake.IntakeError as error:
             return self._error_response(error)
         return self._json_response(values)
+
+    @http.route(
+        "/fusion_helpdesk_central/api/v1/policy",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def get_policy(self, **kwargs):
+        """The client's policy as stored, with this month's use of the budget."""
+        try:
+            client_key = self._authenticate()
+        except intake.IntakeError as error:
+            return self._error_response(error)
+        return self._json_response(client_key._api_policy_values())

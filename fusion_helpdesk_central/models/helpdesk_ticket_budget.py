@@ -94,9 +94,9 @@ class HelpdeskTicket(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
-        message._fusion_mark_flow_note()
-        engagement.sudo().decision_message_id = message
-        return message
+        # A flow note (kept as history), not the owner's decision: the client
+        # shows it as our message, never as "recorded on the approval page".
+        return message._fusion_mark_flow_note()
 
     def _engagement_send_budget_notice(self, engagement, used):
         """Tell the owner, in their language, what was approved on their
@@ -143,3 +143,16 @@ class HelpdeskTicket(models.Model):
                 self.display_name,
             )
         return super()._engagement_notify_engineer_sentence(engagement, owner)
+
+    def _prepare_thread_values(self):
+        """The client's ticket also shows the latest request's estimate and
+        whether the budget approved it."""
+        values = super()._prepare_thread_values()
+        engagement = self.sudo().engagement_id
+        values.update(
+            estimate_hours=engagement.estimate_hours,
+            estimate_amount=engagement.estimate_amount,
+            currency=engagement.currency_id.name or None,
+            auto_approved=engagement.auto_approved,
+        )
+        return values

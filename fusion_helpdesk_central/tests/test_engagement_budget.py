@@ -110,7 +110,10 @@ class TestEngagementBudget(SyncApiCase):
         self.assertTrue(engagement.auto_approved)
         self.assertFalse(engagement.sudo().token_hash)
         self.assertEqual(self.ticket.engagement_state, "approved")
-        note = engagement.decision_message_id
+        note = self.ticket.message_ids.filtered(
+            lambda m: m.fusion_flow_note and "pre-approved budget" in (m.body or "")
+        )
+        self.assertEqual(len(note), 1)
         self.assertIn("pre-approved budget", note.body)
         self.assertFalse(note.is_internal)
         self.assertEqual(note.author_id, self.ticket.company_id.partner_id)
