@@ -34,6 +34,7 @@
         "report/helpdesk_ticket_engagement_report_views.xml",
         "report/fusion_helpdesk_engagement_report_views.xml",
         "views/fusion_helpdesk_client_key_policy_views.xml",
+        "report/fusion_helpdesk_engagement_record_report.xml",
         "views/fusion_helpdesk_central_menus.xml",
         "report/helpdesk_ticket_engagement_report_menus.xml",
     ],

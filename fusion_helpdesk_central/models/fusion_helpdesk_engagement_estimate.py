@@ -98,3 +98,8 @@ class FusionHelpdeskEngagement(models.Model):
             left=self._format_money(left),
             budget=self._format_money(client.budget_monthly),
         )
+
+    def action_print_record(self):
+        """Print this round's approval record (PDF, or HTML without wkhtmltopdf)."""
+        self.check_access("read")
+        return self.env.ref("fusion_helpdesk_central.report_engagement_record").report_action(self)

@@ -252,3 +252,44 @@ class TestBudgetRace(SyncApiCase):
             rounds = env["fusion.helpdesk.engagement"].search([("ticket_id", "in", [id_a, id_b])])
             self.assertEqual(rounds.filtered("auto_approved").ticket_id.ids, [id_a])
             self.assertEqual(rounds.ticket_id.client_key_id._budget_used_month(), 600.0)
+
+
+@tagged("post_install", "-at_install")
+class TestEngagementRecord(SyncApiCase):
+    def test_the_approval_record_prints_and_verifies_the_seal(self):
+        self.client_key.with_user(self.manager).write({"hourly_rate": 120.0})
+        wizard = (
+            self.env["fusion.helpdesk.engagement.wizard"]
+            .with_user(self.engineer)
+            .with_context(active_model="helpdesk.ticket", active_ids=self.ticket.ids)
+            .create({"findings": "2h", "summary": "Replace the fuser.", "estimate_hours": 2})
+        )
+        wizard.action_send()
+        engagement = self.ticket.engagement_id.with_user(self.engineer)
+        action = engagement.action_print_record()
+        self.assertEqual(
+            action["report_name"], "fusion_helpdesk_central.report_engagement_record_document"
+        )
+        report = self.env.ref("fusion_helpdesk_central.report_engagement_record")
+        html, __ = report.with_user(self.engineer)._render_qweb_html(report.id, engagement.ids)
+        html = html.decode()
+        self.assertIn(self.ticket.number, html)
+        self.assertIn("Replace the fuser.", html)
+        self.assertIn("240.00", html)
+        self.assertIn(engagement.content_digest, html)
+        self.assertIn("Verified", html)
+        # A text changed behind the flow's back shows as not verified.
+        self.env.cr.execute(
+            "UPDATE fusion_helpdesk_engagement SET summary = 'Replace everything' WHERE id = %s",
+            [engagement.id],
+        )
+        self.env.invalidate_all()
+        html, __ = report.with_user(self.engineer)._render_qweb_html(report.id, engagement.ids)
+        self.assertIn("Not verified", html.decode())
+        # Where the PDF engine exists, the same report is a PDF.
+        if report.get_wkhtmltopdf_state() == "ok":
+            pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+                report.id, engagement.ids
+            )
+            self.assertEqual(kind, "pdf")
+            self.assertTrue(pdf.startswith(b"%PDF"))
