@@ -21,6 +21,13 @@ class FusionHelpdeskEngagement(models.Model):
         help="Decided at once: its estimate fitted in what was left of the client's "
         "pre-approved budget this month.",
     )
+    approved_amount = fields.Monetary(
+        compute="_compute_approved_amount",
+        store=True,
+        currency_field="currency_id",
+        help="The estimate of an approved request (0 otherwise): reporting sums it "
+        "per client and month, beside the estimated amounts.",
+    )
     content_digest = fields.Char(
         readonly=True,
         copy=False,
@@ -32,6 +39,12 @@ class FusionHelpdeskEngagement(models.Model):
         compute="_compute_digest_matches",
         help="Whether the stored texts still match the digest taken when it was sent.",
     )
+
+    @api.depends("state", "estimate_amount")
+    def _compute_approved_amount(self):
+        for engagement in self:
+            approved = engagement.state == "approved"
+            engagement.approved_amount = engagement.estimate_amount if approved else 0.0
 
     @api.depends("content_digest", "summary", "estimate_hours", "estimate_amount")
     def _compute_digest_matches(self):

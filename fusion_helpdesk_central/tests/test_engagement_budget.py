@@ -157,6 +157,19 @@ class TestEngagementBudget(SyncApiCase):
         self.assertEqual(engagement.state, "pending")
         self.assertFalse(engagement.auto_approved)
 
+    def test_reporting_sums_approved_and_estimated_amounts_per_client_and_month(self):
+        self.put_policy(budget_monthly=1000)
+        self.send(self.ticket, hours=2)  # 300, approved at once
+        self.send(self.other_ticket_of_key(), hours=1, ask_owner=True)  # 150, pending
+        groups = self.env["fusion.helpdesk.engagement"]._read_group(
+            [("client_key_id", "=", self.client_key.id)],
+            groupby=["client_key_id", "sent_at:month"],
+            aggregates=["estimate_amount:sum", "approved_amount:sum"],
+        )
+        self.assertEqual(len(groups), 1)
+        __, __, estimated, approved = groups[0]
+        self.assertEqual((estimated, approved), (450.0, 300.0))
+
     def other_ticket_of_key(self):
         return self._create_ticket("Scanner jammed")
 

@@ -106,9 +106,14 @@ class TestPolicyApi(IntakeApiCase):
         self.assertError(self.put(GOOD_POLICY, key=False), 401)
         self.assertEqual(self.stored(), before)
 
-    def test_get_is_not_allowed(self):
-        response = self.url_open(API + "/policy", headers=self._headers())
+    def test_get_answers_the_stored_policy_and_other_methods_are_refused(self):
+        self.assertJsonResponse(self.put(GOOD_POLICY), 200)
+        body = self.assertJsonResponse(self._get("/policy"), 200)
+        self.assertEqual(body["budget_monthly"], 1000.0)
+        self.assertEqual(body["deputy_email"], "dan@acme.example.com")
+        response = self.url_open(API + "/policy", headers=self._headers(), method="DELETE")
         self.assertEqual(response.status_code, 405)
+        self.assertEqual(self.stored()["budget_monthly"], 1000.0)
 
     # ------------------------------------------------------------ nobody else writes it
     def _call_kw(self, user, model, method, args, kwargs=None):
