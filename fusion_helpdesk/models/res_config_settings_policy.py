@@ -192,29 +192,19 @@ class ResConfigSettings(models.TransientModel):
             stored = central_client.put_policy(url, key, self._fusion_helpdesk_policy_payload())
         except central_client.CentralRefused as error:
             message = tickets._central_error_message(error)
-            if raise_refusal:
-                raise ValidationError(
-                    self.env._("The support server refused the policy: %s", message)
-                ) from error
-            icp.set_param(POLICY_ERROR_PARAM, message)
-            icp.set_param(POLICY_PENDING_PARAM, False)
-            return False
+            if error.status == 400:
+                # The policy itself is wrong (a field): sending it again cannot help.
+                if raise_refusal:
+                    raise ValidationError(
+                        self.env._("The support server refused the policy: %s", message)
+                    ) from error
+                icp.set_param(POLICY_ERROR_PARAM, message)
+                icp.set_param(POLICY_PENDING_PARAM, False)
+                return False
+            # A key or URL still to fix (401, 404, 429): kept and retried.
+            return self._fusion_helpdesk_policy_retry_later(error)
         except central_client.CentralError as error:
-            _logger.info("Fusion Helpdesk policy not sent yet: %s", error)
-            attempts = int(icp.get_param(POLICY_ATTEMPTS_PARAM) or 0) + 1
-            delay = min(RETRY_FIRST_MINUTES * 2 ** (attempts - 1), RETRY_MAX_MINUTES)
-            retry_at = fields.Datetime.now() + datetime.timedelta(minutes=delay)
-            icp.set_param(POLICY_ATTEMPTS_PARAM, attempts)
-            icp.set_param(POLICY_RETRY_AT_PARAM, fields.Datetime.to_string(retry_at))
-            icp.set_param(
-                POLICY_ERROR_PARAM,
-                self.env._(
-                    "Not sent yet (%(reason)s); retried automatically from %(when)s UTC.",
-                    reason=tickets._central_error_message(error),
-                    when=fields.Datetime.to_string(retry_at),
-                ),
-            )
-            return False
+            return self._fusion_helpdesk_policy_retry_later(error)
         icp.set_param(POLICY_STORED_PARAM, json.dumps(stored))
         for param in (
             POLICY_PENDING_PARAM,
@@ -224,6 +214,28 @@ class ResConfigSettings(models.TransientModel):
         ):
             icp.set_param(param, False)
         return True
+
+    @api.model
+    def _fusion_helpdesk_policy_retry_later(self, error):
+        """Keep the policy pending, say why in Settings and when the sync cron
+        tries again (5 minutes, doubled each try, at most 6 hours)."""
+        _logger.info("Fusion Helpdesk policy not sent yet: %s", error)
+        icp = self.env["ir.config_parameter"].sudo()
+        attempts = int(icp.get_param(POLICY_ATTEMPTS_PARAM) or 0) + 1
+        delay = min(RETRY_FIRST_MINUTES * 2 ** (attempts - 1), RETRY_MAX_MINUTES)
+        retry_at = fields.Datetime.now() + datetime.timedelta(minutes=delay)
+        icp.set_param(POLICY_PENDING_PARAM, "1")
+        icp.set_param(POLICY_ATTEMPTS_PARAM, attempts)
+        icp.set_param(POLICY_RETRY_AT_PARAM, fields.Datetime.to_string(retry_at))
+        icp.set_param(
+            POLICY_ERROR_PARAM,
+            self.env._(
+                "Not sent yet (%(reason)s); retried automatically from %(when)s UTC.",
+                reason=self.env["fusion.helpdesk.ticket"]._central_error_message(error),
+                when=fields.Datetime.to_string(retry_at),
+            ),
+        )
+        return False
 
     @api.model
     def _fusion_helpdesk_retry_policy(self):

@@ -112,6 +112,19 @@ class TestPolicyWithRealCentral(HttpCase):
         self.assertFalse(self.icp.get_param(policy.POLICY_PENDING_PARAM))
         self.assertFalse(self.env["res.config.settings"].create({}).fusion_helpdesk_policy_status)
 
+    def test_a_wrong_key_keeps_the_settings_and_retries_the_policy(self):
+        good_key = self.icp.get_param("fusion_helpdesk.client_key")
+        self.icp.set_param("fusion_helpdesk.client_key", "wrongkey" + "x" * 40)
+        self.save(fusion_helpdesk_budget_monthly=300)
+        self.assertEqual(self.icp.get_param(policy.BUDGET_PARAM), "300.0")
+        self.assertTrue(self.icp.get_param(policy.POLICY_PENDING_PARAM))
+        self.assertEqual(self.client_key.budget_monthly, 0.0)
+        self.icp.set_param("fusion_helpdesk.client_key", good_key)
+        self.icp.set_param(policy.POLICY_RETRY_AT_PARAM, False)
+        self.sync()
+        self.client_key.invalidate_recordset()
+        self.assertEqual(self.client_key.budget_monthly, 300.0)
+
     def test_an_approval_within_budget_reaches_the_employee(self):
         self.save(fusion_helpdesk_budget_monthly=1000)
         self.client_key.with_user(self.env.ref("base.user_admin")).hourly_rate = 100.0

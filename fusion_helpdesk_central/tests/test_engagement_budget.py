@@ -92,6 +92,25 @@ class TestEngagementBudget(SyncApiCase):
         engagement.sudo().summary = "Replace the whole printer."
         self.assertFalse(engagement.digest_matches)
 
+    def test_each_bulk_line_carries_its_own_estimate(self):
+        other = self.other_ticket_of_key()
+        tickets = self.ticket | other
+        wizard = (
+            self.env["fusion.helpdesk.engagement.wizard"]
+            .with_user(self.engineer)
+            .with_context(active_model="helpdesk.ticket", active_ids=tickets.ids)
+            .create({})
+        )
+        hours = {self.ticket: 1.0, other: 4.0}
+        for line in wizard.line_ids:
+            line.write(
+                {"summary": "Fix %s" % line.ticket_id.name, "estimate_hours": hours[line.ticket_id]}
+            )
+        wizard.action_send()
+        self.assertEqual(self.ticket.sudo().engagement_id.estimate_amount, 150.0)
+        self.assertEqual(other.sudo().engagement_id.estimate_amount, 600.0)
+        self.assertIn("600.00", self.last_mail().body_html)
+
     def test_a_typed_amount_wins_over_the_rate(self):
         engagement = self.send(self.ticket, hours=2, amount=99.0)
         self.assertEqual(engagement.estimate_amount, 99.0)
