@@ -325,3 +325,22 @@ class TestEngagementRecord(SyncApiCase):
             )
             self.assertEqual(kind, "pdf")
             self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestEstimateInOwnerLanguage(SyncApiCase):
+    def test_amounts_are_written_in_the_owners_number_format(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["res.partner"].create(
+            {"name": "Olivia Owner", "email": "owner@acme.example.com", "lang": "fr_FR"}
+        )
+        self.client_key.with_user(self.manager).write({"hourly_rate": 1000.0})
+        self.env["fusion.helpdesk.engagement.wizard"].with_user(self.engineer).with_context(
+            active_model="helpdesk.ticket", active_ids=self.ticket.ids
+        ).create(
+            {"findings": "f", "summary": "Replace the fuser.", "estimate_hours": 1.5}
+        ).action_send()
+        mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
+        # French grouping and decimal comma: 1,500.00 is written 1 500,00.
+        self.assertRegex(mail.body_html, r"1[\s\u00a0\u202f.]500,00")
+        self.assertIn("1,50", mail.body_html)

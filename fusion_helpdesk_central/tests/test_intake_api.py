@@ -408,6 +408,11 @@ class TestThreadApi(IntakeApiCase):
                 "name": "Printer on fire",
                 "stage": self.ticket.stage_id.name,
                 "engagement_state": "approved",
+                # The latest request's estimate (none was given here).
+                "estimate_hours": 0.0,
+                "estimate_amount": 0.0,
+                "currency": self.ticket.engagement_id.currency_id.name,
+                "auto_approved": False,
             },
         )
         messages = body["messages"]
