@@ -19,6 +19,8 @@
         "data/ir_cron_data.xml",
         "views/fusion_helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_policy_views.xml",
+        "views/fusion_helpdesk_ticket_estimate_views.xml",
         "views/fusion_helpdesk_ticket_sync_views.xml",
         "views/fusion_helpdesk_menus.xml",
     ],

@@ -12,6 +12,7 @@ appears in a log line, an exception message or a ``repr``.
 """
 
 import logging
+import math
 import re
 import unicodedata
 import uuid
@@ -320,6 +321,23 @@ def post_message(base_url, key, central_id, payload, timeout=DEFAULT_TIMEOUT):
     return {"id": data["id"]}
 
 
+def put_policy(base_url, key, payload, timeout=DEFAULT_TIMEOUT):
+    """Send the client's standing policy (budget, deputy, absence); return it
+    as central stored it (a dict). A 400 names the refused field."""
+    data = _request("PUT", base_url, key, "/policy", json=payload, timeout=timeout)
+    if not isinstance(data, dict) or "budget_monthly" not in data:
+        raise CentralBadResponse("The helpdesk server answered the policy in an unexpected way.")
+    return data
+
+
+def get_policy(base_url, key, timeout=DEFAULT_TIMEOUT):
+    """The client's policy as central stores it, with ``budget_used_month``."""
+    data = _request("GET", base_url, key, "/policy", timeout=timeout)
+    if not isinstance(data, dict) or "budget_monthly" not in data:
+        raise CentralBadResponse("The helpdesk server answered the policy in an unexpected way.")
+    return data
+
+
 def ping(base_url, key, timeout=DEFAULT_TIMEOUT):
     """Check that central accepts ``key``; return ``{"ok": True, "client": name}``."""
     data = _request("GET", base_url, key, "/ping", timeout=timeout)
@@ -475,6 +493,11 @@ def _clean_ticket(ticket):
         "stage": _text(ticket.get("stage")),
         "engagement_state": (engagement_state if engagement_state in ENGAGEMENT_STATES else "none"),
         "engagement": _clean_engagement(ticket.get("engagement")),
+        # The latest request's estimate (19.0.4.0.0); absent from older servers.
+        "estimate_hours": _amount(ticket.get("estimate_hours")),
+        "estimate_amount": _amount(ticket.get("estimate_amount")),
+        "currency": _currency(ticket.get("currency")),
+        "auto_approved": ticket.get("auto_approved") is True,
     }
 
 
@@ -492,6 +515,19 @@ def _clean_engagement(engagement):
         "delegated_by": clean_name(_text(engagement.get("delegated_by"))),
         "auto_approved": engagement.get("auto_approved") is True,
     }
+
+
+def _amount(value):
+    """A finite number of zero or more, else 0.0."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return 0.0
+    value = float(value)
+    return value if math.isfinite(value) and value >= 0 else 0.0
+
+
+def _currency(value):
+    """An ISO 4217 code (three capitals), else ""."""
+    return value if isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value) else ""
 
 
 def _clean_message(message):

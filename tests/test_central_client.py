@@ -349,6 +349,10 @@ def test_fetch_messages_tolerates_missing_optional_parts():
         "stage": "",
         "engagement_state": "none",
         "engagement": None,
+        "estimate_hours": 0.0,
+        "estimate_amount": 0.0,
+        "currency": "",
+        "auto_approved": False,
     }
     assert thread["messages"] == [
         {
@@ -881,3 +885,74 @@ def test_fetch_messages_reads_changes_requested_and_expired():
     assert (
         central_client.fetch_messages(CENTRAL, KEY, 42)["ticket"]["engagement_state"] == "expired"
     )
+
+
+# --------------------------------------------------------------------------- policy
+POLICY = CENTRAL + "/fusion_helpdesk_central/api/v1/policy"
+
+
+@responses.activate
+def test_put_policy_sends_json_and_returns_the_stored_policy():
+    stored = {"budget_monthly": 1000.0, "currency": "EUR", "budget_used_month": 300.0}
+    responses.put(POLICY, json=stored)
+    body = {"budget_monthly": 1000.0, "currency": "EUR"}
+    assert central_client.put_policy(CENTRAL, KEY, body) == stored
+    request = responses.calls[0].request
+    assert request.method == "PUT"
+    assert request.headers["Authorization"] == "Bearer " + KEY
+    assert json.loads(request.body) == body
+
+
+@pytest.mark.parametrize("body", [[], {"currency": "EUR"}])
+@responses.activate
+def test_put_policy_bad_answers_are_bad_responses(body):
+    responses.put(POLICY, json=body)
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.put_policy(CENTRAL, KEY, {})
+
+
+@responses.activate
+def test_put_policy_refusal_names_the_field():
+    error = {"error": {"field": "away_from", "message": "Must be a date written YYYY-MM-DD."}}
+    responses.put(POLICY, json=error, status=400)
+    with pytest.raises(central_client.CentralRefused) as caught:
+        central_client.put_policy(CENTRAL, KEY, {"away_from": "soon"})
+    assert (caught.value.status, caught.value.field) == (400, "away_from")
+
+
+@responses.activate
+def test_fetch_updates_carries_the_estimate_of_the_latest_request():
+    good = feed_ticket(estimate_hours=2.5, estimate_amount=300, currency="EUR", auto_approved=True)
+    responses.get(UPDATES, json={"cursor": "c1.9", "tickets": [good]})
+    (ticket,) = central_client.fetch_updates(CENTRAL, KEY)["tickets"]
+    assert (ticket["estimate_hours"], ticket["estimate_amount"]) == (2.5, 300.0)
+    assert (ticket["currency"], ticket["auto_approved"]) == ("EUR", True)
+
+
+@pytest.mark.parametrize(
+    "hours, amount, currency, auto",
+    [(None, "300", "eur", "yes"), (True, -1, 3, 1), (float("nan"), float("inf"), "EURO", None)],
+)
+@responses.activate
+def test_fetch_updates_drops_a_malformed_estimate(hours, amount, currency, auto):
+    bad = feed_ticket(
+        estimate_hours=hours, estimate_amount=amount, currency=currency, auto_approved=auto
+    )
+    responses.get(UPDATES, json={"cursor": "c1.9", "tickets": [bad]})
+    (ticket,) = central_client.fetch_updates(CENTRAL, KEY)["tickets"]
+    assert (ticket["estimate_hours"], ticket["estimate_amount"]) == (0.0, 0.0)
+    assert (ticket["currency"], ticket["auto_approved"]) == ("", False)
+
+
+@responses.activate
+def test_get_policy_returns_the_use_of_the_budget():
+    stored = {"budget_monthly": 1000.0, "currency": "EUR", "budget_used_month": 300.0}
+    responses.get(POLICY, json=stored)
+    assert central_client.get_policy(CENTRAL, KEY) == stored
+
+
+@responses.activate
+def test_get_policy_bad_answer_is_a_bad_response():
+    responses.get(POLICY, json={"ok": True})
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.get_policy(CENTRAL, KEY)

@@ -5,3 +5,6 @@ from . import fusion_helpdesk_ticket_sync
 from . import fusion_helpdesk_ticket_reply
 from . import res_config_settings_sync
 from . import fusion_helpdesk_ticket_sync_notice
+from . import res_config_settings_policy
+from . import fusion_helpdesk_ticket_policy
+from . import fusion_helpdesk_ticket_estimate

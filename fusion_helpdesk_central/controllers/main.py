@@ -191,6 +191,9 @@ class EngagementController(http.Controller):
             "ticket_name": ticket.name,
             "client_name": ticket.client_key_id.name,
             "owner_name": engagement.owner_name,
+            "estimate": engagement._estimate_line(),
+            "budget_line": engagement._budget_line(),
+            "content_digest": engagement.content_digest,
         }
 
     def _engagement_confirm_values(self, engagement, token, decision):

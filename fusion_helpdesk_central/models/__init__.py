@@ -23,3 +23,6 @@ from . import fusion_helpdesk_reply_receipt
 from . import helpdesk_ticket_sync
 from . import helpdesk_ticket_notify
 from . import helpdesk_ticket_engagement_lang
+from . import fusion_helpdesk_client_key_policy
+from . import fusion_helpdesk_engagement_estimate
+from . import helpdesk_ticket_budget

@@ -11,7 +11,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, formataddr, html2plaintext
 
-from .. import intake, utils
+from .. import intake, money, utils
 from .helpdesk_ticket import (
     ENGAGEMENT_DECISIONS,
     ENGAGEMENT_ROUTE,
@@ -111,14 +111,17 @@ class HelpdeskTicket(models.Model):
             errors.append(self.env._("you are not allowed to modify this ticket"))
         return errors
 
-    def _prepare_engagement_round_values(self, findings, summary, provenance=None):
+    def _prepare_engagement_round_values(self, findings, summary, provenance=None, estimate=None):
         """Values of the new approval round of this ticket: owner snapshot,
-        requester, findings, summary and AI provenance. Override to add."""
+        requester, findings, summary, AI provenance and the estimate (see
+        ``_prepare_engagement_estimate_values``). Override to add."""
         self.ensure_one()
         client = self.client_key_id
         provenance = provenance or {}
         now = fields.Datetime.now()
+        estimate_values = self._prepare_engagement_estimate_values(summary, estimate)
         return {
+            **estimate_values,
             "ticket_id": self.id,
             "owner_email": self.env["fusion.helpdesk.engagement"]._recipient_email(
                 client.owner_email
@@ -135,7 +138,7 @@ class HelpdeskTicket(models.Model):
             "summary_edited": bool(provenance.get("summary_edited")),
         }
 
-    def _engagement_start(self, findings, summary, provenance=None):
+    def _engagement_start(self, findings, summary, provenance=None, estimate=None):
         """Start a fresh approval round on this ticket (the pending one, if
         any, is superseded: its links die) and record it in an internal note.
         Returns the new link's plaintext token, for ``_engagement_send_mails``
@@ -163,12 +166,46 @@ class HelpdeskTicket(models.Model):
         # the ticket was checked above.
         Engagement.create(
             {
-                **self._prepare_engagement_round_values(findings, summary, provenance),
+                **self._prepare_engagement_round_values(findings, summary, provenance, estimate),
                 "token_hash": digest,
             }
         )
         self._engagement_post_sent_note()
         return token
+
+    def _prepare_engagement_estimate_values(self, summary, estimate=None):
+        """The round's estimate and its digest: ``estimate`` holds ``hours``
+        and optionally a typed ``amount``; without one the amount is the hours
+        at the client key's hourly rate, in the key's currency. Negative or
+        absurd hours are refused (UserError)."""
+        self.ensure_one()
+        estimate = estimate or {}
+        client = self.client_key_id
+        try:
+            hours = money.check_estimate_hours(estimate.get("hours"))
+            amount = estimate.get("amount")
+            if amount:
+                amount = money.check_number("estimate_amount", amount, money.MAX_AMOUNT)
+            else:
+                amount = money.estimate_amount(hours, client.hourly_rate)
+        except intake.IntakeError as error:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s: the estimate is not valid (%(field)s: %(reason)s)",
+                    ticket=self.display_name,
+                    field=error.field,
+                    reason=error.message,
+                )
+            ) from error
+        currency = client.currency_id or self.company_id.currency_id or self.env.company.currency_id
+        return {
+            "estimate_hours": hours,
+            "estimate_amount": amount,
+            "currency_id": currency.id,
+            "content_digest": money.content_digest(
+                self.number, (summary or "").strip(), hours, amount, currency.name
+            ),
+        }
 
     def _engagement_post_sent_note(self):
         """Internal note recording what was sent to the owner (never the links)."""

@@ -23,3 +23,5 @@ from . import test_engagement_summary_format
 from . import test_engagement_mail_retry
 from . import test_engagement_staff_owner
 from . import test_requester_notifications
+from . import test_policy_api
+from . import test_engagement_budget

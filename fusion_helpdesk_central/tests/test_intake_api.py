@@ -415,6 +415,11 @@ class TestThreadApi(IntakeApiCase):
                     "delegated_by": "",
                     "auto_approved": False,
                 },
+                # The latest request's estimate (none was given here).
+                "estimate_hours": 0.0,
+                "estimate_amount": 0.0,
+                "currency": self.ticket.engagement_id.currency_id.name,
+                "auto_approved": False,
             },
         )
         self.assertTrue(self.ticket.engagement_id.owner_name)

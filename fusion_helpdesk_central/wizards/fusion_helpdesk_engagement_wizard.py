@@ -45,6 +45,19 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     )
     owner_email = fields.Char(compute="_compute_owner")
     owner_name = fields.Char(compute="_compute_owner")
+    estimate_hours = fields.Float(
+        digits=(16, 2),
+        help="Hours of work you estimate; the owner sees them with their price.",
+    )
+    estimate_amount = fields.Float(
+        string="Estimated Amount",
+        digits=(16, 2),
+        help="Leave empty to price the hours at the client's hourly rate.",
+    )
+    ask_owner = fields.Boolean(
+        string="Ask the Owner Anyway",
+        help="Send the request to the owner even when it fits in the client's pre-approved budget.",
+    )
     pending_warning = fields.Text(compute="_compute_pending_warning")
     # What the AI last wrote, to tell the owner and the audit trail whether
     # the summary sent was drafted by the AI and edited by the engineer.
@@ -327,7 +340,7 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         for item in items:
             ticket = item["ticket"]
             tokens[ticket.id] = ticket._engagement_start(
-                item["findings"], item["summary"], item.get("provenance")
+                item["findings"], item["summary"], item.get("provenance"), item.get("estimate")
             )
             tickets |= ticket
         tickets._engagement_send_mails(tokens)
@@ -344,6 +357,7 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                     "findings": self.findings,
                     "summary": self.summary,
                     "provenance": self._engagement_provenance(self),
+                    "estimate": self._prepare_estimate(self),
                 }
                 for ticket in self.ticket_ids
             ]
@@ -353,9 +367,19 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                 "findings": line.findings,
                 "summary": line.summary,
                 "provenance": self._engagement_provenance(line),
+                "estimate": self._prepare_estimate(line),
             }
             for line in self.line_ids
         ]
+
+    def _prepare_estimate(self, record):
+        """The estimate of ``record`` (the wizard or a line): ``hours``,
+        ``amount`` (0 = price the hours at the client's rate), ``ask_owner``."""
+        return {
+            "hours": record.estimate_hours,
+            "amount": record.estimate_amount,
+            "ask_owner": bool(self.ask_owner),
+        }
 
     def _check_engagement_values(self, items):
         """Raise one error naming every ticket that cannot be sent, and why;

@@ -20,6 +20,12 @@ class FusionHelpdeskEngagementWizardLine(models.TransientModel):
         "risk. Its summary is generated from it.",
     )
     summary = fields.Text(help="What the owner reads for this ticket; editable.")
+    estimate_hours = fields.Float(digits=(16, 2), help="Hours of work you estimate.")
+    estimate_amount = fields.Float(
+        string="Estimated Amount",
+        digits=(16, 2),
+        help="Leave empty to price the hours at the client's hourly rate.",
+    )
     ai_summary = fields.Text(readonly=True)
     ai_model = fields.Char(readonly=True)
     ai_generated_at = fields.Datetime(readonly=True)
