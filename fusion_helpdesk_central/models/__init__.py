@@ -21,3 +21,5 @@ from . import fusion_helpdesk_sync_change
 from . import fusion_helpdesk_reply_receipt
 from . import helpdesk_ticket_sync
 from . import helpdesk_ticket_engagement_lang
+from . import helpdesk_ticket_engagement_revision
+from . import fusion_helpdesk_engagement_revision

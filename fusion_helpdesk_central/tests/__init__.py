@@ -22,3 +22,4 @@ from . import test_decision_authorship
 from . import test_engagement_summary_format
 from . import test_engagement_mail_retry
 from . import test_engagement_staff_owner
+from . import test_engagement_wizard_revision
