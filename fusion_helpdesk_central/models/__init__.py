@@ -23,3 +23,5 @@ from . import helpdesk_ticket_sync
 from . import helpdesk_ticket_engagement_lang
 from . import helpdesk_ticket_engagement_revision
 from . import fusion_helpdesk_engagement_revision
+from . import fusion_helpdesk_engagement_reporting
+from . import helpdesk_ticket_reporting
