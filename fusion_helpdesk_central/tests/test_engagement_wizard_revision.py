@@ -5,7 +5,7 @@ again after the owner requested changes, no AI key, and which owner's email
 the bulk preview shows."""
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import FusionHelpdeskCentralCommon, ticket_live_token
 from .openai_server import OpenAIServer
@@ -13,7 +13,7 @@ from .test_engagement_wizard import ICP_BASE_URL, ICP_KEY, echo_reply
 
 
 @tagged("post_install", "-at_install")
-class TestEngagementWizardRevision(FusionHelpdeskCentralCommon):
+class TestEngagementWizardRevision(HttpCase, FusionHelpdeskCentralCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -179,11 +179,30 @@ class TestEngagementWizardRevision(FusionHelpdeskCentralCommon):
         self.assertIn("Do it after the audit, please.", mail.body_html)
         self.assertIn("after the audit, two hours.", mail.body_html)
         self.assertFalse(todo.active, "the stale to-do is done")
+        # The owner's page says it too (GET renders, decides nothing).
+        page = self.url_open(
+            "/fusion_helpdesk/engagement/%s/approve" % ticket_live_token(self.ticket)
+        )
+        self.assertIn("Revised proposal, answering your request for changes", page.text)
+        self.assertIn("Do it after the audit, please.", page.text)
+        self.assertEqual(second.state, "pending")
         self.assertNotIn(todo, self.ticket.activity_ids)
         self.assertIn(
             "A revised request was sent to the owner.",
             "".join(self.ticket.message_ids.mapped("body")),
         )
+
+    def test_a_forged_revision_shows_nothing_of_another_ticket(self):
+        first = self._changes_requested("Secret plans of Acme")
+        wizard = (
+            self.env["fusion.helpdesk.engagement.wizard"]
+            .with_user(self.engineer)
+            .with_context(active_model="helpdesk.ticket", active_ids=self.ticket_b.ids)
+            .create({"revision_of_id": first.id})
+        )
+        self.assertFalse(wizard.revision_of_id)
+        self.assertFalse(wizard.revision_comment)
+        self.assertNotIn("Secret plans", wizard.preview_body or "")
 
     def test_a_first_request_is_not_a_revision(self):
         form = self._form(self.ticket)

@@ -52,10 +52,12 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     )
     # The owner's "changes requested" round this request revises (single
     # mode): its comment is shown above the findings, which start from it.
+    # Computed from the ticket, never taken from the client: a forged id
+    # would show another ticket's owner comment.
     revision_of_id = fields.Many2one(
         comodel_name="fusion.helpdesk.engagement",
         string="Revises",
-        readonly=True,
+        compute="_compute_revision_of_id",
     )
     revision_comment = fields.Text(
         string="The owner asked for changes",
@@ -118,6 +120,14 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                 )
                 if pending
                 else False
+            )
+
+    @api.depends("ticket_ids.engagement_state")
+    def _compute_revision_of_id(self):
+        for wizard in self:
+            tickets = wizard.ticket_ids._origin
+            wizard.revision_of_id = (
+                tickets._engagement_revised_round() if len(tickets) == 1 else False
             )
 
     @api.depends("line_ids.blocked_reason")
@@ -200,7 +210,6 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         if not revision:
             return {}
         values = {
-            "revision_of_id": revision["engagement"].id,
             "findings": revision["findings"] or False,
             "summary": revision["summary"] or False,
         }
