@@ -256,3 +256,22 @@ class TestEngagementWizardRevision(HttpCase, FusionHelpdeskCentralCommon):
         self.assertIn("gina@globex.example.com", form.preview_to)
         self.assertIn("Plan for the laptop", str(form.preview_body))
         self.assertNotIn("Plan for the printer", str(form.preview_body))
+
+    # ------------------------------------------------------------ signature
+    def test_the_engineer_signs_once(self):
+        """A signature names the engineer already: the email does not repeat
+        the name above it; without one, the name and company sign."""
+        for signature, signed_by in (
+            ("<p>Eddie, Printers team</p>", "Eddie, Printers team"),
+            (False, "Eddie Engineer"),
+        ):
+            with self.subTest(signature=signature):
+                self.engineer.signature = signature
+                form = self._form(self.ticket)
+                form.summary = "Plan"
+                body = str(form.preview_body)
+                closing = body[body.index("Kind regards,") :]
+                self.assertEqual(closing.count(signed_by), 1, closing)
+                self.assertEqual(
+                    closing.count("Eddie Engineer"), 0 if signature else 1, "signed once"
+                )
