@@ -208,6 +208,8 @@ class EngagementController(http.Controller):
             "provenance": engagement._provenance_line(),
             "delegated_from_name": delegated_from.owner_name or delegated_from.owner_email,
             "delegated_note": delegated_from.decision_comment or "",
+            # A revised proposal quotes the owner's request for changes.
+            "revised_comment": engagement.revision_comment or "",
             "action_url": "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, decision),
             "switch_urls": {
                 other: "%s/%s/%s" % (ENGAGEMENT_ROUTE, token, other)

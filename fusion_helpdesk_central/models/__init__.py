@@ -26,3 +26,7 @@ from . import helpdesk_ticket_engagement_lang
 from . import fusion_helpdesk_client_key_policy
 from . import fusion_helpdesk_engagement_estimate
 from . import helpdesk_ticket_budget
+from . import helpdesk_ticket_engagement_revision
+from . import fusion_helpdesk_engagement_revision
+from . import fusion_helpdesk_engagement_reporting
+from . import helpdesk_ticket_reporting

@@ -81,9 +81,20 @@ class HelpdeskTicket(models.Model):
         owner with ``summary``; empty when it can. Override to add checks."""
         self.ensure_one()
         errors = []
-        Engagement = self.env["fusion.helpdesk.engagement"]
         if not (summary or "").strip():
             errors.append(self.env._("the summary is empty"))
+        errors += self._engagement_recipient_errors()
+        if not self.has_access("write"):
+            errors.append(self.env._("you are not allowed to modify this ticket"))
+        return errors
+
+    def _engagement_recipient_errors(self):
+        """Reasons (translated, short) why this ticket has nobody to ask: no
+        client, no or a bad owner email; empty when its owner can be asked.
+        Known before anything is typed (the bulk wizard flags such rows)."""
+        self.ensure_one()
+        errors = []
+        Engagement = self.env["fusion.helpdesk.engagement"]
         client = self.client_key_id
         if not client:
             errors.append(self.env._("the ticket has no client, so no owner to ask"))
@@ -107,8 +118,6 @@ class HelpdeskTicket(models.Model):
                     client=client.name,
                 )
             )
-        if not self.has_access("write"):
-            errors.append(self.env._("you are not allowed to modify this ticket"))
         return errors
 
     def _prepare_engagement_round_values(self, findings, summary, provenance=None, estimate=None):

@@ -25,3 +25,4 @@ from . import test_engagement_staff_owner
 from . import test_requester_notifications
 from . import test_policy_api
 from . import test_engagement_budget
+from . import test_engagement_wizard_revision

@@ -2,10 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tools.safe_eval import safe_eval
 
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, ticket_live_token
 
 REMINDER_DAYS = "fusion_helpdesk_central.engagement_reminder_days"
 REPORT_VIEWS = ("pivot", "graph", "list", "kanban", "search")
@@ -219,3 +221,66 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
             [("client_key_id", "=", self.client_key.id)], ["requested_by_id"], ["__count"]
         )
         self.assertEqual((engineer, count), (self.engineer, 4))
+
+    # ------------------------------------------------------------------ waiting
+    def _send(self, ticket, at):
+        """Send ``ticket`` to its owner through the wizard, at ``at``."""
+        with freeze_time(at):
+            self.env["fusion.helpdesk.engagement.wizard"].with_user(self.engineer).with_context(
+                active_model="helpdesk.ticket", active_ids=ticket.ids
+            ).create({"summary": "Plan for %s" % ticket.name}).action_send()
+        return ticket.engagement_id
+
+    def test_who_is_waiting_and_for_how_long(self):
+        now = fields.Datetime.now()
+        five = self._send(self._create_ticket("Five hours"), now - timedelta(hours=5))
+        self._send(self._create_ticket("Three hours"), now - timedelta(hours=3))
+        decided = self._create_ticket("Decided")
+        self._send(decided, now - timedelta(hours=40))
+        self.Ticket._engagement_decide(ticket_live_token(decided), "approve")
+        Engagement = self.env["fusion.helpdesk.engagement"].with_user(self.manager)
+        self.assertAlmostEqual(Engagement.browse(five.id).waiting_hours, 5.0, places=1)
+        self.assertEqual(decided.engagement_id.waiting_hours, 0.0, "decided: not waiting")
+        self.env.flush_all()
+        [[avg, longest]] = Engagement._read_group(
+            [("client_key_id", "=", self.client_key.id)],
+            [],
+            ["waiting_hours:avg", "waiting_hours:max"],
+        )
+        self.assertAlmostEqual(avg, 4.0, places=1, msg="(5 + 3) / 2: the decided one left out")
+        self.assertAlmostEqual(longest, 5.0, places=1)
+        description = Engagement.fields_get(["waiting_hours"], ["aggregator"])
+        self.assertEqual(description["waiting_hours"]["aggregator"], "avg", "offered as a measure")
+        list_arch = Engagement.get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('name="waiting_hours"', list_arch)
+
+    def test_approval_rounds_pivot_fits_and_names_its_rows(self):
+        Engagement = self.env["fusion.helpdesk.engagement"].with_user(self.manager)
+        pivot = Engagement.get_views([(False, "pivot")])["views"]["pivot"]["arch"]
+        self.assertNotIn('type="col"', pivot, "states are filters, not 7 column pairs")
+        action = self.env.ref("fusion_helpdesk_central.fusion_helpdesk_engagement_action")
+        self.assertIn("one row per request", action.name)
+        self.assertIn("one row per ticket", self.action.name)
+        engagement = self._send(self.ticket, datetime(2026, 3, 2, 9, 0))
+        name = engagement.with_user(self.manager).with_context(lang="en_US", tz="UTC").display_name
+        self.assertEqual(name, "%s · request of Mar 2, 2026, 9:00 AM" % self.ticket.number)
+
+    def test_technical_fields_are_no_measure_and_no_group_by(self):
+        Engagement = self.env["fusion.helpdesk.engagement"].with_user(self.manager)
+        rounds = Engagement.fields_get(attributes=["groupable", "aggregator"])
+        tickets = self.Ticket.with_user(self.manager).fields_get(
+            attributes=["groupable", "aggregator"]
+        )
+        for description, fname in (
+            (rounds, "decision_ip"),
+            (rounds, "decision_user_agent"),
+            (tickets, "color"),
+            (tickets, "access_token"),
+            (tickets, "engagement_decision_ip"),
+        ):
+            with self.subTest(fname=fname):
+                self.assertFalse(description[fname]["groupable"])
+                self.assertFalse(description[fname].get("aggregator"))
+        self.assertTrue(rounds["state"]["groupable"])
+        self.assertTrue(tickets["stage_id"]["groupable"])
+        self.assertEqual(rounds["turnaround_hours"]["aggregator"], "avg")

@@ -6,9 +6,9 @@ single and bulk Request Owner Approval, a decided ticket, the manager's reportin
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, ticket_live_token
 from .openai_server import OpenAIServer, user_message
 from .test_engagement_pages import CSRF_INPUT
 from .test_engagement_wizard import ICP_BASE_URL, ICP_KEY, sent_findings
@@ -61,6 +61,55 @@ class TestEngagementTours(HttpCase, FusionHelpdeskCentralCommon):
         self.assertEqual(vpn.engagement_summary, "Summary: VPN keepalive, 1 hour.")
         mails = self.env["mail.mail"].sudo().search([("email_to", "ilike", "owner@acme")])
         self.assertEqual(len(mails), 1, "one email for the owner of both tickets")
+
+    def test_engineer_revision_tour(self):
+        """The owner asked for changes (on their page); the engineer finds the
+        ticket by the filter and sends a revised proposal from what was sent."""
+        form = Form(
+            self.env["fusion.helpdesk.engagement.wizard"]
+            .with_user(self.engineer)
+            .with_context(active_model="helpdesk.ticket", active_ids=self.ticket.ids)
+        )
+        form.findings = "Scope: the fuser only."
+        form.summary = "Replace the fuser, two hours."
+        form.save().action_send()
+        url = "/fusion_helpdesk/engagement/%s/changes" % ticket_live_token(self.ticket)
+        csrf = CSRF_INPUT.search(self.url_open(url).text).group(1)
+        self.url_open(url, data={"csrf_token": csrf, "comment": "Do it after the audit."})
+        self.assertEqual(self.ticket.engagement_state, "changes_requested")
+        first = self.ticket.engagement_id
+        self.start_tour(
+            "/odoo/helpdesk-tickets", "fusion_engagement_revision_tour", login="fusion-engineer"
+        )
+        second = self.ticket.engagement_id
+        self.assertEqual(second.parent_id, first)
+        self.assertEqual(second.state, "pending")
+        self.assertEqual(second.summary, "Replace the fuser after the audit, two hours.")
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("fusion_engagement_ids", "in", second.ids)], limit=1)
+        )
+        self.assertTrue(mail.subject.startswith("Revised proposal:"))
+        self.assertIn("Do it after the audit.", mail.body_html)
+        self.assertFalse(
+            self.ticket.activity_ids.filtered(lambda a: "Changes Requested" in (a.summary or "")),
+            "the stale to-do was closed",
+        )
+
+    def test_engineer_bulk_bad_row_tour(self):
+        no_owner = self.env["fusion.helpdesk.client.key"].create({"name": "No Owner"})
+        printer = self._create_ticket("Tour row printer")
+        vpn = self._create_ticket("Tour row VPN")
+        orphan = self._create_ticket("Tour row orphan", client_key=no_owner)
+        self.env["ir.config_parameter"].sudo().set_param(ICP_KEY, False)
+        self.start_tour(
+            "/odoo/helpdesk-tickets", "fusion_engagement_bulk_bad_row_tour", login="fusion-engineer"
+        )
+        self.assertEqual(printer.engagement_state, "pending")
+        self.assertEqual(printer.engagement_summary, "Replace the fuser, two hours.")
+        self.assertEqual(vpn.engagement_state, "none", "its row was removed")
+        self.assertEqual(orphan.engagement_state, "none")
 
     def test_manager_reporting_tour(self):
         sent = fields.Datetime.now() - timedelta(days=1)

@@ -375,12 +375,29 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
                 self.assertFalse(self._token(ticket))
         self.assertFalse(self.env["mail.mail"].sudo().search([("subject", "ilike", "Case ")]))
 
-    def test_bulk_validation_names_every_failing_ticket_and_sends_nothing(self):
+    def test_bulk_validation_names_every_failing_ticket_and_sends_only_the_valid(self):
         no_owner = self.env["fusion.helpdesk.client.key"].create({"name": "No Owner"})
         orphan = self._create_ticket("Orphan", client_key=no_owner)
         tickets = self.ticket | self.ticket_b | orphan
         wizard = self._wizard(tickets)
         self._line(wizard, self.ticket).summary = "Fine summary"
+        self._line(wizard, orphan).summary = "Summary of the orphan"
+        message = wizard.action_send()["params"]["message"]
+        skipped = message.split("Not sent:")[1]
+        self.assertIn(self.ticket_b.number, skipped)
+        self.assertIn("summary is empty", skipped)
+        self.assertIn(orphan.number, skipped)
+        self.assertIn("owner email of client No Owner is not known", skipped)
+        self.assertNotIn(self.ticket.number, skipped)
+        self.assertEqual(self.ticket.engagement_state, "pending")
+        self.assertEqual(set((self.ticket_b | orphan).mapped("engagement_state")), {"none"})
+        self.assertEqual(len(self.env["mail.mail"].sudo().search([]).filtered("email_to")), 1)
+
+    def test_bulk_with_no_valid_row_names_every_failing_ticket_and_sends_nothing(self):
+        no_owner = self.env["fusion.helpdesk.client.key"].create({"name": "No Owner"})
+        orphan = self._create_ticket("Orphan", client_key=no_owner)
+        tickets = self.ticket_b | orphan
+        wizard = self._wizard(tickets)
         self._line(wizard, orphan).summary = "Summary of the orphan"
         with self.assertRaises(UserError) as caught:
             wizard.action_send()
@@ -389,7 +406,6 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         self.assertIn("summary is empty", message)
         self.assertIn(orphan.number, message)
         self.assertIn("owner email of client No Owner is not known", message)
-        self.assertNotIn(self.ticket.number, message)
         self.assertEqual(set(tickets.mapped("engagement_state")), {"none"})
         self.assertFalse(self.env["mail.mail"].sudo().search([]).filtered("email_to"))
 

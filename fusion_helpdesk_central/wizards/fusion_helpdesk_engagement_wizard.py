@@ -59,6 +59,30 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         help="Send the request to the owner even when it fits in the client's pre-approved budget.",
     )
     pending_warning = fields.Text(compute="_compute_pending_warning")
+    blocked_warning = fields.Text(
+        compute="_compute_blocked_warning",
+        help="Rows that cannot be sent whatever is typed: Send skips them.",
+    )
+    # The owner's "changes requested" round this request revises (single
+    # mode): its comment is shown above the findings, which start from it.
+    # Computed from the ticket, never taken from the client: a forged id
+    # would show another ticket's owner comment.
+    revision_of_id = fields.Many2one(
+        comodel_name="fusion.helpdesk.engagement",
+        string="Revises",
+        compute="_compute_revision_of_id",
+    )
+    revision_comment = fields.Text(
+        string="The owner asked for changes",
+        related="revision_of_id.decision_comment",
+    )
+    revision_owner = fields.Char(related="revision_of_id.owner_name", string="Asked By")
+    revision_decided_at = fields.Datetime(related="revision_of_id.decided_at", string="Asked On")
+    ai_configured = fields.Boolean(
+        compute="_compute_ai_configured",
+        help="An OpenAI API key is set (Settings or the environment).",
+    )
+    is_settings_admin = fields.Boolean(compute="_compute_ai_configured")
     # What the AI last wrote, to tell the owner and the audit trail whether
     # the summary sent was drafted by the AI and edited by the engineer.
     ai_summary = fields.Text(readonly=True)
@@ -97,10 +121,10 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         for wizard in self:
             wizard.summary_edited = summary_is_edited(wizard)
 
-    @api.depends("ticket_ids.engagement_state")
+    @api.depends("ticket_ids.engagement_state", "line_ids.ticket_id")
     def _compute_pending_warning(self):
         for wizard in self:
-            pending = wizard.ticket_ids.filtered(lambda t: t.engagement_state == "pending")
+            pending = wizard._selected_tickets().filtered(lambda t: t.engagement_state == "pending")
             wizard.pending_warning = (
                 self.env._(
                     "Already waiting for the owner: %s. Sending again replaces that "
@@ -110,6 +134,45 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                 if pending
                 else False
             )
+
+    @api.depends("ticket_ids.engagement_state")
+    def _compute_revision_of_id(self):
+        for wizard in self:
+            tickets = wizard.ticket_ids._origin
+            wizard.revision_of_id = (
+                tickets._engagement_revised_round() if len(tickets) == 1 else False
+            )
+
+    @api.depends("line_ids.blocked_reason")
+    def _compute_blocked_warning(self):
+        for wizard in self:
+            blocked = wizard.line_ids.filtered("blocked_reason")
+            wizard.blocked_warning = (
+                self.env._(
+                    "Cannot be sent, skipped by Send and by Generate All Summaries: %s. "
+                    "Remove these rows, or fix their client and open this window again.",
+                    "; ".join(
+                        "%s (%s)"
+                        % (line.ticket_id.number or line.ticket_id.name, line.blocked_reason)
+                        for line in blocked
+                    ),
+                )
+                if blocked
+                else False
+            )
+
+    def _compute_ai_configured(self):
+        configured = bool(self._openai_settings().api_key)
+        is_admin = self.env.user.has_group("base.group_system")
+        for wizard in self:
+            wizard.ai_configured = configured
+            wizard.is_settings_admin = is_admin
+
+    def _selected_tickets(self):
+        """Tickets this wizard would send: its rows in bulk (the engineer may
+        remove some), else its ticket."""
+        self.ensure_one()
+        return self.line_ids.ticket_id if self.mode == "bulk" else self.ticket_ids
 
     @api.model
     def default_get(self, fields):
@@ -126,6 +189,8 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         tickets.check_access("read")
         if "ticket_ids" in fields:
             values["ticket_ids"] = [Command.set(tickets.ids)]
+        if len(tickets) == 1:
+            values.update(self._prepare_revision_values(tickets, fields))
         if "line_ids" in fields and len(tickets) > 1:
             values["line_ids"] = [
                 Command.create(self._prepare_line_values(ticket)) for ticket in tickets
@@ -141,8 +206,35 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
 
     @api.model
     def _prepare_line_values(self, ticket):
-        """Values of the bulk line of ``ticket``; override to prefill more."""
-        return {"ticket_id": ticket.id}
+        """Values of the bulk line of ``ticket``; override to prefill more.
+        After "changes requested" the row starts from what was sent then."""
+        revision = ticket._engagement_revision_values()
+        return {
+            "ticket_id": ticket.id,
+            "findings": revision.get("findings") or False,
+            "summary": revision.get("summary") or False,
+        }
+
+    @api.model
+    def _prepare_revision_values(self, ticket, fields):
+        """Single mode after the owner asked for changes: the findings and
+        summary they read, to revise, and the round whose comment is shown."""
+        revision = ticket._engagement_revision_values()
+        if not revision:
+            return {}
+        values = {
+            "findings": revision["findings"] or False,
+            "summary": revision["summary"] or False,
+        }
+        return {key: value for key, value in values.items() if key in fields}
+
+    def action_open_ai_settings(self):
+        """Helpdesk Settings, where an administrator adds the OpenAI key."""
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "base_setup.action_general_configuration"
+        )
+        action["context"] = {"module": "helpdesk_mgmt", "bin_size": False}
+        return action
 
     # ------------------------------------------------------------------
     # Summaries
@@ -199,14 +291,23 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         self.ensure_one()
         if self.mode != "bulk":
             return self.action_generate_summary()
-        lines = self.line_ids.filtered(lambda line: (line.findings or "").strip())
-        skipped = self.line_ids - lines
+        blocked = self.line_ids.filtered("blocked_reason")
+        candidates = self.line_ids - blocked
+        lines = candidates.filtered(lambda line: (line.findings or "").strip())
+        skipped = candidates - lines
         kept = self.line_ids.browse()
         if not self.env.context.get(DISCARD_EDITS):
             kept = lines.filtered(summary_is_edited)
             lines -= kept
-        if not lines and kept:
-            self.ai_notice = self._ai_kept_notice(kept)
+        if not lines and (kept or blocked):
+            self.ai_notice = "\n".join(
+                notice
+                for notice in (
+                    self._ai_kept_notice(kept) if kept else "",
+                    self._ai_blocked_notice(blocked),
+                )
+                if notice
+            )
             return self._action_reopen()
         if not lines:
             raise UserError(
@@ -247,6 +348,8 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                 )
         if kept:
             notices.append(self._ai_kept_notice(kept))
+        if blocked:
+            notices.append(self._ai_blocked_notice(blocked))
         if skipped:
             notices.append(
                 self.env._(
@@ -290,6 +393,14 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
             ", ".join(lines.mapped("ticket_id.number")),
         )
 
+    def _ai_blocked_notice(self, lines):
+        if not lines:
+            return ""
+        return self.env._(
+            "No summary generated for %s: it cannot be sent (see the red rows).",
+            ", ".join(lines.mapped("ticket_id.number")),
+        )
+
     def _ai_not_configured_notice(self):
         return self.env._(
             "AI summaries are not configured (no OpenAI API key in Settings > "
@@ -314,37 +425,86 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     # Sending
     # ------------------------------------------------------------------
     def action_send(self):
-        """Validate every ticket, start their engagements and email the owners."""
+        """Validate every ticket, start their engagements and email the owners.
+        Bulk: the valid rows are sent and the others skipped, as Odoo's mass
+        actions do; the notification names them with the reason, and the
+        wizard stays open on the skipped rows when they hold typed text."""
         self.ensure_one()
-        tickets = self._action_send()
+        tickets, skipped = self._send()
+        message = self.env._(
+            "Approval requested from the owner for %s.", ", ".join(tickets.mapped("number"))
+        )
+        if skipped:
+            message = "%s\n%s" % (
+                message,
+                self.env._("Not sent: %s.", "; ".join(skipped)),
+            )
+        keep_open = bool(skipped) and any(
+            (line.findings or "").strip() or (line.summary or "").strip() for line in self.line_ids
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "message": self.env._(
-                    "Approval requested from the owner for %s.",
-                    ", ".join(tickets.mapped("number")),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
+                "type": "warning" if skipped else "success",
+                "message": message,
+                "sticky": bool(skipped),
+                "next": self._action_reopen()
+                if keep_open
+                else {"type": "ir.actions.act_window_close"},
             },
         }
 
     def _action_send(self):
         """Send without returning an action; returns the engaged tickets."""
+        return self._send()[0]
+
+    def _send(self):
+        """Send; returns the engaged tickets and, in bulk, what was skipped
+        (one "ticket (reasons)" text each). Bulk rows that cannot be sent are
+        skipped (``_split_engagement_values``) and stay in the wizard; the
+        sent rows leave it."""
         self.ensure_one()
         items = self._prepare_engagement_values()
+        skipped = []
+        if self.mode == "bulk":
+            items, skipped = self._split_engagement_values(items)
         self._check_engagement_values(items)
         tickets = self.env["helpdesk.ticket"]
+        revised = {}
         tokens = {}
         for item in items:
             ticket = item["ticket"]
+            revised[ticket] = ticket._engagement_revised_round()
             tokens[ticket.id] = ticket._engagement_start(
                 item["findings"], item["summary"], item.get("provenance"), item.get("estimate")
             )
             tickets |= ticket
         tickets._engagement_send_mails(tokens)
-        return tickets
+        for ticket, engagement in revised.items():
+            if engagement:
+                ticket._engagement_close_decision_todos(engagement)
+        if skipped:
+            self.line_ids.filtered(lambda line: line.ticket_id in tickets).unlink()
+        return tickets, [
+            "%s (%s)" % (item["ticket"].number or item["ticket"].name, "; ".join(errors))
+            for item, errors in skipped
+        ]
+
+    def _split_engagement_values(self, items):
+        """``(sendable, skipped)``: the items that can be sent, and
+        ``(item, reasons)`` of those that cannot. All skipped raises, naming
+        each with its reasons, and sends nothing."""
+        sendable, skipped = [], []
+        for item in items:
+            errors = item["ticket"]._engagement_send_errors(item["summary"])
+            if errors:
+                skipped.append((item, errors))
+            else:
+                sendable.append(item)
+        if skipped and not sendable:
+            self._check_engagement_values(items)
+        return sendable, skipped
 
     def _prepare_engagement_values(self):
         """One dict per ticket to engage: ``ticket``, ``findings``, ``summary``.

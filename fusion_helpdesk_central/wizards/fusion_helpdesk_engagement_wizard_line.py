@@ -38,11 +38,27 @@ class FusionHelpdeskEngagementWizardLine(models.TransientModel):
     client_key_id = fields.Many2one(related="ticket_id.client_key_id", compute_sudo=False)
     owner_email = fields.Char(related="ticket_id.client_key_id.owner_email", compute_sudo=False)
     engagement_state = fields.Selection(related="ticket_id.engagement_state", compute_sudo=False)
+    blocked_reason = fields.Char(
+        string="Cannot Be Sent",
+        compute="_compute_blocked_reason",
+        help="Why this ticket cannot be sent whatever is typed (no client, no "
+        "valid owner email, no right to modify it): Send skips it and Generate "
+        "All Summaries calls no AI for it.",
+    )
 
     @api.depends("summary", "ai_summary")
     def _compute_summary_edited(self):
         for line in self:
             line.summary_edited = summary_is_edited(line)
+
+    @api.depends("ticket_id.client_key_id.owner_email")
+    def _compute_blocked_reason(self):
+        for line in self:
+            ticket = line.ticket_id._origin
+            reasons = ticket._engagement_recipient_errors() if ticket else []
+            if ticket and not ticket.has_access("write"):
+                reasons.append(self.env._("you are not allowed to modify this ticket"))
+            line.blocked_reason = "; ".join(reasons) or False
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -17,6 +17,17 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     preview_to = fields.Char(compute="_compute_preview", string="To")
     preview_body = fields.Html(compute="_compute_preview", string="Email", sanitize=False)
     preview_note = fields.Char(compute="_compute_preview")
+    # Bulk with several owners: whose email the preview shows, as Odoo's
+    # template preview picks a record.
+    preview_client_key_id = fields.Many2one(
+        comodel_name="fusion.helpdesk.client.key",
+        string="Preview the email to the owner of",
+        domain="[('id', 'in', preview_client_key_ids)]",
+    )
+    preview_client_key_ids = fields.Many2many(
+        comodel_name="fusion.helpdesk.client.key",
+        compute="_compute_preview_client_key_ids",
+    )
 
     @api.depends(
         "ticket_ids",
@@ -27,6 +38,7 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         "line_ids.findings",
         "line_ids.summary",
         "line_ids.ai_model",
+        "preview_client_key_id",
     )
     def _compute_preview(self):
         for wizard in self:
@@ -35,6 +47,11 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
             wizard.preview_to = values.get("to") or False
             wizard.preview_body = values.get("body") or False
             wizard.preview_note = values.get("note") or False
+
+    @api.depends("line_ids.client_key_id")
+    def _compute_preview_client_key_ids(self):
+        for wizard in self:
+            wizard.preview_client_key_ids = wizard.line_ids.client_key_id.filtered("owner_email")
 
     def _prepare_preview_items(self):
         """``(ticket, findings, summary, ai_model)`` of the tickets the
@@ -59,6 +76,9 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         if not items:
             return {}
         owner_email = items[0][0].client_key_id.owner_email
+        picked = self.preview_client_key_id.owner_email
+        if picked and any(item[0].client_key_id.owner_email == picked for item in items):
+            owner_email = picked
         group = [item for item in items if item[0].client_key_id.owner_email == owner_email]
         owners = {item[0].client_key_id.owner_email for item in items}
         Ticket = self.env["helpdesk.ticket"]
@@ -75,6 +95,8 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                     "ai_model": ai_model or False,
                     "summary": summary or "",
                     "findings": findings or "",
+                    # A revised proposal says so in its preview too.
+                    "parent_id": ticket.engagement_id.id,
                 }
             )
             previews |= Ticket.new(
@@ -114,7 +136,8 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         note = False
         if len(owners) > 1:
             note = self.env._(
-                "%(count)s emails will leave, one per owner; this is the one to %(owner)s.",
+                "%(count)s emails will leave, one per owner; this is the one to %(owner)s "
+                "(pick another owner above).",
                 count=len(owners),
                 owner=parseaddr(owner_email)[1] or owner_email,
             )

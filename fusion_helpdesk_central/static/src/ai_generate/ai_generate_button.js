@@ -40,6 +40,15 @@ export class AiGenerateButton extends Component {
         return this.props.record.data.mode === "bulk";
     }
 
+    /** False when no OpenAI key is set: the wizard says so, the button waits. */
+    get aiConfigured() {
+        return this.props.record.data.ai_configured !== false;
+    }
+
+    get notConfiguredTitle() {
+        return _t("AI summaries are not set up: no OpenAI API key in Settings.");
+    }
+
     get method() {
         return this.bulk ? "action_generate_all_summaries" : "action_generate_summary";
     }

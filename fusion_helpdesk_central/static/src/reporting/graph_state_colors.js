@@ -7,10 +7,10 @@ import {GraphRenderer} from "@web/views/graph/graph_renderer";
  * engagement reporting, a series split by decision state gets its own colour.
  */
 const STATE_COLORS = {
-    pending: "#4EA7F2", // blue: waiting
+    pending: "#F2B84B", // amber: waiting (never the blue of a New stage)
     approved: "#2E9F5E", // green
     rejected: "#D9534F", // red
-    changes_requested: "#F4A261", // orange
+    changes_requested: "#E76F51", // deep orange
     expired: "#9AA0A6", // grey
     superseded: "#C3C7CC", // light grey
     delegated: "#8481DD", // purple

@@ -193,3 +193,129 @@ registry.category("web_tour.tours").add("fusion_engagement_decided_ticket_tour",
         },
     ],
 });
+
+/** Engineer: the owner asked for changes; the wizard starts from what they read. */
+registry.category("web_tour.tours").add("fusion_engagement_revision_tour", {
+    steps: () => [
+        {
+            content: "Find the tickets waiting for a revision",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown-item:contains(Changes Requested)",
+            run: "click",
+        },
+        {
+            trigger: ".o_data_row:contains(Printer on fire) td[name=name]",
+            run: "click",
+        },
+        {
+            content: "Open the wizard from the ticket",
+            trigger: "button[name=action_open_engagement_wizard]",
+            run: "click",
+        },
+        {
+            content: "The owner's comment is shown above the texts",
+            trigger: ".modal .o_fusion_revision:contains(Do it after the audit)",
+        },
+        {
+            content: "The findings they read are there to revise",
+            trigger: ".modal .o_field_widget[name=findings] textarea:value(Scope: the fuser only.)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=summary] textarea",
+            run: "edit Replace the fuser after the audit, two hours.",
+        },
+        {
+            content: "Leave the summary: the preview follows",
+            trigger: ".modal .o_field_widget[name=findings] textarea",
+            run: "click",
+        },
+        {
+            content: "The preview says it is a revised proposal",
+            trigger: ".modal [name=owner_preview]:contains(Revised proposal)",
+        },
+        {
+            trigger: ".modal .o_fusion_owner_preview:contains(after the audit, two hours.)",
+        },
+        {
+            trigger: ".modal footer button[name=action_send]:enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains(Approval requested from the owner)",
+        },
+    ],
+});
+
+/** Engineer, several tickets, one without an owner: flagged, removed rows, the rest sent. */
+registry.category("web_tour.tours").add("fusion_engagement_bulk_bad_row_tour", {
+    steps: () => [
+        {
+            trigger: ".o_searchview_input",
+            run: "edit Tour row",
+        },
+        {
+            trigger: ".o_searchview_input",
+            run: "press Enter",
+        },
+        {
+            trigger:
+                ".o_list_renderer tbody:not(:has(.o_data_row:nth-child(4))) .o_data_row:contains(Tour row orphan)",
+        },
+        {
+            trigger: "thead .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            trigger: ".o_cp_action_menus .dropdown-toggle:contains(Actions)",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown-item:contains(Request Owner Approval)",
+            run: "click",
+        },
+        {
+            content: "The row without an owner is flagged before anything is typed",
+            trigger: ".modal .o_data_row.text-danger:contains(Tour row orphan):contains(not known)",
+        },
+        {
+            trigger: ".modal [name=blocked_rows]:contains(Cannot be sent)",
+        },
+        {
+            content: "No AI key: the wizard says so before any click",
+            trigger: ".modal [name=ai_not_configured]:contains(not set up)",
+        },
+        {
+            trigger: ".modal .o_fusion_ai_generate_button:disabled",
+        },
+        {
+            content: "Type the summary of the printer",
+            trigger: ".modal .o_data_row:contains(Tour row printer) td[name=summary]",
+            run: "click",
+        },
+        {
+            trigger:
+                ".modal .o_data_row.o_selected_row:contains(Tour row printer) td[name=summary] textarea",
+            run: "edit Replace the fuser, two hours.",
+        },
+        {
+            content: "Remove the VPN row: it will not be sent",
+            trigger: ".modal .o_data_row:contains(Tour row VPN) .o_list_record_remove button",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_list_renderer:not(:has(.o_data_row:contains(Tour row VPN)))",
+        },
+        {
+            trigger: ".modal footer button[name=action_send]:enabled:contains(Send to Owners)",
+            run: "click",
+        },
+        {
+            content: "The valid one left, the other is named with the reason",
+            trigger:
+                ".o_notification:contains(Approval requested from the owner):contains(Not sent):contains(not known)",
+        },
+    ],
+});
