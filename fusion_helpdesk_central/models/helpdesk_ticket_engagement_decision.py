@@ -5,7 +5,7 @@ public comment and the engineer's to-do (see controllers/main.py)."""
 
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, models
 from odoo.tools import email_normalize, formataddr
 
 from .. import intake
@@ -159,9 +159,19 @@ class HelpdeskTicket(models.Model):
             note = Markup("<p>%s</p>") % ticket._engagement_notify_engineer_sentence(current, owner)
             if current.decision_comment:
                 note += Markup("<p>%s</p>") % text_lines_html(current.decision_comment)
-            ticket.activity_schedule(
+            ticket._engagement_to_do_author_env().activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=engineer.id,
                 summary=ticket.env._("Owner decision: %s", state_labels[current.state]),
                 note=note,
             )
+
+    def _engagement_to_do_author_env(self):
+        """These tickets as the author of the engineer's to-do: the current
+        user when they have an email address, else (the owner decided on the
+        page as the public user) the system user, so that the "assigned to
+        you" email has a sender and leaves; override to choose another."""
+        if self.env.user.email:
+            return self
+        # with_user drops sudo: the decision runs as sudo, and so does this.
+        return self.with_user(SUPERUSER_ID).sudo()
