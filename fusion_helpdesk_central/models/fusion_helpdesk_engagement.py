@@ -395,12 +395,7 @@ class FusionHelpdeskEngagement(models.Model):
         # The tickets' tracked engagement_state recomputes from here, and its
         # tracking records the change like any other write.
         self.modified(self._decision_fnames())
-        for engagement in self:
-            if engagement.state in PUBLIC_DECISION_STATES:
-                engagement.ticket_id._engagement_post_decision_message(
-                    engagement, owners[engagement.id]
-                )
-            engagement.ticket_id._engagement_notify_engineer(engagement)
+        self._decision_consequences(owners)
 
     def _owner_partner(self, create=False):
         """Partner of the round's owner (found by email; created when ``create``)."""
