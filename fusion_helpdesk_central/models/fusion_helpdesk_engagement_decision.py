@@ -7,13 +7,33 @@ public comment on the ticket, the engineer's to-do and the sync change
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, models
+from odoo.tools import SQL
 
-from .fusion_helpdesk_engagement import PUBLIC_DECISION_STATES
+from .fusion_helpdesk_engagement import DECISION_STATES, PUBLIC_DECISION_STATES
 from .helpdesk_ticket import text_lines_html
 
 
 class FusionHelpdeskEngagement(models.Model):
     _inherit = "fusion.helpdesk.engagement"
+
+    def _decide_as_owner(self, decision, comment=None, ip=None, user_agent=None, delegate=None):
+        """The owner's ``decision`` on this round (found by its link), recorded
+        once with its consequences; ``delegate``: ``(name, email)`` of whom
+        a delegation goes to. Returns ``(decided, shown)``: the decided round
+        and the round the done page shows (the new one of a delegation);
+        empty rounds when a racing request closed it meanwhile."""
+        self.ensure_one()
+        if decision not in DECISION_STATES:
+            return self.browse(), self.browse()
+        condition = SQL("id = %s", self.id)
+        if decision == "delegate":
+            name, email = delegate or (None, None)
+            child = self._delegate_where(condition, name, email, comment, ip, user_agent)
+            return child.parent_id, child
+        decided = self._decide_where(condition, decision, comment, ip, user_agent)
+        if decided:
+            decided._after_decision()
+        return decided, decided
 
     def _decision_consequences(self, owners):
         """What follows the decision of these rounds (``owners``: round id ->
