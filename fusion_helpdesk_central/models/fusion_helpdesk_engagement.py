@@ -193,6 +193,13 @@ class FusionHelpdeskEngagement(models.Model):
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_admins(self):
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._("Approval rounds are kept: only an administrator can delete them.")
+            )
+
+    @api.ondelete(at_uninstall=False)
     def _unlink_except_decision(self):
         # Without its round a decision comment would be an ordinary, editable
         # message: the decision goes nowhere, administrators included.
@@ -220,6 +227,16 @@ class FusionHelpdeskEngagement(models.Model):
         """A fresh link token and its digest (``token``, ``token_hash``)."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         return token, hash_token(token)
+
+    def _rotate_token(self):
+        """Give each round a fresh link (the previous one dies); return
+        ``{round id: plaintext token}`` for the email only."""
+        tokens = {}
+        for engagement in self:
+            token, digest = self._new_token()
+            engagement.sudo().token_hash = digest
+            tokens[engagement.id] = token
+        return tokens
 
     @api.model
     def _find_pending(self, token):
