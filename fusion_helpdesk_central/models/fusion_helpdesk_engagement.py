@@ -228,16 +228,6 @@ class FusionHelpdeskEngagement(models.Model):
         token = secrets.token_urlsafe(TOKEN_BYTES)
         return token, hash_token(token)
 
-    def _rotate_token(self):
-        """Give each round a fresh link (the previous one dies); return
-        ``{round id: plaintext token}`` for the email only."""
-        tokens = {}
-        for engagement in self:
-            token, digest = self._new_token()
-            engagement.sudo().token_hash = digest
-            tokens[engagement.id] = token
-        return tokens
-
     @api.model
     def _find_pending(self, token):
         """Pending round (sudo) whose live link carries ``token``, or empty."""
