@@ -144,11 +144,12 @@ class FusionHelpdeskEngagement(models.Model):
             ticket.activity_schedule(**engagement._prepare_engineer_to_do_values())
 
     def _to_do_author_env(self, ticket):
-        """``ticket`` as the author of the engineer's to-do: the current user
-        when they have an email address, else (the owner decided on the page
-        as the public user) the system user, so that the "assigned to you"
+        """``ticket`` as the author of the engineer's to-do: the current user,
+        else (the owner decided on the page as the public user, who has no
+        email address) the system user, so that the "assigned to you"
         email has a sender and leaves; override to choose another."""
-        if self.env.user.email:
+        # The public user has no address (a group check, cached: no query).
+        if not self.env.user._is_public():
             return ticket
         # with_user drops sudo: the decision runs as sudo, and so does this.
         return ticket.with_user(SUPERUSER_ID).sudo()
