@@ -153,14 +153,12 @@ class EngagementController(http.Controller):
             "ip": request.httprequest.remote_addr,
             "user_agent": request.httprequest.headers.get("User-Agent"),
         }
-        Engagement = request.env["fusion.helpdesk.engagement"]
-        if decision == "delegate":
-            delegate = Engagement._delegate(
-                token, form.get("delegate_name"), form.get("delegate_email"), **audit
-            )
-            decided = delegate.parent_id
-        else:
-            decided = delegate = Engagement._decide(token, decision, **audit)
+        # The round found by the link above decides: no second look-up.
+        decided, delegate = engagement._decide_as_owner(
+            decision,
+            delegate=(form.get("delegate_name"), form.get("delegate_email")),
+            **audit,
+        )
         if not decided:
             # Closed by a racing request in the meantime.
             return self._engagement_closed_or_invalid(token)

@@ -4,6 +4,7 @@ from . import fusion_helpdesk_engagement_answers
 from . import fusion_helpdesk_engagement_staff
 from . import fusion_helpdesk_engagement_sync
 from . import fusion_helpdesk_engagement_mail
+from . import fusion_helpdesk_engagement_decision
 from . import helpdesk_ticket
 from . import helpdesk_ticket_intake
 from . import helpdesk_ticket_inbound

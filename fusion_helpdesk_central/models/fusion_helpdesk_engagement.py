@@ -228,16 +228,6 @@ class FusionHelpdeskEngagement(models.Model):
         token = secrets.token_urlsafe(TOKEN_BYTES)
         return token, hash_token(token)
 
-    def _rotate_token(self):
-        """Give each round a fresh link (the previous one dies); return
-        ``{round id: plaintext token}`` for the email only."""
-        tokens = {}
-        for engagement in self:
-            token, digest = self._new_token()
-            engagement.sudo().token_hash = digest
-            tokens[engagement.id] = token
-        return tokens
-
     @api.model
     def _find_pending(self, token):
         """Pending round (sudo) whose live link carries ``token``, or empty."""
@@ -395,13 +385,7 @@ class FusionHelpdeskEngagement(models.Model):
         # The tickets' tracked engagement_state recomputes from here, and its
         # tracking records the change like any other write.
         self.modified(self._decision_fnames())
-        self._fusion_sync_log_state_change()
-        for engagement in self:
-            if engagement.state in PUBLIC_DECISION_STATES:
-                engagement.ticket_id._engagement_post_decision_message(
-                    engagement, owners[engagement.id]
-                )
-            engagement.ticket_id._engagement_notify_engineer(engagement)
+        self._decision_consequences(owners)
 
     def _owner_partner(self, create=False):
         """Partner of the round's owner (found by email; created when ``create``)."""

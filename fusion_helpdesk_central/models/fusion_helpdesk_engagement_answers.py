@@ -184,9 +184,14 @@ class FusionHelpdeskEngagement(models.Model):
         digest = hash_token(token)
         if not digest:
             return self.sudo().browse()
-        delegated = self._decide_where(
-            self._token_condition(digest), "delegate", comment, ip, user_agent
+        return self._delegate_where(
+            self._token_condition(digest), name, email, comment, ip, user_agent
         )
+
+    @api.model
+    def _delegate_where(self, condition, name, email, comment=None, ip=None, user_agent=None):
+        """``_delegate`` of the pending round matching the SQL ``condition``."""
+        delegated = self._decide_where(condition, "delegate", comment, ip, user_agent)
         if not delegated:
             return delegated
         Engagement = self.sudo().with_context(mail_create_nosubscribe=True, mail_create_nolog=True)

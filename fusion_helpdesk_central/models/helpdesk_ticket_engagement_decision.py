@@ -1,15 +1,13 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Owner approval of a ticket, the owner's side: the link, the decision, the
-public comment and the engineer's to-do (see controllers/main.py)."""
-
-from markupsafe import Markup
+"""Owner approval of a ticket, the owner's side: finding the round of a link
+and the owner's contact. The decision and its consequences are the round's
+(fusion_helpdesk_engagement_decision.py)."""
 
 from odoo import api, models
 from odoo.tools import email_normalize, formataddr
 
 from .. import intake
-from .helpdesk_ticket import text_lines_html
 
 # Pre-commit data key of the owners' partners found in this transaction.
 OWNER_PARTNER_MEMO = "fusion_helpdesk_central.engagement_owner_partner"
@@ -79,89 +77,3 @@ class HelpdeskTicket(models.Model):
     def _engagement_page_lang(self):
         """Language of the owner's pages: the same as their emails'."""
         return self._engagement_owner_lang()
-
-    def _prepare_engagement_decision_message_values(self, engagement, owner=None):
-        """``message_post`` values of the comment carrying the decision of
-        ``engagement`` (a round of this ticket) by ``owner`` (its partner, looked
-        up when not given); override to change it."""
-        self.ensure_one()
-        state_labels = dict(engagement._fields["state"]._description_selection(self.env))
-        body = Markup("<p><strong>%s</strong></p>") % self.env._(
-            "Owner decision: %s", state_labels[engagement.state]
-        )
-        if engagement.decision_comment:
-            body += Markup("<p>%s</p>") % text_lines_html(engagement.decision_comment)
-        return {
-            "body": body,
-            "author_id": (owner or engagement._owner_partner(create=True)).id,
-            "message_type": "comment",
-            "subtype_xmlid": "mail.mt_comment",
-        }
-
-    def _engagement_post_decision_message(self, engagement, owner=None):
-        """Post the decision of ``engagement`` as a public comment authored by
-        its owner (``owner``: their partner, when already known)."""
-        self.ensure_one()
-        # The owner answers once through a magic link: never make them a
-        # follower who would then receive every later reply on the ticket.
-        poster = self.with_context(
-            mail_create_nosubscribe=True,
-            mail_post_autofollow=False,
-            mail_post_autofollow_author_skip=True,
-        )
-        message = poster.message_post(
-            **poster._prepare_engagement_decision_message_values(engagement, owner)
-        )
-        engagement.sudo().decision_message_id = message
-        return message
-
-    def _engagement_notify_engineer_sentence(self, engagement, owner):
-        """One sentence telling the engineer what became of ``engagement``."""
-        self.ensure_one()
-        values = {"owner": owner, "ticket": self.display_name}
-        state = engagement.state
-        if state == "approved":
-            return self.env._("%(owner)s approved the proposed work on %(ticket)s.", **values)
-        if state == "rejected":
-            return self.env._("%(owner)s rejected the proposed work on %(ticket)s.", **values)
-        if state == "changes_requested":
-            return self.env._(
-                "%(owner)s asked for changes to the proposed work on %(ticket)s.", **values
-            )
-        if state == "delegated":
-            delegate = engagement.search(
-                [("parent_id", "=", engagement.id), ("state", "!=", "superseded")], limit=1
-            )
-            return self.env._(
-                "%(owner)s asked %(delegate)s to decide on %(ticket)s; a new approval "
-                "request went to them.",
-                delegate=delegate.owner_name or delegate.owner_email or "?",
-                **values,
-            )
-        return self.env._(
-            "The approval request to %(owner)s on %(ticket)s expired without a decision.",
-            **values,
-        )
-
-    def _engagement_notify_engineer(self, engagement=None):
-        """Give the engineer who asked (else the assignee) a to-do about what
-        became of ``engagement`` (the latest round by default); override to
-        notify otherwise."""
-        for ticket in self:
-            current = engagement or ticket.engagement_id
-            engineer = current.requested_by_id or ticket.user_id
-            if not current or not engineer:
-                continue
-            ticket = ticket.with_context(lang=engineer.lang or self.env.lang)
-            current = current.with_context(lang=ticket.env.lang)
-            state_labels = dict(current._fields["state"]._description_selection(ticket.env))
-            owner = current.owner_name or current.owner_email
-            note = Markup("<p>%s</p>") % ticket._engagement_notify_engineer_sentence(current, owner)
-            if current.decision_comment:
-                note += Markup("<p>%s</p>") % text_lines_html(current.decision_comment)
-            ticket.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=engineer.id,
-                summary=ticket.env._("Owner decision: %s", state_labels[current.state]),
-                note=note,
-            )

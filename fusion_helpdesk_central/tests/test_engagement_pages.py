@@ -16,6 +16,8 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from odoo.addons.base.tests.common import MockSmtplibCase
+
 from ..controllers.main import EngagementController
 from ..models.fusion_helpdesk_engagement import hash_token
 from .common import (
@@ -34,7 +36,7 @@ PAGE_HEADERS = {
 
 
 @tagged("post_install", "-at_install")
-class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
+class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon, MockSmtplibCase):
     SUMMARY = "Recommendation: replace the fuser unit.\nEffort: 2 hours.\nRisk: low."
 
     def setUp(self):
@@ -173,6 +175,31 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon):
             lambda m: m.author_id == owner and m.message_type == "comment"
         )
         self.assertEqual(len(comments), 1)
+
+    def test_engineer_to_do_email_leaves_after_owner_decision(self):
+        """The owner decides as the public user (no email address): the
+        engineer's "assigned to you" email still has a sender, and leaves."""
+        self.assertEqual(self._confirm("approve", comment="Fine").status_code, 200)
+        engineer = self.engineer.partner_id
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [("recipient_ids", "in", engineer.ids), ("subject", "ilike", "assigned to you")]
+            )
+        )
+        self.assertEqual(len(mails), 1, "one to-do email for the engineer")
+        self.assertTrue(mails.email_from, "the to-do email has a sender")
+        self.assertTrue(mails.author_id.email, "its author has an email address")
+        mail_id = mails.id
+        with self.mock_smtplib_connection():
+            mails.send(raise_exception=True)
+        sent = [s for s in self.emails if self.engineer.email in s["smtp_to_list"]]
+        self.assertEqual(len(sent), 1, "the engineer's email left over SMTP")
+        mail = self.env["mail.mail"].sudo().browse(mail_id).exists()
+        if mail:  # kept when not auto-deleted: it must say sent, not exception
+            self.assertEqual(mail.state, "sent")
+            self.assertFalse(mail.failure_reason)
 
     def test_second_post_with_the_same_form_is_invalid(self):
         page = self.url_open(self._url("reject"))
