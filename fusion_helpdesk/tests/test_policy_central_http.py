@@ -155,6 +155,6 @@ class TestPolicyWithRealCentral(HttpCase):
         self.assertEqual(shown.fusion_helpdesk_budget_used_month, 300.0)
 
     def sync(self):
-        self.env.flush_all()
+        self.env.cr.flush()
         with patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=60.0):
             self.env["fusion.helpdesk.ticket"]._cron_fusion_helpdesk_sync()

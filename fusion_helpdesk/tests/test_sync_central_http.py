@@ -267,11 +267,7 @@ class TestSyncWithRealCentral(HttpCase, MockSmtplibCase):
         self.assertEqual(self.emails_to("erin@acme.example.com"), 1)
 
         # Changes requested: told so, with the comment, never as a rejection.
-        # The engineer's to-do email of a decision from the page fails today
-        # (authored by the public user, issue 22 point 5, engineer "round23"):
-        # drop this mute once that fix is merged.
-        with mute_logger("odoo.addons.mail.models.mail_mail"):
-            self.owner_answers(token, "changes", "Cheaper toner, please.")
+        self.owner_answers(token, "changes", "Cheaper toner, please.")
         self.sync_as_the_cron()
         self.assertEqual(local.engagement_state, "changes_requested")
         notices = self.notices(self.employee, local)

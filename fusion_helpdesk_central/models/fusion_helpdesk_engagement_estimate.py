@@ -116,3 +116,13 @@ class FusionHelpdeskEngagement(models.Model):
         """Print this round's approval record (PDF, or HTML without wkhtmltopdf)."""
         self.check_access("read")
         return self.env.ref("fusion_helpdesk_central.report_engagement_record").report_action(self)
+
+    def _notify_engineer_sentence(self, owner):
+        """A request the budget approved was never put to the owner: say so."""
+        if self.auto_approved:
+            return self.env._(
+                "The request on %s fitted in the client's pre-approved budget: it was "
+                "approved at once, without asking the owner.",
+                self.ticket_id.display_name,
+            )
+        return super()._notify_engineer_sentence(owner)

@@ -59,7 +59,7 @@ class HelpdeskTicket(models.Model):
         )
         used += engagement.estimate_amount
         self._engagement_post_budget_note(engagement, used)
-        self._engagement_notify_engineer(engagement)
+        engagement._notify_engineer()
         self._engagement_send_budget_notice(engagement, used)
         return engagement
 
@@ -134,15 +134,6 @@ class HelpdeskTicket(models.Model):
             )
         )
         return mail
-
-    def _engagement_notify_engineer_sentence(self, engagement, owner):
-        if engagement.auto_approved:
-            return self.env._(
-                "The request on %s fitted in the client's pre-approved budget: it was "
-                "approved at once, without asking the owner.",
-                self.display_name,
-            )
-        return super()._engagement_notify_engineer_sentence(engagement, owner)
 
     def _prepare_thread_values(self):
         """The client's ticket also shows the latest request's estimate and

@@ -52,7 +52,7 @@ class HelpdeskTicket(models.Model):
 
     def _engagement_decision_todo_summaries(self, engagement):
         """Summaries the decision to-do of ``engagement`` can carry (it is
-        written in its engineer's language; see ``_engagement_notify_engineer``)."""
+        written in its engineer's language; see ``fusion.helpdesk.engagement._notify_engineer``)."""
         engineer = engagement.requested_by_id or self.user_id
         summaries = set()
         for lang in {engineer.lang, self.env.lang, "en_US"} - {False, None}:
