@@ -21,3 +21,9 @@ from . import fusion_helpdesk_sync_change
 from . import fusion_helpdesk_reply_receipt
 from . import helpdesk_ticket_sync
 from . import helpdesk_ticket_engagement_lang
+from . import fusion_helpdesk_client_key_absence
+from . import fusion_helpdesk_engagement_absence
+from . import helpdesk_ticket_stage
+from . import helpdesk_ticket_approval_gate
+from . import helpdesk_ticket_engagement_absence
+from . import ir_actions_server

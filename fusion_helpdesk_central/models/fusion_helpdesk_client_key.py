@@ -226,3 +226,20 @@ class FusionHelpdeskClientKey(models.Model):
             if consteq(candidate.key_hash or "", digest):
                 return self.browse(candidate.id)
         return self.browse()
+
+    # ------------------------------------------------------------------
+    # Absence policy (defined by the policy API; see money24)
+    # Written by PUT /fusion_helpdesk_central/api/v1/policy only; the
+    # integrator keeps one definition of these four fields.
+    # ------------------------------------------------------------------
+    deputy_email = fields.Char(
+        tracking=True,
+        help="Who decides while the owner is away (or when a request waits too long).",
+    )
+    deputy_name = fields.Char(tracking=True)
+    away_from = fields.Date(string="Owner Away From", tracking=True)
+    away_until = fields.Date(
+        string="Owner Away Until",
+        tracking=True,
+        help="Last day of the owner's absence; new requests go to the owner again the day after.",
+    )

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, call_openai_chat, openai_settings
+from .fusion_helpdesk_engagement_absence import DEFAULT_ESCALATION_DAYS, ESCALATION_DAYS_PARAM
 from .helpdesk_ticket import (
     DEFAULT_EXPIRY_DAYS,
     DEFAULT_REMINDER_DAYS,
@@ -51,6 +52,11 @@ class ResConfigSettings(models.TransientModel):
         string="Link Lifetime (days)",
         config_parameter=EXPIRY_DAYS_PARAM,
         default=DEFAULT_EXPIRY_DAYS,
+    )
+    fusion_engagement_escalation_days = fields.Integer(
+        string="Escalation Delay (business days)",
+        config_parameter=ESCALATION_DAYS_PARAM,
+        default=DEFAULT_ESCALATION_DAYS,
     )
 
     @api.model
