@@ -87,9 +87,9 @@ class FusionHelpdeskEngagement(models.Model):
     @api.model
     def _live_pending_domain(self, now):
         """Pending rounds whose link is live at ``now``."""
-        return Domain(
-            [("state", "=", "pending"), ("token_hash", "!=", False)]
-        ) & (Domain("expires_at", "=", False) | Domain("expires_at", ">", now))
+        return Domain([("state", "=", "pending"), ("token_hash", "!=", False)]) & (
+            Domain("expires_at", "=", False) | Domain("expires_at", ">", now)
+        )
 
     @api.model
     def _cron_hand_over(self):

@@ -83,6 +83,23 @@ def ticket_live_token(ticket):
     return None
 
 
+def set_absence_policy(
+    client_key, deputy_email=False, deputy_name=False, away_from=False, away_until=False
+):
+    """Set the client's absence policy (deputy and away dates) as the client's
+    administrator does. The one place tests write these fields: for now a
+    ``sudo().write``; at integration it becomes the call of
+    ``PUT /fusion_helpdesk_central/api/v1/policy`` with the key."""
+    client_key.sudo().write(
+        {
+            "deputy_email": deputy_email,
+            "deputy_name": deputy_name,
+            "away_from": away_from,
+            "away_until": away_until,
+        }
+    )
+
+
 class FusionHelpdeskCentralCommon(BaseCommon):
     """A client key with its owner, an engineer, a manager and a ticket factory."""
 
