@@ -4,14 +4,18 @@
 hourly cron hands the owner's pending requests over (frozen clock), and
 escalation after the configured business days."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import format_date
 
 from ..models.fusion_helpdesk_engagement_absence import ESCALATION_DAYS_PARAM
 from .common import FusionHelpdeskCentralCommon, set_absence_policy, ticket_live_token
+from .test_sync_api import SyncApiCase
 
 # Monday 30 November 2026, 09:00 UTC.
 MONDAY = datetime(2026, 11, 30, 9, 0)
@@ -265,3 +269,32 @@ class TestEscalation(AbsenceCase):
         self.assertEqual(
             fields.Integer, type(settings._fields["fusion_engagement_escalation_days"])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestHandoverFeed(SyncApiCase):
+    """The client's employees see the hand-over note in the updates feed."""
+
+    def test_handover_note_reaches_the_client_feed(self):
+        token = self.ticket.with_user(self.engineer)._engagement_start("Findings", "- Fix it.")
+        self.ticket._engagement_send_mails({self.ticket.id: token})
+        today = fields.Date.today()
+        set_absence_policy(
+            self.client_key,
+            deputy_email=DEPUTY,
+            deputy_name="Dana Deputy",
+            away_from=today - timedelta(days=1),
+            away_until=today + timedelta(days=6),
+        )
+        cursor, __, __ = self.all_updates()
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress", lambda *args, **kwargs: 60
+        ):
+            self.env["fusion.helpdesk.engagement"]._cron_hand_over()
+        __, tickets, __ = self.all_updates(cursor)
+        [listed] = [t for t in tickets if t["id"] == self.ticket.id]
+        self.assertEqual(listed["engagement_state"], "pending")
+        bodies = " ".join(message["body"] for message in listed["messages"])
+        self.assertIn("was handed to Dana Deputy while Olivia Owner is away", bodies)
+        back = format_date(self.env, today + timedelta(days=7))
+        self.assertIn(back, bodies)
