@@ -171,7 +171,7 @@ class TestStageGate(FusionHelpdeskCentralCommon, HttpCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Server down, the owner agreed by phone"})
         )
         self.assertEqual(wizard.ticket_ids, self.ticket)
