@@ -148,7 +148,7 @@ class TestApprovalRules(FusionHelpdeskCentralCommon):
                 self.ticket.with_user(self.engineer).write(values)
         with self.assertRaises(AccessError):
             self.env["helpdesk.ticket"].with_user(self.engineer).create(
-                {"name": "Born waived", "engagement_waived": True}
+                {"name": "Born waived", "description": "<p>x</p>", "engagement_waived": True}
             )
         self.assertTrue(self.ticket.engagement_required)
 
