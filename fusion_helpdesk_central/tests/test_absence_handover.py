@@ -171,7 +171,10 @@ class TestAbsenceHandover(AbsenceCase):
                     self._run_cron()
                     during = self._send(self._create_ticket("New %s" % deputy))
                 self.assertEqual(first.state, "pending")
-                self.assertEqual(during.owner_email, "owner@acme.example.com")
+                self.assertEqual(
+                    (during.owner_email, during.owner_name, during.handover_reason),
+                    ("owner@acme.example.com", "Olivia Owner", False),
+                )
 
     def test_requests_passed_on_by_the_owner_stay_with_their_delegate(self):
         with freeze_time(MONDAY):
