@@ -11,8 +11,9 @@
     "website": "https://github.com/fusion-helpdesk/fusion-helpdesk",
     "development_status": "Beta",
     "maintainers": ["fusion-helpdesk"],
-    # helpdesk_mgmt brings mail and portal
-    "depends": ["helpdesk_mgmt", "mail", "portal"],
+    # helpdesk_mgmt brings mail and portal; base_automation runs the
+    # "Require owner approval" rules
+    "depends": ["helpdesk_mgmt", "mail", "portal", "base_automation"],
     "external_dependencies": {"python": ["openai>=3.0"]},
     "data": [
         "security/ir.model.access.csv",
@@ -23,6 +24,7 @@
         "data/ir_config_parameter_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/fusion_helpdesk_client_key_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
@@ -31,14 +33,18 @@
         "wizards/fusion_helpdesk_engagement_wizard_views.xml",
         "wizards/fusion_helpdesk_engagement_wizard_estimate_views.xml",
         "wizards/fusion_helpdesk_client_key_reveal_views.xml",
+        "wizards/fusion_helpdesk_approval_waive_wizard_views.xml",
+        "views/helpdesk_ticket_stage_views.xml",
+        "views/helpdesk_ticket_approval_gate_views.xml",
         "report/helpdesk_ticket_engagement_report_views.xml",
         "report/fusion_helpdesk_engagement_report_views.xml",
         "views/fusion_helpdesk_client_key_policy_views.xml",
         "report/fusion_helpdesk_engagement_record_report.xml",
+        "report/helpdesk_ticket_approval_gate_report_views.xml",
         "views/fusion_helpdesk_central_menus.xml",
         "report/helpdesk_ticket_engagement_report_menus.xml",
     ],
-    "demo": ["demo/fusion_helpdesk_central_demo.xml"],
+    "demo": ["demo/fusion_helpdesk_central_demo.xml", "demo/base_automation_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "fusion_helpdesk_central/static/src/**/*",

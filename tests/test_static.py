@@ -19,7 +19,7 @@ EXPECTED = {
     "fusion_helpdesk_central": {
         "version": "19.0.3.1.0",
         "license": "AGPL-3",
-        "depends": {"helpdesk_mgmt", "mail", "portal"},
+        "depends": {"helpdesk_mgmt", "mail", "portal", "base_automation"},
         "python": {"openai>=3.0"},
     },
     "fusion_helpdesk": {

@@ -60,6 +60,7 @@ PURE_MODULES = (
     "fusion_helpdesk_central/redaction.py",
     "fusion_helpdesk_central/summary_format.py",
     "fusion_helpdesk_central/money.py",
+    "fusion_helpdesk_central/absence.py",
     "fusion_helpdesk/central_client.py",
 )
 # Log lines that Odoo itself prints on any healthy run and that say nothing about us.

@@ -31,3 +31,9 @@ from . import helpdesk_ticket_engagement_revision
 from . import fusion_helpdesk_engagement_revision
 from . import fusion_helpdesk_engagement_reporting
 from . import helpdesk_ticket_reporting
+from . import fusion_helpdesk_client_key_absence
+from . import fusion_helpdesk_engagement_absence
+from . import helpdesk_ticket_stage
+from . import helpdesk_ticket_approval_gate
+from . import helpdesk_ticket_engagement_absence
+from . import ir_actions_server

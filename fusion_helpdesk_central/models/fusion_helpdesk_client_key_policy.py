@@ -70,10 +70,21 @@ class FusionHelpdeskClientKey(models.Model):
     # Touched by every within-budget check (SQL, see helpdesk_ticket_budget.py):
     # two sends against one budget serialise on this row.
     budget_checked_at = fields.Datetime(readonly=True, copy=False)
-    deputy_email = fields.Char(readonly=True, copy=False, tracking=True)
+    deputy_email = fields.Char(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Who decides while the owner is away (or when a request waits too long).",
+    )
     deputy_name = fields.Char(readonly=True, copy=False, tracking=True)
     away_from = fields.Date(string="Owner Away From", readonly=True, copy=False, tracking=True)
-    away_until = fields.Date(string="Owner Away Until", readonly=True, copy=False, tracking=True)
+    away_until = fields.Date(
+        string="Owner Away Until",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Last day of the owner's absence; new requests go to the owner again the day after.",
+    )
 
     def _compute_budget_used_month(self):
         for client_key in self:

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 
 from ..sync import DEFAULT_RETENTION_DAYS
 from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, call_openai_chat, openai_settings
+from .fusion_helpdesk_engagement_absence import DEFAULT_ESCALATION_DAYS, ESCALATION_DAYS_PARAM
 from .helpdesk_ticket import (
     DEFAULT_EXPIRY_DAYS,
     DEFAULT_REMINDER_DAYS,
@@ -52,6 +53,11 @@ class ResConfigSettings(models.TransientModel):
         string="Link Lifetime (days)",
         config_parameter=EXPIRY_DAYS_PARAM,
         default=DEFAULT_EXPIRY_DAYS,
+    )
+    fusion_engagement_escalation_days = fields.Integer(
+        string="Escalation Delay (business days)",
+        config_parameter=ESCALATION_DAYS_PARAM,
+        default=DEFAULT_ESCALATION_DAYS,
     )
 
     fusion_sync_retention_days = fields.Integer(

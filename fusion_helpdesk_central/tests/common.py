@@ -14,6 +14,7 @@ from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
+from .. import money
 from ..models.fusion_helpdesk_engagement import hash_token
 
 LIVE_LINK = re.compile(r"/fusion_helpdesk/engagement/([^/\"'\s<>]+)/approve")
@@ -81,6 +82,27 @@ def ticket_live_token(ticket):
             if hash_token(token) == digest:
                 return token
     return None
+
+
+def set_absence_policy(
+    client_key, deputy_email=False, deputy_name=False, away_from=False, away_until=False
+):
+    """Set the client's absence policy (deputy and away dates) as the client's
+    administrator does: the body ``PUT /fusion_helpdesk_central/api/v1/policy``
+    carries, checked by the API's own validation and stored by its own method
+    (the one writer of these fields); the key's owner and budget are kept."""
+    key = client_key.sudo()
+    payload = {
+        "owner_email": key.owner_email or None,
+        "owner_name": key.owner_name or None,
+        "budget_monthly": key.budget_monthly,
+        "currency": key.budget_currency_id.name or None,
+        "deputy_email": deputy_email or None,
+        "deputy_name": deputy_name or None,
+        "away_from": fields.Date.to_string(away_from) or None,
+        "away_until": fields.Date.to_string(away_until) or None,
+    }
+    return client_key._api_set_policy(money.validate_policy_payload(payload))
 
 
 class FusionHelpdeskCentralCommon(BaseCommon):

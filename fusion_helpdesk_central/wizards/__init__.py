@@ -2,3 +2,4 @@ from . import fusion_helpdesk_engagement_wizard
 from . import fusion_helpdesk_engagement_wizard_line
 from . import fusion_helpdesk_client_key_reveal
 from . import fusion_helpdesk_engagement_wizard_preview
+from . import fusion_helpdesk_approval_waive_wizard
