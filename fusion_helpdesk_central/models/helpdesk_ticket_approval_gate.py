@@ -207,9 +207,9 @@ class HelpdeskTicket(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def _engagement_start(self, findings, summary, provenance=None):
+    def _engagement_start(self, findings, summary, provenance=None, estimate=None):
         """Sending the request completes the rule's to-do."""
-        token = super()._engagement_start(findings, summary, provenance)
+        token = super()._engagement_start(findings, summary, provenance, estimate)
         self.sudo().activity_feedback(
             [REQUEST_TODO_XMLID],
             feedback=self.env._("Owner approval requested."),

@@ -14,9 +14,9 @@ from odoo.tools import format_date
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    def _prepare_engagement_round_values(self, findings, summary, provenance=None):
+    def _prepare_engagement_round_values(self, findings, summary, provenance=None, estimate=None):
         """While the owner is away, a new request goes to the client's deputy."""
-        values = super()._prepare_engagement_round_values(findings, summary, provenance)
+        values = super()._prepare_engagement_round_values(findings, summary, provenance, estimate)
         client = self.client_key_id
         deputy = client._absence_deputy() if client and client._owner_away() else None
         if deputy:
