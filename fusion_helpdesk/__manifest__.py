@@ -3,7 +3,7 @@
 {
     "name": "Fusion Helpdesk",
     "summary": "Submit support tickets to your provider and follow their thread from your own Odoo",
-    "version": "19.0.3.1.0",
+    "version": "19.0.4.0.0",
     "license": "LGPL-3",
     "category": "Services/Helpdesk",
     "author": "Fusion Helpdesk",

@@ -4,7 +4,7 @@
     "name": "Fusion Helpdesk Central",
     "summary": "Central side of Fusion Helpdesk: client intake API and "
     "owner approval by magic link",
-    "version": "19.0.3.1.0",
+    "version": "19.0.4.0.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Fusion Helpdesk",

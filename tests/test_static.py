@@ -17,13 +17,13 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {
     "fusion_helpdesk_central": {
-        "version": "19.0.3.1.0",
+        "version": "19.0.4.0.0",
         "license": "AGPL-3",
         "depends": {"helpdesk_mgmt", "mail", "portal", "base_automation"},
         "python": {"openai>=3.0"},
     },
     "fusion_helpdesk": {
-        "version": "19.0.3.1.0",
+        "version": "19.0.4.0.0",
         "license": "LGPL-3",
         "depends": {"base_setup", "mail"},
         "python": {"requests"},

@@ -117,6 +117,15 @@ env.cr.execute(
     "SELECT count(*) FROM mail_message WHERE body::text LIKE '%/fusion_helpdesk/engagement/%'"
 )
 check(env.cr.fetchone()[0] == 0, "a mail.message still carries a decision link")
+# 19.0.4.0.0: the new dependency, the policy, the estimate and the revision subject.
+automation = env["ir.module.module"].search([("name", "=", "base_automation")])
+check(automation.state == "installed", "base_automation installed by the upgrade")
+key = env["fusion.helpdesk.client.key"].search([("name", "=", "Upgrade Co")])
+check(key and not key.budget_monthly and not key.deputy_email, "the client key has no policy")
+pending = env["helpdesk.ticket"].browse(data["pending"]["id"]).engagement_id
+check(pending.estimate_hours == 0 and not pending.auto_approved, "old rounds have no estimate")
+single = env.ref("fusion_helpdesk_central.mail_template_engagement_single")
+check("Revised proposal" in (single.subject or ""), "the single subject marks revisions")
 print("@@MARKER@@" + json.dumps(problems))
 """
 
