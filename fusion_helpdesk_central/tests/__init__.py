@@ -26,3 +26,4 @@ from . import test_requester_notifications
 from . import test_policy_api
 from . import test_engagement_budget
 from . import test_engagement_wizard_revision
+from . import test_migration_revision_subject
