@@ -365,12 +365,7 @@ class FusionHelpdeskEngagement(models.Model):
         """
         # The owner's partner, found (or created) once: it authors the public
         # comment and the ticket's tracking (an expiry is nobody's doing).
-        owners = {
-            engagement.id: engagement._owner_partner(create=True)
-            if engagement.state != "expired"
-            else self.env["res.partner"]
-            for engagement in self
-        }
+        owners = self._decision_authors()
         # Only a round's own ticket can have it as its latest round: say which
         # one does (the ticket is read anyway), sparing the ORM a search of
         # the tickets on each change of these rounds below.
@@ -386,6 +381,18 @@ class FusionHelpdeskEngagement(models.Model):
         # tracking records the change like any other write.
         self.modified(self._decision_fnames())
         self._decision_consequences(owners)
+
+    def _decision_authors(self):
+        """``{round id: partner}`` authoring the ticket's tracking and the
+        public comment of these rounds' decisions: the owner (found or
+        created once), nobody for an expiry. Override for a decision that is
+        not the owner's (a hand-over by the system)."""
+        return {
+            engagement.id: engagement._owner_partner(create=True)
+            if engagement.state != "expired"
+            else self.env["res.partner"]
+            for engagement in self
+        }
 
     def _owner_partner(self, create=False):
         """Partner of the round's owner (found by email; created when ``create``)."""

@@ -1,9 +1,11 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Requests handed to the client's deputy: while the owner is away (hourly
-cron) and when a request waits too long (escalation). A hand-over is the
-owner's delegation path run by the cron: the round becomes ``delegated`` and
-a new pending round with a fresh link goes to the deputy."""
+cron) and when a request waits too long (escalation). A hand-over reuses the
+delegation's mechanics (the round becomes ``delegated``, a new pending round
+with a fresh link goes to the deputy), but it is the system's doing, never
+the owner's: the provider's company authors its tracking and note, and no
+decision IP, user agent, comment or decision message is recorded."""
 
 import logging
 
@@ -21,6 +23,8 @@ HANDOVER_REASONS = [
     ("away", "Owner away"),
     ("escalation", "No answer in time"),
 ]
+# Context key set while the system hands rounds over (value: the reason).
+HANDOVER_CONTEXT = "fusion_engagement_handover"
 
 
 class FusionHelpdeskEngagement(models.Model):
@@ -78,7 +82,9 @@ class FusionHelpdeskEngagement(models.Model):
                 }
             )
         children = Engagement.create(vals_list)
-        delegated._after_decision()
+        # The delegation's bookkeeping, authored by the system (see
+        # ``_decision_authors``): the owner did not pass anything on.
+        delegated.with_context(**{HANDOVER_CONTEXT: reason})._after_decision()
         children.ticket_id._engagement_send_mails(tokens)
         for child in children:
             child.ticket_id._engagement_post_handover_note(child)
@@ -195,3 +201,24 @@ class FusionHelpdeskEngagement(models.Model):
             if child:
                 return self.ticket_id._engagement_handover_sentence(child)
         return super()._notify_engineer_sentence(owner)
+
+    def _decision_authors(self):
+        """A hand-over is the system's doing: the provider's company authors
+        the ticket's tracking, never the owner (whose contact is not even
+        looked up)."""
+        if not self.env.context.get(HANDOVER_CONTEXT):
+            return super()._decision_authors()
+        return {engagement.id: engagement._handover_author() for engagement in self}
+
+    def _handover_author(self):
+        """Partner signing what a hand-over of this round records: the
+        ticket's company (the provider); override to sign otherwise."""
+        self.ensure_one()
+        return (self.ticket_id.company_id or self.env.company).partner_id
+
+    def _prepare_engineer_to_do_values(self):
+        """The engineer's to-do of a hand-over says so, not "Owner decision"."""
+        values = super()._prepare_engineer_to_do_values()
+        if self.env.context.get(HANDOVER_CONTEXT):
+            values["summary"] = self.env._("Approval request handed to the deputy")
+        return values

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .helpdesk_ticket import text_lines_html
 
@@ -129,7 +130,7 @@ class HelpdeskTicket(models.Model):
         # Two rules (or two saves) firing at once: the second waits on these
         # rows and, once the first committed, is replayed by Odoo's retrying()
         # and finds the to-do; no search-then-create race.
-        tickets.lock_for_update()
+        tickets._fusion_lock_rows()
         tickets.filtered(lambda ticket: not ticket.engagement_required).write(
             {"engagement_required": True}
         )
@@ -164,6 +165,25 @@ class HelpdeskTicket(models.Model):
                 **ticket._prepare_fusion_approval_todo_values(),
             )
         return tickets
+
+    def _fusion_lock_rows(self):
+        """Hold these tickets' rows until the transaction ends, waiting for a
+        concurrent holder. An UPDATE that changes no value, not Odoo's
+        ``lock_for_update`` (SKIP LOCKED: the second would fail with a
+        LockError at once) nor a bare ``FOR UPDATE`` (once the first
+        committed, the second would lock the row and, reading its older
+        snapshot, not see the first's to-do): a row updated by a transaction
+        that committed meanwhile makes the waiting one fail with a
+        serialization failure, which Odoo's ``retrying()`` replays."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE helpdesk_ticket SET write_date = write_date WHERE id IN %s",
+                    tuple(self.ids),
+                ),
+                # The serialization failure is expected, and retried.
+                log_exceptions=False,
+            )
 
     def _fusion_approval_todo_user(self):
         """Who is asked to request the approval: the assignee, else the team

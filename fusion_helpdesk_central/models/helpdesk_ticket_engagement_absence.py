@@ -55,13 +55,31 @@ class HelpdeskTicket(models.Model):
 
     def _engagement_post_handover_note(self, engagement):
         """Public note on the ticket (the client's employees see it through the
-        updates feed) saying the request went to the deputy."""
+        updates feed) saying the request went to the deputy and why: signed
+        by the provider's company (the system did it, not the owner nor the
+        cron's user), kept as approval history (a flow note)."""
         self.ensure_one()
-        return self.with_context(mail_post_autofollow=False).message_post(
+        poster = self.sudo().with_context(
+            mail_create_nosubscribe=True,
+            mail_post_autofollow=False,
+            mail_post_autofollow_author_skip=True,
+        )
+        message = poster.message_post(
             body=Markup("<p>%s</p>") % self._engagement_handover_sentence(engagement),
+            author_id=engagement._handover_author().id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        return message._fusion_mark_flow_note()
+
+    def _prepare_sync_engagement_values(self):
+        """A round handed over by the system was passed on by nobody: the
+        client must not tell its employee that the owner passed it on (the
+        hand-over note, in the feed, says what happened and why)."""
+        values = super()._prepare_sync_engagement_values()
+        if values and values.get("delegated_by") and self.sudo().engagement_id.handover_reason:
+            values["delegated_by"] = ""
+        return values
 
     def _engagement_escalation_todo(self, engagement, days):
         """Tell the engineer who asked (else the assignee) that ``engagement``

@@ -27,3 +27,7 @@ from . import test_policy_api
 from . import test_engagement_budget
 from . import test_engagement_wizard_revision
 from . import test_migration_revision_subject
+from . import test_approval_rules
+from . import test_approval_rule_race
+from . import test_stage_gate
+from . import test_absence_handover

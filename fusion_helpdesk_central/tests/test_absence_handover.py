@@ -60,6 +60,57 @@ class AbsenceCase(FusionHelpdeskCentralCommon):
     def _mails_to(self, email):
         return self.env["mail.mail"].sudo().search([("email_to", "ilike", email)])
 
+    def _last_ids(self):
+        """Ids of the latest message and contact: what the cron adds is above."""
+        last = {}
+        for model in ("mail.message", "res.partner"):
+            Model = self.env[model].sudo().with_context(active_test=False)
+            last[model] = Model.search([], order="id desc", limit=1).id
+        return last
+
+    def assertSystemHandover(self, ticket, first, since):
+        """What the cron's hand-over of ``first`` recorded is the system's
+        doing: every message and tracking it left on ``ticket`` is signed by
+        the provider's company or OdooBot, none by the owner (whose contact
+        it neither looks up nor creates); the owner's round carries no
+        decision IP, user agent, comment or decision message."""
+        owner_email = first.owner_email
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "helpdesk.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("id", ">", since["mail.message"]),
+                ]
+            )
+        )
+        self.assertTrue(messages)
+        system = self.env.company.partner_id | self.env.ref("base.partner_root")
+        for message in messages:
+            self.assertIn(message.author_id, system, message.body)
+            self.assertNotEqual(message.author_id.email_normalized, owner_email)
+        note = messages.filtered(lambda m: "was handed to" in (m.body or ""))
+        self.assertEqual(note.author_id, self.env.company.partner_id)
+        self.assertTrue(note.fusion_flow_note, "kept as approval history")
+        self.assertFalse(
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("email_normalized", "=", owner_email), ("id", ">", since["res.partner"])]),
+            "the hand-over never creates the owner's contact",
+        )
+        first = first.sudo()
+        self.assertEqual(first.state, "delegated")
+        self.assertFalse(first.decision_ip)
+        self.assertFalse(first.decision_user_agent)
+        self.assertFalse(first.decision_comment)
+        self.assertFalse(first.decision_message_id)
+        todo = ticket.activity_ids.filtered(lambda a: "was handed to" in (a.note or ""))
+        self.assertEqual(todo.summary, "Approval request handed to the deputy")
+        return note
+
 
 class TestAbsenceHandover(AbsenceCase):
     def test_cron_record(self):
@@ -97,9 +148,11 @@ class TestAbsenceHandover(AbsenceCase):
         with freeze_time(datetime(2026, 11, 30, 23, 0)):
             self._run_cron()  # the day before the absence: nothing
         self.assertEqual(first.state, "pending")
+        since = self._last_ids()
         with freeze_time(datetime(2026, 12, 1, 0, 30)):
             self._run_cron()
         self.assertEqual(first.state, "delegated")
+        self.assertSystemHandover(mine, first, since)
         child = mine.engagement_id
         self.assertNotEqual(child, first)
         self.assertEqual(child.parent_id, first)
@@ -197,6 +250,28 @@ class TestAbsenceHandover(AbsenceCase):
         self.client_key.write({"owner_email": DEPUTY.upper(), "owner_name": "Dana Deputy"})
         self._assert_requests_stay_with_the_owner("made the owner")
 
+    def test_the_owners_own_delegation_stays_hers(self):
+        """Only the system's hand-over is signed by the system: when the owner
+        passes a request on herself, the ticket's tracking is hers (her
+        contact), the engineer's to-do says she did, and her IP is kept."""
+        with freeze_time(MONDAY):
+            ticket = self._create_ticket("Passed on by the owner")
+            first = self._send(ticket)
+            self.Engagement._delegate(
+                ticket_live_token(ticket), "Carl", "carl@acme.example.com", ip="198.51.100.7"
+            )
+        owner = (
+            self.env["res.partner"]
+            .sudo()
+            .search([("email_normalized", "=", "owner@acme.example.com")])
+        )
+        self.assertEqual(len(owner), 1, "the owner's contact authors her decision")
+        self.assertEqual(first.sudo().decision_ip, "198.51.100.7")
+        todo = ticket.activity_ids.filtered(lambda a: "asked Carl to decide" in (a.note or ""))
+        self.assertEqual(todo.summary, "Owner decision: Delegated")
+        self.assertIn("Olivia Owner asked Carl", todo.note)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "was handed to" in (m.body or "")))
+
     def test_requests_passed_on_by_the_owner_stay_with_their_delegate(self):
         with freeze_time(MONDAY):
             ticket = self._create_ticket("Passed on")
@@ -222,9 +297,11 @@ class TestEscalation(AbsenceCase):
         with freeze_time(datetime(2026, 12, 7, 10, 0)):  # Monday: one business day
             self._run_cron()
         self.assertEqual(first.state, "pending")
+        since = self._last_ids()
         with freeze_time(datetime(2026, 12, 8, 10, 0)):  # Tuesday: two
             self._run_cron()
         self.assertEqual(first.state, "delegated")
+        self.assertSystemHandover(ticket, first, since)
         self.assertTrue(first.escalated_at)
         child = ticket.engagement_id
         self.assertEqual((child.owner_email, child.handover_reason), (DEPUTY, "escalation"))
@@ -320,5 +397,12 @@ class TestHandoverFeed(SyncApiCase):
         self.assertEqual(listed["engagement_state"], "pending")
         bodies = " ".join(message["body"] for message in listed["messages"])
         self.assertIn("was handed to Dana Deputy while Olivia Owner is away", bodies)
+        # Signed by the provider, and the owner passed nothing on: the client
+        # never tells its employee "Olivia Owner passed ... on to Dana Deputy".
+        [note] = [m for m in listed["messages"] if "was handed to" in m["body"]]
+        self.assertEqual(note["author"], self.env.company.partner_id.name)
+        self.assertIsNone(note["decision"])
+        self.assertEqual(listed["engagement"]["owner"], "Dana Deputy")
+        self.assertEqual(listed["engagement"]["delegated_by"], "")
         back = format_date(self.env, today + timedelta(days=7))
         self.assertIn(back, bodies)
