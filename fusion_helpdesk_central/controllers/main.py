@@ -4,6 +4,8 @@
 
 import logging
 
+from markupsafe import Markup
+
 from odoo import http
 from odoo.exceptions import ConcurrencyError
 from odoo.http import request
@@ -96,7 +98,9 @@ class EngagementController(http.Controller):
             lang = engagement.ticket_id._engagement_page_lang()
             if lang:
                 request.update_context(lang=lang)
-            return engagement, None
+            # The record was read before the page's language was set: give it
+            # that language, or every line it renders follows the browser.
+            return engagement.with_context(lang=request.env.lang), None
         return None, self._engagement_closed_or_invalid(token)
 
     def _engagement_closed_or_invalid(self, token):
@@ -109,7 +113,7 @@ class EngagementController(http.Controller):
             request.update_context(lang=lang)
         return self._engagement_response(
             "fusion_helpdesk_central.engagement_page_closed",
-            self._engagement_closed_values(closed),
+            self._engagement_closed_values(closed.with_context(lang=request.env.lang)),
             status=410,
         )
 
@@ -120,7 +124,7 @@ class EngagementController(http.Controller):
         return {
             "company": engagement.ticket_id.company_id or request.env.company,
             "closed_state": state,
-            "closed_on": format_date(request.env, date) if date else "",
+            "closed_on": self._engagement_date(date),
         }
 
     def _engagement_page(self, token, decision, form):
@@ -286,6 +290,12 @@ class EngagementController(http.Controller):
         )
 
     @staticmethod
+    def _engagement_date(value):
+        """``value`` as the page's language writes a date, the month in words
+        (never an ambiguous 12/04/2026), or ""."""
+        return format_date(request.env, value, date_format="medium") if value else ""
+
+    @staticmethod
     def _engagement_comment_error(comment):
         """Why ``comment`` is refused (too long), or ``None``."""
         if comment and len(comment) > MAX_COMMENT:
@@ -329,6 +339,7 @@ class EngagementController(http.Controller):
         values = {
             "company": request.env.company,
             "html_lang": (request.env.lang or "en_US").replace("_", "-"),
+            "doctype": Markup("<!DOCTYPE html>"),
             **values,
             "request": request,
         }
