@@ -119,9 +119,10 @@ class EngagementController(http.Controller):
 
     def _engagement_closed_values(self, engagement):
         """Rendering values of the closed page: what became of the request and
-        when, nothing else (no comment, nobody's name)."""
+        when, and who to contact (no comment, no owner's name)."""
         state, date = engagement._closed_state()
         return {
+            **self._engagement_contact_values(engagement),
             "company": engagement.ticket_id.company_id or request.env.company,
             "closed_state": state,
             "closed_on": self._engagement_date(date),
@@ -200,6 +201,16 @@ class EngagementController(http.Controller):
             "content_digest": engagement.content_digest,
         }
 
+    def _engagement_contact_values(self, engagement):
+        """Who the owner can contact once the link is spent: the engineer who
+        asked, and the provider company's email and phone (public anyway)."""
+        company = (engagement.ticket_id.company_id or request.env.company).sudo()
+        return {
+            "contact_name": engagement.sudo().requested_by_id.name or "",
+            "contact_email": company.email or "",
+            "contact_phone": company.phone or "",
+        }
+
     def _engagement_confirm_values(self, engagement, token, decision):
         """Rendering values of the confirm page; override to add some."""
         pending = len(engagement._pending_siblings())
@@ -230,6 +241,10 @@ class EngagementController(http.Controller):
         """Rendering values of the done page; override to add some."""
         return {
             **self._engagement_ticket_values(engagement),
+            **self._engagement_contact_values(engagement),
+            # The owner's other requests: each is answered from its own email
+            # (this link is spent, and must not open the others).
+            "others_pending": len(engagement._pending_siblings()),
             "decided_state": engagement.state,
             "decision": "approve" if engagement.state == "approved" else "reject",
             "comment": engagement.decision_comment or "",
@@ -285,6 +300,7 @@ class EngagementController(http.Controller):
                 **self._engagement_ticket_values(anchor),
                 "outcomes": outcomes,
                 "left": anchor._pending_siblings(),
+                **self._engagement_contact_values(anchor),
                 "state_labels": dict(anchor._fields["state"]._description_selection(request.env)),
             },
         )
