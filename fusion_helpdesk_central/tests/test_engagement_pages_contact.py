@@ -73,3 +73,12 @@ class TestEngagementPagesContact(HttpCase, FusionHelpdeskCentralCommon):
         match = re.search(r'<link rel="icon"[^>]*href="([^"]+)"', page.text)
         self.assertTrue(match, "the page declares its icon")
         self.assertEqual(self.url_open(match.group(1)).status_code, 200)
+
+    def test_all_pending_page_offers_large_answer_buttons(self):
+        self._start_round(self._create_ticket("Scanner jams"))
+        page = self.url_open(self._url("all"))
+        self.assertEqual(page.status_code, 200)
+        for answer in ("approve", "reject", "changes"):
+            self.assertIn('class="fh-choice fh-choice-%s"' % answer, page.text)
+        self.assertIn(".fh-choices label.fh-choice", page.text)
+        self.assertNotIn("<script", page.text.lower())
