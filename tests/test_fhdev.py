@@ -470,6 +470,8 @@ def test_the_mail_catcher_writes_each_message_and_an_index(tmp_path):
     assert eml.name == "0001-approval-requested-ht00001-vendor-bills.eml"
     assert eml.read_bytes() == MAIL
     assert "engagement/t/approve" in eml.with_suffix(".html").read_text()
+    assert eml.with_suffix(".html").read_text().startswith('<meta charset="utf-8">')
+    assert "charset=utf-8" in fhdev_demo._QuietHandler.extensions_map[".html"]
     index = (tmp_path / "index.html").read_text()
     assert "0001-approval-requested-ht00001-vendor-bills.html" in index
     assert "Eddie Engineer &lt;eddie@provider.example.com&gt;" in index

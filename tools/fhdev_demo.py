@@ -138,7 +138,7 @@ def write_index(folder):
         "<tr><th>date</th><th>from</th><th>to</th><th>subject</th><th>raw</th></tr>%s"
         "</table></body></html>" % ("".join(rows) or "<tr><td colspan='5'>no mail yet</td></tr>")
     )
-    (Path(folder) / "index.html").write_text(page)
+    (Path(folder) / "index.html").write_text(page, encoding="utf-8")
 
 
 class MailFolderHandler:
@@ -155,7 +155,10 @@ class MailFolderHandler:
             number = len(list(self.folder.glob("*.eml"))) + 1
             stem = self.folder / mail_file_stem(number, message)
             stem.with_suffix(".eml").write_bytes(content)
-            stem.with_suffix(".html").write_text(html_body(message))
+            # The page declares its charset: a browser never guesses it.
+            stem.with_suffix(".html").write_text(
+                '<meta charset="utf-8">\n' + html_body(message), encoding="utf-8"
+            )
             write_index(self.folder)
         print("   mail: %s -> %s" % (message.get("Subject"), stem.with_suffix(".html")), flush=True)
         return stem.with_suffix(".eml")
@@ -166,6 +169,13 @@ class MailFolderHandler:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    # The header says it too (the pages are written in UTF-8).
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".eml": "message/rfc822; charset=utf-8",
+    }
+
     def log_message(self, *args):
         pass
 

@@ -137,6 +137,41 @@ class ResConfigSettings(models.TransientModel):
                     )
                 )
 
+    def _fusion_helpdesk_admin_error_message(self, error):
+        """What is wrong and what to do, for the administrator on this page
+        (the employees' messages send them to this administrator), or None."""
+        if isinstance(error, central_client.CentralNotConfigured):
+            if error.setting == "client_key":
+                return self.env._(
+                    "No client key is saved. Paste the client key your support provider "
+                    "gave you in Client Key, then test again."
+                )
+            return self.env._(
+                "The Support Provider URL is missing or invalid. Enter the server's "
+                "address as your support provider gave it, starting with https:// "
+                "(like https://support.example.com), then test again."
+            )
+        if isinstance(error, central_client.CentralUnreachable):
+            return self.env._(
+                "Nothing answered at %s: the connection was refused or timed out. Check "
+                "the address and port of the Support Provider URL, and that this server "
+                "may reach it (firewall, proxy), then test again.",
+                self.fusion_helpdesk_central_url,
+            )
+        if isinstance(error, central_client.CentralBadResponse):
+            return self.env._(
+                "The server at this URL did not answer as the Fusion Helpdesk API does. "
+                "Check the Support Provider URL: it is the server's address, like "
+                "https://support.example.com, without /odoo."
+            )
+        if isinstance(error, central_client.CentralRefused) and error.status == 401:
+            return self.env._(
+                "The support server does not accept this client key. Paste the key "
+                "exactly as your support provider gave it (no spaces before or after), "
+                "or ask them for a new one, then test again."
+            )
+        return None
+
     def action_fusion_helpdesk_test_connection(self):
         """Ask central whether it accepts this form's URL and key; notify the answer.
 
@@ -154,7 +189,9 @@ class ResConfigSettings(models.TransientModel):
             answer = central_client.ping(self.fusion_helpdesk_central_url, key)
         except central_client.CentralError as error:
             _logger.info("Fusion Helpdesk connection test failed: %s", error)
-            message = tickets._central_error_message(error)
+            message = self._fusion_helpdesk_admin_error_message(error) or (
+                tickets._central_error_message(error)
+            )
             if isinstance(error, central_client.CentralBadResponse):
                 # The technical detail helps the admin (e.g. where a redirect points).
                 message = "%s (%s)" % (message, error)

@@ -133,13 +133,13 @@ class TestSettings(FusionHelpdeskCommon):
                     "json": {"error": {"field": None, "message": "Unknown key"}},
                 },
                 CENTRAL_URL,
-                "does not accept this company's client key",
+                "does not accept this client key. Paste the key exactly",
             ),
             (
                 "central down",
                 {"url": PING_URL, "body": requests.ConnectionError("refused")},
                 CENTRAL_URL,
-                "could not be reached",
+                "Nothing answered at %s: the connection was refused" % CENTRAL_URL,
             ),
             (
                 "redirected",
@@ -164,8 +164,8 @@ class TestSettings(FusionHelpdeskCommon):
                 "answered error 404, but not as the Fusion Helpdesk API answers. Check the "
                 "Support Provider URL",
             ),
-            ("no URL", None, "", "URL is missing or invalid"),
-            ("not a URL", None, "central.example.com", "URL is missing or invalid"),
+            ("no URL", None, "", "URL is missing or invalid. Enter the server's address"),
+            ("not a URL", None, "central.example.com", "URL is missing or invalid. Enter"),
         ]
         for label, answer, url, expected in cases:
             with self.subTest(label), self.mock_central() as mock:
@@ -177,4 +177,8 @@ class TestSettings(FusionHelpdeskCommon):
                 action = settings.action_fusion_helpdesk_test_connection()
                 self.assertEqual(action["params"]["type"], "danger")
                 self.assertIn(expected, action["params"]["message"])
+                # Said to the administrator on the page: no one else to ask, and
+                # a refused connection is not a matter of waiting.
+                self.assertNotIn("administrator", action["params"]["message"])
+                self.assertNotIn("try again later", action["params"]["message"])
                 self.assertEqual(len(mock.calls), 1 if answer else 0)

@@ -4,6 +4,8 @@
 
 import logging
 
+from markupsafe import Markup
+
 from odoo import http
 from odoo.exceptions import ConcurrencyError
 from odoo.http import request
@@ -96,7 +98,9 @@ class EngagementController(http.Controller):
             lang = engagement.ticket_id._engagement_page_lang()
             if lang:
                 request.update_context(lang=lang)
-            return engagement, None
+            # The record was read before the page's language was set: give it
+            # that language, or every line it renders follows the browser.
+            return engagement.with_context(lang=request.env.lang), None
         return None, self._engagement_closed_or_invalid(token)
 
     def _engagement_closed_or_invalid(self, token):
@@ -109,18 +113,19 @@ class EngagementController(http.Controller):
             request.update_context(lang=lang)
         return self._engagement_response(
             "fusion_helpdesk_central.engagement_page_closed",
-            self._engagement_closed_values(closed),
+            self._engagement_closed_values(closed.with_context(lang=request.env.lang)),
             status=410,
         )
 
     def _engagement_closed_values(self, engagement):
         """Rendering values of the closed page: what became of the request and
-        when, nothing else (no comment, nobody's name)."""
+        when, and who to contact (no comment, no owner's name)."""
         state, date = engagement._closed_state()
         return {
+            **self._engagement_contact_values(engagement),
             "company": engagement.ticket_id.company_id or request.env.company,
             "closed_state": state,
-            "closed_on": format_date(request.env, date) if date else "",
+            "closed_on": self._engagement_date(date),
         }
 
     def _engagement_page(self, token, decision, form):
@@ -194,6 +199,16 @@ class EngagementController(http.Controller):
             "content_digest": engagement.content_digest,
         }
 
+    def _engagement_contact_values(self, engagement):
+        """Who the owner can contact once the link is spent: the engineer who
+        asked, and the provider company's email and phone (public anyway)."""
+        company = (engagement.ticket_id.company_id or request.env.company).sudo()
+        return {
+            "contact_name": engagement.sudo().requested_by_id.name or "",
+            "contact_email": company.email or "",
+            "contact_phone": company.phone or "",
+        }
+
     def _engagement_confirm_values(self, engagement, token, decision):
         """Rendering values of the confirm page; override to add some."""
         pending = len(engagement._pending_siblings())
@@ -224,6 +239,10 @@ class EngagementController(http.Controller):
         """Rendering values of the done page; override to add some."""
         return {
             **self._engagement_ticket_values(engagement),
+            **self._engagement_contact_values(engagement),
+            # The owner's other requests: each is answered from its own email
+            # (this link is spent, and must not open the others).
+            "others_pending": len(engagement._pending_siblings()),
             "decided_state": engagement.state,
             "decision": "approve" if engagement.state == "approved" else "reject",
             "comment": engagement.decision_comment or "",
@@ -279,9 +298,16 @@ class EngagementController(http.Controller):
                 **self._engagement_ticket_values(anchor),
                 "outcomes": outcomes,
                 "left": anchor._pending_siblings(),
+                **self._engagement_contact_values(anchor),
                 "state_labels": dict(anchor._fields["state"]._description_selection(request.env)),
             },
         )
+
+    @staticmethod
+    def _engagement_date(value):
+        """``value`` as the page's language writes a date, the month in words
+        (never an ambiguous 12/04/2026), or ""."""
+        return format_date(request.env, value, date_format="medium") if value else ""
 
     @staticmethod
     def _engagement_comment_error(comment):
@@ -327,6 +353,7 @@ class EngagementController(http.Controller):
         values = {
             "company": request.env.company,
             "html_lang": (request.env.lang or "en_US").replace("_", "-"),
+            "doctype": Markup("<!DOCTYPE html>"),
             **values,
             "request": request,
         }

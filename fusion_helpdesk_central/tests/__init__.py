@@ -3,6 +3,7 @@ from . import test_intake_api
 from . import test_intake_race
 from . import test_engagement_wizard
 from . import test_engagement_pages
+from . import test_engagement_pages_contact
 from . import test_engagement_reminder
 from . import test_engagement_reporting
 from . import test_res_config_settings

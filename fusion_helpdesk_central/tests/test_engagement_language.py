@@ -101,3 +101,34 @@ class TestEngagementLanguage(HttpCase, FusionHelpdeskCentralCommon):
                     self.ticket.id
                 ]
                 self.assertIn(button, body)
+
+    def test_page_language_decides_every_line_whatever_the_browser(self):
+        """The AI provenance line and the footer follow the page's language
+        (the owner's), not the browser's Accept-Language."""
+        layout = self.env.ref("fusion_helpdesk_central.engagement_page_layout")
+        # The integrator fills the .po files; the footer must be a term of its own.
+        # A term of its own (not glued to the company name's separator), so the
+        # .pot offers it to translators as is.
+        terms = layout._fields["arch_db"].get_trans_terms(layout.arch_db)
+        self.assertIn("Secure owner approval", terms)
+        french = layout.with_context(lang="fr_FR")
+        french.arch_db = french.arch_db.replace("Secure owner approval", "Approbation sécurisée")
+        self._send()
+        token = ticket_live_token(self.ticket)
+        page = self.url_open(
+            "/fusion_helpdesk/engagement/%s/approve" % token,
+            headers={"Accept-Language": "de-DE,de;q=0.9"},
+        ).text
+        self.assertTrue(page.lstrip().startswith("<!DOCTYPE html>"), page[:80])
+        self.assertIn('lang="fr-FR"', page)
+        self.assertIn("Ce résumé a été rédigé par", page)
+        self.assertNotIn("Diese Zusammenfassung", page)
+        self.assertNotIn("This summary was", page)
+        self.assertIn("Approbation sécurisée", page)
+        self.assertNotIn("Secure owner approval", page)
+        # The same on the page listing every pending request of the owner.
+        page = self.url_open(
+            "/fusion_helpdesk/engagement/%s/all" % token,
+            headers={"Accept-Language": "de-DE,de;q=0.9"},
+        ).text
+        self.assertIn("Approbation sécurisée", page)
