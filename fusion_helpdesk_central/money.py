@@ -118,6 +118,16 @@ def budget_left(budget, used):
     return max(round((budget or 0.0) - (used or 0.0), 2), 0.0)
 
 
+def priced_at_rate(hours, amount, hourly_rate):
+    """Whether ``amount`` is at least ``hours`` at the client's ``hourly_rate``:
+    only such an estimate may be approved by the budget. An amount typed below
+    the rate (999 hours for 0.01) or an estimate without a rate is the owner's
+    to judge, never the budget's."""
+    if not hourly_rate or hourly_rate <= 0 or not hours or hours <= 0:
+        return False
+    return (amount or 0.0) + 0.005 >= estimate_amount(hours, hourly_rate)
+
+
 def fits_budget(amount, budget, used, same_currency):
     """Whether a request of ``amount`` is approved within the budget: a budget
     is set, the currencies agree, there is an amount, and it fits in what is left."""

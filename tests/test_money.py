@@ -127,3 +127,19 @@ def test_content_digest_is_canonical_and_changes_with_any_part():
     ):
         assert money.content_digest(*other) != digest
     assert money.content_digest(None, None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("hours", "amount", "rate", "expected"),
+    [
+        (3, 300.0, 100.0, True),  # the rate's own amount
+        (3, 450.0, 100.0, True),  # typed above the rate
+        (3, 299.99, 100.0, False),  # typed below the rate
+        (999, 0.01, 100.0, False),  # attacker run F1: a cent for 999 hours
+        (3, 300.0, 0.0, False),  # no rate: the owner judges the amount
+        (0, 300.0, 100.0, False),  # no hours: nothing to price
+        (3, None, 100.0, False),
+    ],
+)
+def test_only_an_estimate_priced_at_the_rate_can_use_the_budget(hours, amount, rate, expected):
+    assert money.priced_at_rate(hours, amount, rate) is expected

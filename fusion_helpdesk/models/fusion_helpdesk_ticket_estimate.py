@@ -4,9 +4,22 @@
 
 from odoo import fields, models
 
+from .fusion_helpdesk_ticket_sync_notice import FusionHelpdeskTicket as NoticeTicket
+
 
 class FusionHelpdeskTicket(models.Model):
     _inherit = "fusion.helpdesk.ticket"
+
+    # Central's word only: an employee must not show her ticket as approved
+    # within the budget, nor change what it was estimated at. (A class
+    # attribute, not a field: the ORM gives no hook to extend it, hence the
+    # import of the class defining the previous value.)
+    _central_fields = NoticeTicket._central_fields | {
+        "engagement_estimate_hours",
+        "engagement_currency_id",
+        "engagement_estimate_amount",
+        "engagement_auto_approved",
+    }
 
     engagement_estimate_hours = fields.Float(
         string="Estimated Hours", readonly=True, copy=False, digits=(16, 2)

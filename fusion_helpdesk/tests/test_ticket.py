@@ -101,6 +101,32 @@ class TestTicket(FusionHelpdeskCommon):
         ticket.write({"name": "Erin's printer (tray 2)", "description": "Still smoking."})
         self.assertEqual(ticket.name, "Erin's printer (tray 2)")
 
+    def test_employee_cannot_forge_the_estimate_or_a_budget_approval(self):
+        """Attacker run: the estimate and "approved within the budget" are
+        central's word; an employee's write or create cannot set them."""
+        ticket = self.ticket_erin.with_user(self.employee)
+        forged = {
+            "engagement_auto_approved": True,
+            "engagement_estimate_hours": 5,
+            "engagement_estimate_amount": 1,
+            "engagement_currency_id": self.env.ref("base.USD").id,
+        }
+        for name, value in forged.items():
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                ticket.write({name: value})
+        created = self.Ticket.with_user(self.employee).create({"name": "Sneaky", **forged})
+        self.assertRecordValues(
+            created,
+            [
+                {
+                    "engagement_auto_approved": False,
+                    "engagement_estimate_hours": 0,
+                    "engagement_estimate_amount": 0,
+                    "engagement_currency_id": False,
+                }
+            ],
+        )
+
     def test_employee_cannot_hand_a_ticket_to_a_colleague(self):
         with self.assertRaises(AccessError):
             self.ticket_erin.with_user(self.employee).write({"user_id": self.other_employee.id})

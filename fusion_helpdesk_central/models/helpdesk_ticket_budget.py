@@ -33,6 +33,15 @@ class HelpdeskTicket(models.Model):
         if not engagement.estimate_amount or client.budget_currency_id != engagement.currency_id:
             # A currency mismatch never approves: the owner decides.
             return engagement.browse()
+        if not money.priced_at_rate(
+            engagement.estimate_hours, engagement.estimate_amount, client.hourly_rate
+        ):
+            # An amount typed below the hours at the client's rate (or without
+            # a rate) is the owner's to judge, never the budget's.
+            return engagement.browse()
+        if self._engagement_owner_said_no():
+            # The budget never overturns the owner's "no" or "change it".
+            return engagement.browse()
         # Two sends against one budget serialise on the key's row: the later
         # one waits, then fails with a serialization failure that Odoo's
         # retrying() replays with a snapshot holding the first one's amount.
@@ -62,6 +71,23 @@ class HelpdeskTicket(models.Model):
         engagement._notify_engineer()
         self._engagement_send_budget_notice(engagement, used)
         return engagement
+
+    def _engagement_owner_said_no(self):
+        """Whether the owner rejected or asked for changes on an earlier
+        request of this ticket: the next one goes to the owner, whatever the
+        budget (a revised proposal is the owner's to judge)."""
+        self.ensure_one()
+        return bool(
+            self.env["fusion.helpdesk.engagement"]
+            .sudo()
+            .search_count(
+                [
+                    ("ticket_id", "=", self.id),
+                    ("state", "in", ("rejected", "changes_requested")),
+                ],
+                limit=1,
+            )
+        )
 
     def _engagement_budget_used_text(self, engagement, used):
         """ "300.00 € of 1,000.00 €", in the language of ``self.env``."""

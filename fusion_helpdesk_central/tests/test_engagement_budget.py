@@ -18,7 +18,7 @@ from odoo.tests import tagged
 
 from odoo.addons.fusion_helpdesk_central import money
 
-from .common import delete_committed_tickets, live_token
+from .common import delete_committed_tickets, live_token, ticket_live_token
 from .test_intake_api import API
 from .test_policy_api import GOOD_POLICY
 from .test_sync_api import SyncApiCase
@@ -147,6 +147,37 @@ class TestEngagementBudget(SyncApiCase):
             "the engineer is told",
         )
         self.assertEqual(self.client_key.budget_used_month, 300.0)
+
+    def test_an_amount_typed_below_the_rate_goes_to_the_owner(self):
+        """Attacker run F1: 999 hours typed at 0.01 fitted any budget; the
+        budget only approves an estimate priced at least at the client's rate."""
+        self.put_policy(budget_monthly=1000)
+        engagement = self.send(self.ticket, hours=999, amount=0.01)
+        self.assertEqual((engagement.state, engagement.auto_approved), ("pending", False))
+        self.assertTrue(engagement.sudo().token_hash, "the owner got a live link")
+        # Typed above the rate, within the budget: approved.
+        other = self.send(self.other_ticket_of_key(), hours=2, amount=400.0)
+        self.assertEqual((other.state, other.auto_approved), ("approved", True))
+
+    def test_without_an_hourly_rate_the_budget_approves_nothing(self):
+        self.put_policy(budget_monthly=1000)
+        self.client_key.with_user(self.manager).write({"hourly_rate": 0.0})
+        engagement = self.send(self.ticket, hours=2, amount=10.0)
+        self.assertEqual((engagement.state, engagement.auto_approved), ("pending", False))
+
+    def test_the_budget_never_overturns_the_owners_no(self):
+        """Attacker run F2: after the owner rejected or asked for changes, the
+        next request goes to the owner, however small."""
+        self.put_policy(budget_monthly=1000)
+        for answer, state in (("reject", "rejected"), ("changes", "changes_requested")):
+            with self.subTest(answer=answer):
+                ticket = self.other_ticket_of_key()
+                first = self.send(ticket, hours=9)  # 1,350: over the budget
+                self.assertEqual(first.state, "pending")
+                self.env["helpdesk.ticket"]._engagement_decide(ticket_live_token(ticket), answer)
+                self.assertEqual(first.state, state)
+                again = self.send(ticket, hours=1)  # 150: would fit
+                self.assertEqual((again.state, again.auto_approved), ("pending", False))
 
     def test_over_budget_goes_to_the_owner_and_says_what_is_left(self):
         self.put_policy(budget_monthly=1000)
