@@ -70,6 +70,8 @@ class HelpdeskTicket(models.Model):
         """Refuse tickets created already required or waived outside the flows."""
         for vals in vals_list:
             self._fusion_check_gate_protected(fname for fname, value in vals.items() if value)
+        # Created (or copied) into a stage requiring approval, a ticket a rule
+        # requires on create is refused by write()'s check below.
         return super().create(vals_list)
 
     def write(self, vals):
@@ -79,7 +81,12 @@ class HelpdeskTicket(models.Model):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             if stage.sudo().fusion_requires_approval:
                 self._fusion_check_stage_gate(stage)
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("engagement_required"):
+            # A rule requiring approval of a ticket already sitting in such a
+            # stage (e.g. its client set after it was closed): refused too.
+            self._fusion_check_gate_kept()
+        return result
 
     # ------------------------------------------------------------------
     # The gate
@@ -96,19 +103,38 @@ class HelpdeskTicket(models.Model):
             )
         )
 
+    def _fusion_check_gate_kept(self):
+        """Raise ``UserError`` naming the tickets that sit in a stage requiring
+        approval while theirs is required and not given (created or copied
+        into it, or required there by a rule)."""
+        for stage in self.stage_id.sudo().filtered("fusion_requires_approval"):
+            in_stage = self.filtered(lambda ticket, stage=stage: ticket.stage_id == stage)
+            blocked = in_stage.filtered(
+                lambda ticket: (
+                    ticket.engagement_required
+                    and not ticket.engagement_waived
+                    and ticket.engagement_state != "approved"
+                )
+            )
+            if blocked:
+                self._fusion_raise_gate(stage, blocked)
+
+    def _fusion_raise_gate(self, stage, blocked):
+        raise UserError(
+            self.env._(
+                "Stage %(stage)s requires the owner's approval. Not approved yet: "
+                "%(tickets)s. Request the owner's approval and wait for it, or ask a "
+                "helpdesk manager to waive it.",
+                stage=stage.name,
+                tickets=", ".join(blocked.mapped("display_name")),
+            )
+        )
+
     def _fusion_check_stage_gate(self, stage):
         """Raise ``UserError`` naming the tickets that may not enter ``stage``."""
         blocked = self._fusion_gate_blocked(stage)
         if blocked:
-            raise UserError(
-                self.env._(
-                    "Stage %(stage)s requires the owner's approval. Not approved yet: "
-                    "%(tickets)s. Request the owner's approval and wait for it, or ask a "
-                    "helpdesk manager to waive it.",
-                    stage=stage.name,
-                    tickets=", ".join(blocked.mapped("display_name")),
-                )
-            )
+            self._fusion_raise_gate(stage, blocked)
 
     # ------------------------------------------------------------------
     # Required by a rule (server action "Require owner approval")

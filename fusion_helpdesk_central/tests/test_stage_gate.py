@@ -7,6 +7,7 @@ own paths: JSON-RPC ``write``, the kanban's ``web_save``, a list's mass edit,
 import json
 from datetime import datetime, timedelta
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -117,6 +118,62 @@ class TestStageGate(FusionHelpdeskCentralCommon, HttpCase):
         )
         self.env.invalidate_all()
         self.assertEqual(self.free_ticket.stage_id, self.gated)
+
+    @mute_logger("odoo.http")
+    def test_no_ticket_is_created_copied_or_required_inside_a_gated_stage(self):
+        """Attacker run F3: the gate held on write only; a copy, a create (with
+        a rule firing on create) or a rule requiring approval of a ticket that
+        already sits in the stage put required, unapproved work there."""
+        ticket_model = self.env["ir.model"]._get("helpdesk.ticket")
+        self.env["base.automation"].create(
+            {
+                "name": "Client work needs the owner",
+                "model_id": ticket_model.id,
+                "trigger": "on_create_or_write",
+                "filter_domain": "[('client_key_id', '!=', False)]",
+                "action_server_ids": [
+                    Command.create(
+                        {
+                            "name": "Require owner approval",
+                            "model_id": ticket_model.id,
+                            "state": "fusion_owner_approval",
+                        }
+                    )
+                ],
+            }
+        )
+        before = self.env["helpdesk.ticket"].search_count([])
+        # copy() of a required, unapproved ticket into the stage.
+        error = self._call(
+            self.engineer, "copy", self.ticket.ids, default={"stage_id": self.gated.id}
+        )
+        self.assertIn(USER_ERROR, error or "")
+        # create() of client work straight into the stage (the rule fires on create).
+        error = self._call(
+            self.engineer,
+            "create",
+            {
+                "name": "Born done",
+                "description": "x",
+                "client_key_id": self.client_key.id,
+                "stage_id": self.gated.id,
+            },
+        )
+        self.assertIn(USER_ERROR, error or "")
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), before)
+        # A ticket put in the stage without a client, then given one: the rule
+        # requires approval of a ticket sitting there; refused, nothing changed.
+        orphan = self.env["helpdesk.ticket"].create({"name": "No client yet", "description": "x"})
+        self.assertIsNone(
+            self._call(self.engineer, "write", orphan.ids, {"stage_id": self.gated.id})
+        )
+        error = self._call(
+            self.engineer, "write", orphan.ids, {"client_key_id": self.client_key.id}
+        )
+        self.assertIn(USER_ERROR, error or "")
+        self.env.invalidate_all()
+        self.assertFalse(orphan.engagement_required)
+        self.assertFalse(orphan.client_key_id)
 
     def test_gate_opens_once_the_owner_approves(self):
         with self.assertRaises(UserError):
