@@ -19,6 +19,15 @@ class HelpdeskTicket(models.Model):
             return recipients
         return [recipient for recipient in recipients if recipient.get("id") not in silenced]
 
+    def _track_template(self, tracking):
+        # helpdesk_mgmt's stage emails (e.g. "ticket closed", with a link to
+        # central's portal) go out in mass-mail mode, past the recipients
+        # above: a silenced ticket sends none (attacker run F4).
+        res = super()._track_template(tracking)
+        if "stage_id" in res and self[:1]._fusion_silenced_partner_ids():
+            del res["stage_id"]
+        return res
+
     def _fusion_silenced_partner_ids(self):
         """Partners central never notifies about these tickets: the requester
         of a ticket of a client key whose ``notify_requesters`` is off.
