@@ -84,6 +84,9 @@ class TestEngagementBudget(SyncApiCase):
         self.assertIn("Estimate:", mail.body_html)
         self.assertIn("2.50", mail.body_html)
         self.assertIn("375.00", mail.body_html)
+        # The owner keeps the seal in her own mailbox (attacker run F5: the
+        # database's copy alone could be rewritten and sealed again).
+        self.assertIn(engagement.content_digest, mail.body_html)
         # The owner's page shows the estimate and the digest.
         page = self.url_open("/fusion_helpdesk/engagement/%s/approve" % live_token(mail))
         self.assertIn("375.00", page.text)
