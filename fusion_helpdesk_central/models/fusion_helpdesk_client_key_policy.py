@@ -168,6 +168,14 @@ class FusionHelpdeskClientKey(models.Model):
                 raise intake.IntakeError(
                     "This address belongs to the provider's staff.", field=fname
                 )
+        owner_email = policy["owner_email"] or self.sudo().owner_email
+        if policy["deputy_email"] and (
+            Engagement._staff_email_candidates(policy["deputy_email"])
+            & Engagement._staff_email_candidates(owner_email)
+        ):
+            # Compared with the owner as stored too (the body may name none),
+            # and as the mailbox goes (case, +tag).
+            raise intake.IntakeError("The deputy cannot be the owner.", field="deputy_email")
         vals = {
             "budget_monthly": policy["budget_monthly"],
             "budget_currency_id": currency.id,

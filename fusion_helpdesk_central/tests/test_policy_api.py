@@ -91,6 +91,14 @@ class TestPolicyApi(IntakeApiCase):
             with self.subTest(field=field):
                 self.assertError(self.put({**GOOD_POLICY, **change}), 400, field)
                 self.assertEqual(self.stored(), before)
+        for deputy in ("Owner@Acme.example.com", "owner+away@acme.example.com"):
+            with self.subTest(field="deputy is the stored owner", deputy=deputy):
+                # Attacker run: a body without owner_email named the stored owner.
+                body = {**GOOD_POLICY, "deputy_email": deputy}
+                body.pop("owner_email")
+                body.pop("owner_name", None)
+                self.assertError(self.put(body), 400, "deputy_email")
+                self.assertEqual(self.stored(), before)
         with self.subTest(field="deputy is staff"):
             self.assertError(
                 self.put({**GOOD_POLICY, "deputy_email": self.engineer.email}),
