@@ -71,8 +71,15 @@ class HelpdeskTicket(models.Model):
         for vals in vals_list:
             self._fusion_check_gate_protected(fname for fname, value in vals.items() if value)
         # Created (or copied) into a stage requiring approval, a ticket a rule
-        # requires on create is refused by write()'s check below.
-        return super().create(vals_list)
+        # requires on create is refused by write()'s check below. A rule run
+        # by a write inside the creation gives no to-do yet: mail.thread then
+        # subscribes the creator without checking, and the to-do's assignee
+        # would follow twice; the rule's run once the ticket exists does.
+        return (
+            super(HelpdeskTicket, self.with_context(fusion_ticket_creating=True))
+            .create(vals_list)
+            .with_env(self.env)
+        )
 
     def write(self, vals):
         """Guard the requirement fields and the stages that require approval."""
@@ -173,6 +180,8 @@ class HelpdeskTicket(models.Model):
                 ]
             )
         }
+        if self.env.context.get("fusion_ticket_creating"):
+            return tickets
         for ticket in tickets:
             if ticket.id in has_todo or ticket.engagement_state in NO_TODO_STATES:
                 continue

@@ -161,3 +161,42 @@ class TestApprovalRules(FusionHelpdeskCentralCommon):
                     "state": "fusion_owner_approval",
                 }
             )
+
+    def test_an_engineer_creates_client_work_for_herself_under_an_on_create_rule(self):
+        """Attacker run: with a rule firing on create, an engineer creating a
+        client's ticket assigned to herself got "a partner cannot follow twice
+        the same object"."""
+        ticket_model = self.env["ir.model"]._get("helpdesk.ticket")
+        self.env["base.automation"].create(
+            {
+                "name": "Client work needs the owner",
+                "model_id": ticket_model.id,
+                "trigger": "on_create_or_write",
+                "filter_domain": "[('client_key_id', '!=', False)]",
+                "action_server_ids": [
+                    Command.create(
+                        {
+                            "name": "Require owner approval",
+                            "model_id": ticket_model.id,
+                            "state": "fusion_owner_approval",
+                        }
+                    )
+                ],
+            }
+        )
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.engineer)
+            .with_context(tracking_disable=False, mail_create_nosubscribe=False)
+            .create(
+                {
+                    "name": "Mine",
+                    "description": "x",
+                    "client_key_id": self.client_key.id,
+                    "user_id": self.engineer.id,
+                }
+            )
+        )
+        self.assertTrue(ticket.engagement_required)
+        self.assertEqual(len(self._todos(ticket)), 1)
+        self.assertEqual(self._todos(ticket).user_id, self.engineer)
