@@ -151,6 +151,20 @@ class TestEngagementBudget(SyncApiCase):
         )
         self.assertEqual(self.client_key.budget_used_month, 300.0)
 
+    def test_the_engineer_is_told_what_the_budget_did(self):
+        """Attacker run: after a budget approval the engineer read "Approval
+        requested from the owner"."""
+        self.put_policy(budget_monthly=1000)
+        wizard = (
+            self.env["fusion.helpdesk.engagement.wizard"]
+            .with_user(self.engineer)
+            .with_context(active_model="helpdesk.ticket", active_ids=self.ticket.ids)
+            .create({"findings": "2h", "summary": "Replace the fuser.", "estimate_hours": 2})
+        )
+        message = wizard.action_send()["params"]["message"]
+        self.assertIn("Approved within the client's pre-approved budget", message)
+        self.assertNotIn("Approval requested from the owner", message)
+
     def test_an_amount_typed_below_the_rate_goes_to_the_owner(self):
         """Attacker run F1: 999 hours typed at 0.01 fitted any budget; the
         budget only approves an estimate priced at least at the client's rate."""

@@ -431,9 +431,25 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         wizard stays open on the skipped rows when they hold typed text."""
         self.ensure_one()
         tickets, skipped = self._send()
-        message = self.env._(
-            "Approval requested from the owner for %s.", ", ".join(tickets.mapped("number"))
-        )
+        within_budget = tickets.filtered(lambda ticket: ticket.sudo().engagement_id.auto_approved)
+        asked = tickets - within_budget
+        parts = []
+        if asked:
+            parts.append(
+                self.env._(
+                    "Approval requested from the owner for %s.",
+                    ", ".join(asked.mapped("number")),
+                )
+            )
+        if within_budget:
+            parts.append(
+                self.env._(
+                    "Approved within the client's pre-approved budget, without asking the "
+                    "owner: %s.",
+                    ", ".join(within_budget.mapped("number")),
+                )
+            )
+        message = " ".join(parts)
         if skipped:
             message = "%s\n%s" % (
                 message,
