@@ -176,93 +176,93 @@ class ResConfigSettings(models.TransientModel):
             "detail": check.detail or self.env._("no details given"),
             "seconds": "%g" % OPENAI_TEST_TIMEOUT,
         }
-        _ = self.env._
+        # Only the message shown is translated.
         messages = {
-            "key_refused": _(
+            "key_refused": lambda: self.env._(
                 "The key was refused by %(host)s (%(key_origin)s, 401 Unauthorized): paste "
                 "a valid API key in API Key and test again.",
                 **values,
             ),
-            "forbidden": _(
+            "forbidden": lambda: self.env._(
                 "%(host)s accepted %(key_origin)s but refused access (403 Forbidden: "
                 "%(detail)s): give the key's project access to model %(model)s, or paste "
                 "another key.",
                 **values,
             ),
-            "model_unknown": _(
+            "model_unknown": lambda: self.env._(
                 "%(host)s does not offer model %(model)s (%(detail)s): correct the name in "
                 "Model (for example gpt-4o-mini), or leave it empty for the default.",
                 **values,
             ),
-            "not_found": _(
+            "not_found": lambda: self.env._(
                 "%(url)s has no chat API (404 Not Found): correct the Base URL. Leave it "
                 "empty for OpenAI; an OpenAI-compatible server's usually ends in /v1.",
                 **values,
             ),
-            "bad_request": _(
+            "bad_request": lambda: self.env._(
                 "%(host)s refused the request (400: %(detail)s): check the name in Model "
                 "and the Base URL.",
                 **values,
             ),
-            "quota": _(
+            "quota": lambda: self.env._(
                 "The account of %(key_origin)s at %(host)s has no credit left (429): add "
                 "credit or raise its limit in the provider's billing settings, then test "
                 "again.",
                 **values,
             ),
-            "rate_limited": _(
+            "rate_limited": lambda: self.env._(
                 "%(host)s is limiting the requests of %(key_origin)s (429 Too Many "
                 "Requests): wait a minute and test again, or raise the key's rate limit.",
                 **values,
             ),
-            "server_error": _(
+            "server_error": lambda: self.env._(
                 "%(host)s failed on its side (%(status)s: %(detail)s): your settings may "
                 "be right. Test again in a few minutes, or check the provider's status "
                 "page.",
                 **values,
             ),
-            "status": _(
+            "status": lambda: self.env._(
                 "%(host)s answered %(status)s (%(detail)s): check the Base URL, the key "
                 "and the name in Model.",
                 **values,
             ),
-            "timeout": _(
+            "timeout": lambda: self.env._(
                 "%(url)s did not answer within %(seconds)s seconds: check the Base URL and "
                 "that this Odoo server may reach it (firewall, proxy). If both are right, "
                 "the service is slow: test again.",
                 **values,
             ),
-            "dns": _(
+            "dns": lambda: self.env._(
                 "Could not reach %(url)s: the name %(host)s is not known (%(detail)s). "
                 "Check the Base URL for a typo, and the DNS of the Odoo server.",
                 **values,
             ),
-            "refused": _(
+            "refused": lambda: self.env._(
                 "Could not reach %(url)s: the connection was refused (nothing answers at "
                 "%(host)s). Check the Base URL and its port, and that the server is "
                 "running.",
                 **values,
             ),
-            "tls": _(
+            "tls": lambda: self.env._(
                 "Could not reach %(url)s securely: its certificate was not accepted "
                 "(%(detail)s). Check the Base URL, or trust the server's certificate "
                 "authority on the Odoo server.",
                 **values,
             ),
-            "unreachable": _(
+            "unreachable": lambda: self.env._(
                 "Could not reach %(url)s (%(detail)s): check the Base URL and the network "
                 "of the Odoo server (firewall, proxy).",
                 **values,
             ),
-            "not_openai": _(
+            "not_openai": lambda: self.env._(
                 "%(url)s answered, but not as an OpenAI-compatible API: correct the Base "
                 "URL (leave it empty for OpenAI; a compatible server's usually ends in /v1).",
                 **values,
             ),
-            "empty": _(
+            "empty": lambda: self.env._(
                 "%(host)s answered with model %(model)s but wrote no text: choose a chat "
                 "model in Model (for example gpt-4o-mini).",
                 **values,
             ),
         }
-        return messages.get(check.problem) or messages["status"]
+        return messages.get(check.problem, messages["status"])()
