@@ -397,9 +397,9 @@ class OpenAICheck:
     ``quota`` (429, no credit left), ``rate_limited`` (429), ``server_error``
     (5xx), ``status`` (any other HTTP error), ``timeout``, ``dns``,
     ``refused``, ``tls``, ``unreachable`` (another network error),
-    ``not_openai`` (an answer that is not a chat completion) or ``empty`` (a
-    completion without text). ``detail`` is the server's own words or the
-    network error, on one line, without the key.
+    ``not_openai`` (an answer that is not a chat completion), ``empty`` (a
+    completion without text) or ``no_key`` (nothing was sent). ``detail`` is
+    the server's own words or the network error, on one line, without the key.
     """
 
     problem: str
@@ -439,13 +439,11 @@ def _root_cause(exc):
 
 
 def _server_words(exc):
-    """The ``error.message`` of an API error body (a JSON API's own words), or ''."""
+    """The message of an API error (a JSON API's own words), or ''.
+
+    The SDK's ``body`` is already the ``error`` object of the answer."""
     body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        body = body.get("error", body)
-        if isinstance(body, dict):
-            return str(body.get("message") or "")
-    return ""
+    return str(body.get("message") or "") if isinstance(body, dict) else ""
 
 
 def _is_model_error(exc, model):
@@ -482,12 +480,12 @@ def check_openai(settings: OpenAISettings, timeout: float = CALL_TIMEOUT) -> Ope
     """
     url = settings.base_url or DEFAULT_BASE_URL
     host = urlsplit(url).netloc or url
+    if not settings.api_key:
+        return OpenAICheck("no_key", url, host)
     messages = [{"role": "user", "content": "Reply with the single word: pong"}]
 
     def one_line(text):
-        if settings.api_key:
-            text = text.replace(settings.api_key, "[key]")
-        return " ".join(text.split())[:300]
+        return " ".join(text.replace(settings.api_key, "[key]").split())[:300]
 
     try:
         completion = _chat_completion(messages, settings, timeout)
@@ -504,14 +502,11 @@ def check_openai(settings: OpenAISettings, timeout: float = CALL_TIMEOUT) -> Ope
         # A 200 that is not JSON, or JSON that is not a completion.
         problem, status, detail = "not_openai", None, one_line(type(exc).__name__)
     else:
-        if not hasattr(completion, "choices"):
-            problem, status, detail = "not_openai", None, ""
-        elif not _chat_reply(completion):
-            problem, status, detail = "empty", None, ""
-        else:
+        if _chat_reply(completion):
             return OpenAICheck(
                 "", url, host, answered_model=str(getattr(completion, "model", "") or "")
             )
+        problem, status, detail = "empty", None, ""
     _logger.warning(
         "OpenAI settings test failed (model %s, %s): %s%s%s",
         settings.model,

@@ -678,3 +678,71 @@ def test_check_an_answer_that_is_not_a_completion(server, settings):
 def test_check_a_completion_without_text(server, settings):
     server.response = {"id": "x", "object": "chat.completion", "choices": []}
     assert utils.check_openai(settings).problem == "empty"
+
+
+class _RawServer:
+    """127.0.0.1 answering every connection with ``answer`` bytes (none: hang up)."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.base_url = "http://127.0.0.1:%d/v1" % self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                if self.answer:
+                    conn.sendall(self.answer)
+
+    def close(self):
+        self.sock.close()
+
+
+def test_check_a_server_that_hangs_up_is_unreachable():
+    raw = _RawServer(b"")
+    try:
+        check = utils.check_openai(utils.OpenAISettings(SECRET, "m", raw.base_url))
+    finally:
+        raw.close()
+    assert check.problem == "unreachable"
+    assert check.detail
+
+
+def test_check_an_html_404_is_no_chat_api():
+    page = b"<!DOCTYPE html><title>Not Found</title>"
+    raw = _RawServer(
+        b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
+        b"Connection: close\r\n\r\n%s" % (len(page), page)
+    )
+    try:
+        check = utils.check_openai(utils.OpenAISettings(SECRET, "m", raw.base_url))
+    finally:
+        raw.close()
+    assert (check.problem, check.status, check.detail) == ("not_found", 404, "")
+
+
+def test_check_without_a_key_sends_nothing(server):
+    check = utils.check_openai(utils.OpenAISettings("", "m", server.base_url))
+    assert check.problem == "no_key"
+    assert server.started == 0
+
+
+def test_check_an_error_without_a_message_object():
+    body = b'{"error": "bad request"}'
+    raw = _RawServer(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+        b"Connection: close\r\n\r\n%s" % (len(body), body)
+    )
+    try:
+        check = utils.check_openai(utils.OpenAISettings(SECRET, "m", raw.base_url))
+    finally:
+        raw.close()
+    assert (check.problem, check.status, check.detail) == ("bad_request", 400, "")
