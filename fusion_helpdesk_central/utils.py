@@ -11,12 +11,15 @@ import logging
 import math
 import os
 import re
+import socket
+import ssl
 import threading
 import time
 import unicodedata
 from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpcore2
 import httpx2
@@ -44,6 +47,8 @@ ICP_API_KEY = "fusion_helpdesk_central.openai_api_key"
 ICP_MODEL = "fusion_helpdesk_central.openai_model"
 ICP_BASE_URL = "fusion_helpdesk_central.openai_base_url"
 ENV_API_KEY = "OPENAI_API_KEY"
+# Where the SDK goes when no base URL is set (what the Settings test names).
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 SUMMARY_PROMPT = """\
 You write the short summary that a managed-support provider emails to the \
@@ -349,13 +354,8 @@ def call_openai_chat(
             "OpenAI summary skipped: no API key (set %s or %s).", ICP_API_KEY, ENV_API_KEY
         )
         return ""
-    _CALL_DEADLINE.at = time.monotonic() + timeout
     try:
-        completion = _openai_client(settings).chat.completions.create(
-            model=settings.model, messages=messages, timeout=timeout
-        )
-        choices = completion.choices or []
-        reply = ((choices[0].message.content if choices else None) or "").strip()
+        reply = _chat_reply(_chat_completion(messages, settings, timeout))
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # Every failure, whatever its kind, falls back to the manual summary.
         _logger.warning(
@@ -364,11 +364,158 @@ def call_openai_chat(
             _describe_error(exc, settings.api_key),
         )
         return ""
-    finally:
-        _CALL_DEADLINE.at = math.inf
     if not reply:
         _logger.warning("OpenAI summary failed (model %s): empty reply.", settings.model)
     return reply
+
+
+def _chat_completion(messages, settings, timeout):
+    """One chat completion within ``timeout`` seconds in all; raises what the SDK raises."""
+    _CALL_DEADLINE.at = time.monotonic() + timeout
+    try:
+        return _openai_client(settings).chat.completions.create(
+            model=settings.model, messages=messages, timeout=timeout
+        )
+    finally:
+        _CALL_DEADLINE.at = math.inf
+
+
+def _chat_reply(completion):
+    """The stripped text of a completion's first choice ('' when it has none)."""
+    choices = getattr(completion, "choices", None) or []
+    return ((choices[0].message.content if choices else None) or "").strip()
+
+
+# ------------------------------------------------------------- settings check
+@dataclass(frozen=True)
+class OpenAICheck:
+    """How one test call went, for the administrator's message.
+
+    ``problem`` is empty when the server answered with text, else one of
+    ``key_refused`` (401), ``forbidden`` (403), ``model_unknown``,
+    ``not_found`` (404: no chat API at that URL), ``bad_request`` (400),
+    ``quota`` (429, no credit left), ``rate_limited`` (429), ``server_error``
+    (5xx), ``status`` (any other HTTP error), ``timeout``, ``dns``,
+    ``refused``, ``tls``, ``unreachable`` (another network error),
+    ``not_openai`` (an answer that is not a chat completion), ``empty`` (a
+    completion without text) or ``no_key`` (nothing was sent). ``detail`` is
+    the server's own words or the network error, on one line, without the key.
+    """
+
+    problem: str
+    url: str
+    host: str
+    status: int | None = None
+    detail: str = ""
+    answered_model: str = ""
+
+    @property
+    def ok(self):
+        return not self.problem
+
+
+def _network_problem(exc):
+    """``dns``, ``refused``, ``tls`` or ``unreachable`` from the causes of ``exc``."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, socket.gaierror):
+            return "dns"
+        if isinstance(exc, ConnectionRefusedError):
+            return "refused"
+        if isinstance(exc, ssl.SSLError):
+            return "tls"
+        exc = exc.__cause__ or exc.__context__
+    return "unreachable"
+
+
+def _root_cause(exc):
+    """The innermost cause of ``exc`` (the socket error behind the SDK's)."""
+    seen = set()
+    while (exc.__cause__ or exc.__context__) is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return exc
+
+
+def _server_words(exc):
+    """The message of an API error (a JSON API's own words), or ''.
+
+    The SDK's ``body`` is already the ``error`` object of the answer."""
+    body = getattr(exc, "body", None)
+    return str(body.get("message") or "") if isinstance(body, dict) else ""
+
+
+def _is_model_error(exc, model):
+    code = str(getattr(exc, "code", "") or "")
+    words = _server_words(exc).lower()
+    return code == "model_not_found" or ("model" in words and model.lower() in words)
+
+
+def _status_problem(exc, model):
+    status = exc.status_code
+    if status == 401:
+        return "key_refused"
+    if status == 403:
+        return "forbidden"
+    if status in (400, 404) and _is_model_error(exc, model):
+        return "model_unknown"
+    if status == 404:
+        return "not_found"
+    if status == 400:
+        return "bad_request"
+    if status == 429:
+        return "quota" if getattr(exc, "code", None) == "insufficient_quota" else "rate_limited"
+    if status >= 500:
+        return "server_error"
+    return "status"
+
+
+def check_openai(settings: OpenAISettings, timeout: float = CALL_TIMEOUT) -> OpenAICheck:
+    """Make one tiny chat call and say what went wrong, if anything (never raises).
+
+    For the Settings' Test button: unlike :func:`call_openai_chat`, the
+    failure is told apart (key, model, URL, network, timeout) so the
+    administrator reads what to change.
+    """
+    url = settings.base_url or DEFAULT_BASE_URL
+    host = urlsplit(url).netloc or url
+    if not settings.api_key:
+        return OpenAICheck("no_key", url, host)
+    messages = [{"role": "user", "content": "Reply with the single word: pong"}]
+
+    def one_line(text):
+        return " ".join(text.replace(settings.api_key, "[key]").split())[:300]
+
+    try:
+        completion = _chat_completion(messages, settings, timeout)
+    except openai.APITimeoutError:
+        problem, status, detail = "timeout", None, ""
+    except openai.APIConnectionError as exc:
+        problem, status = _network_problem(exc), None
+        cause = _root_cause(exc)
+        detail = one_line(getattr(cause, "strerror", None) or str(cause))
+    except openai.APIStatusError as exc:
+        problem, status = _status_problem(exc, settings.model), exc.status_code
+        detail = one_line(_server_words(exc))
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        # A 200 that is not JSON, or JSON that is not a completion.
+        problem, status, detail = "not_openai", None, one_line(type(exc).__name__)
+    else:
+        if _chat_reply(completion):
+            return OpenAICheck(
+                "", url, host, answered_model=str(getattr(completion, "model", "") or "")
+            )
+        problem, status, detail = "empty", None, ""
+    _logger.warning(
+        "OpenAI settings test failed (model %s, %s): %s%s%s",
+        settings.model,
+        url,
+        problem,
+        " %s" % status if status else "",
+        " - %s" % detail if detail else "",
+    )
+    return OpenAICheck(problem, url, host, status=status, detail=detail)
 
 
 def _run_job(call, messages, settings, call_timeout, deadline):

@@ -478,6 +478,17 @@ def test_the_mail_catcher_writes_each_message_and_an_index(tmp_path):
     assert handler.save(MAIL.replace(b"HT00001", b"<b>")).name.startswith("0002-approval-")
 
 
+def test_a_subject_folded_after_its_name_shows_without_a_stray_space(tmp_path, capsys):
+    folded = MAIL.replace(
+        b"Subject: Approval requested: HT00001 Vendor bills\r\n",
+        b"Subject:\r\n Approval requested: HT00001 Vendor bills\r\n",
+    )
+    eml = fhdev_demo.MailFolderHandler(tmp_path).save(folded)
+    assert "mail: Approval requested: HT00001 Vendor bills ->" in capsys.readouterr().out
+    assert ">Approval requested: HT00001 Vendor bills</a>" in (tmp_path / "index.html").read_text()
+    assert eml.name == "0001-approval-requested-ht00001-vendor-bills.eml"
+
+
 def test_a_plain_text_mail_is_shown_escaped():
     import email as email_lib
     import email.policy

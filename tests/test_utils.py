@@ -604,3 +604,145 @@ def test_fanout_with_no_time_left_starts_nothing(server, settings):
     assert results == dict.fromkeys(jobs_of(3), "")
     time.sleep(0.2)
     assert server.started == 0
+
+
+# ------------------------------------------------------------- settings check
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_check_says_ok_and_which_model_answered(server, settings):
+    check = utils.check_openai(settings)
+    assert check.ok and check.problem == ""
+    assert check.answered_model == "test-model"
+    assert (check.url, check.host) == (server.base_url, "127.0.0.1:%d" % server.port)
+    assert server.started == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "code", "problem"),
+    [
+        (401, "Incorrect API key provided: %s" % SECRET, None, "key_refused"),
+        (403, "Project has no access", None, "forbidden"),
+        (404, "The model `test-model` does not exist", "model_not_found", "model_unknown"),
+        (400, "invalid model ID test-model", None, "model_unknown"),
+        (404, "Unknown path", None, "not_found"),
+        (400, "messages must not be empty", None, "bad_request"),
+        (429, "You exceeded your current quota", "insufficient_quota", "quota"),
+        (429, "Rate limit reached", "rate_limit_exceeded", "rate_limited"),
+        (502, "Bad gateway", None, "server_error"),
+        (409, "Conflict", None, "status"),
+    ],
+)
+def test_check_tells_http_errors_apart(server, settings, caplog, status, message, code, problem):
+    server.status, server.error_message, server.error_code = status, message, code
+    with caplog.at_level(logging.WARNING, logger=utils.__name__):
+        check = utils.check_openai(settings)
+    assert (check.problem, check.status) == (problem, status)
+    assert SECRET not in check.detail and SECRET not in caplog.text
+    assert server.started == 1, "one call, no retry"
+
+
+def test_check_refused_connection():
+    url = "http://127.0.0.1:%d/v1" % _closed_port()
+    check = utils.check_openai(utils.OpenAISettings(SECRET, "m", url))
+    assert (check.problem, check.url) == ("refused", url)
+
+
+def test_check_unknown_host():
+    check = utils.check_openai(utils.OpenAISettings(SECRET, "m", "http://fh-check.invalid/v1"))
+    assert (check.problem, check.host) == ("dns", "fh-check.invalid")
+
+
+def test_check_untrusted_certificate(tls_server):
+    srv, _ca_file = tls_server
+    check = utils.check_openai(utils.OpenAISettings(SECRET, "m", srv.base_url))
+    assert check.problem == "tls"
+    assert "CERTIFICATE_VERIFY_FAILED" in check.detail or "certificate" in check.detail.lower()
+
+
+def test_check_timeout_within_its_time(server, settings):
+    server.stall = True
+    start = time.monotonic()
+    assert utils.check_openai(settings, timeout=0.3).problem == "timeout"
+    assert time.monotonic() - start < 1.5
+
+
+def test_check_an_answer_that_is_not_a_completion(server, settings):
+    server.malformed = True
+    assert utils.check_openai(settings).problem == "not_openai"
+
+
+def test_check_a_completion_without_text(server, settings):
+    server.response = {"id": "x", "object": "chat.completion", "choices": []}
+    assert utils.check_openai(settings).problem == "empty"
+
+
+class _RawServer:
+    """127.0.0.1 answering every connection with ``answer`` bytes (none: hang up)."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.base_url = "http://127.0.0.1:%d/v1" % self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                if self.answer:
+                    conn.sendall(self.answer)
+
+    def close(self):
+        self.sock.close()
+
+
+def test_check_a_server_that_hangs_up_is_unreachable():
+    raw = _RawServer(b"")
+    try:
+        check = utils.check_openai(utils.OpenAISettings(SECRET, "m", raw.base_url))
+    finally:
+        raw.close()
+    assert check.problem == "unreachable"
+    assert check.detail
+
+
+def test_check_an_html_404_is_no_chat_api():
+    page = b"<!DOCTYPE html><title>Not Found</title>"
+    raw = _RawServer(
+        b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
+        b"Connection: close\r\n\r\n%s" % (len(page), page)
+    )
+    try:
+        check = utils.check_openai(utils.OpenAISettings(SECRET, "m", raw.base_url))
+    finally:
+        raw.close()
+    assert (check.problem, check.status, check.detail) == ("not_found", 404, "")
+
+
+def test_check_without_a_key_sends_nothing(server):
+    check = utils.check_openai(utils.OpenAISettings("", "m", server.base_url))
+    assert check.problem == "no_key"
+    assert server.started == 0
+
+
+def test_check_an_error_without_a_message_object():
+    body = b'{"error": "bad request"}'
+    raw = _RawServer(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+        b"Connection: close\r\n\r\n%s" % (len(body), body)
+    )
+    try:
+        check = utils.check_openai(utils.OpenAISettings(SECRET, "m", raw.base_url))
+    finally:
+        raw.close()
+    assert (check.problem, check.status, check.detail) == ("bad_request", 400, "")

@@ -90,9 +90,15 @@ print("linked")
 
 
 # --------------------------------------------------------------------------- mail catcher
+def header(message, name, default=""):
+    """A header on one line: a subject folded right after ``Subject:`` starts
+    with the fold's white space, which the pages and the log would show."""
+    return " ".join(str(message.get(name) or default).split())
+
+
 def mail_file_stem(number, message):
     """``0003-approval-requested-...``: sortable and readable in a file list."""
-    subject = str(message.get("Subject") or "no subject").lower()
+    subject = header(message, "Subject", "no subject").lower()
     words = "".join(c if c.isalnum() else "-" for c in subject).strip("-")
     while "--" in words:
         words = words.replace("--", "-")
@@ -121,11 +127,11 @@ def write_index(folder):
             % tuple(
                 html.escape(str(v))
                 for v in (
-                    message.get("Date", ""),
-                    message.get("From", ""),
-                    message.get("To", ""),
+                    header(message, "Date"),
+                    header(message, "From"),
+                    header(message, "To"),
                     eml.with_suffix(".html").name,
-                    message.get("Subject", "(no subject)"),
+                    header(message, "Subject", "(no subject)"),
                     eml.name,
                 )
             )
@@ -160,7 +166,10 @@ class MailFolderHandler:
                 '<meta charset="utf-8">\n' + html_body(message), encoding="utf-8"
             )
             write_index(self.folder)
-        print("   mail: %s -> %s" % (message.get("Subject"), stem.with_suffix(".html")), flush=True)
+        print(
+            "   mail: %s -> %s" % (header(message, "Subject"), stem.with_suffix(".html")),
+            flush=True,
+        )
         return stem.with_suffix(".eml")
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)

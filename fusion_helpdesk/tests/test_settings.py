@@ -34,6 +34,18 @@ class TestSettings(FusionHelpdeskCommon):
         self.assertFalse(fresh.fusion_helpdesk_client_key)
         self.assertTrue(fresh.fusion_helpdesk_client_key_set)
 
+    def test_key_box_says_no_key_saved_when_none_is(self):
+        """An empty key box with nothing saved says so, in the box's own block."""
+        arch = (
+            self.env["res.config.settings"]
+            .with_user(self.admin)
+            .get_views([[False, "form"]])["views"]["form"]["arch"]
+        )
+        self.assertRegex(arch, r'invisible="fusion_helpdesk_client_key_set"[^>]*>\s*No key saved:')
+        self.assertTrue(self.settings().fusion_helpdesk_client_key_set)
+        self.icp.set_param("fusion_helpdesk.client_key", False)
+        self.assertFalse(self.settings().fusion_helpdesk_client_key_set)
+
     def test_owner_and_url_are_trimmed(self):
         self.settings(
             fusion_helpdesk_central_url="  https://support.example.org  ",

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..sync import DEFAULT_RETENTION_DAYS
-from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, call_openai_chat, openai_settings
+from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, check_openai, openai_settings
 from .fusion_helpdesk_engagement_absence import DEFAULT_ESCALATION_DAYS, ESCALATION_DAYS_PARAM
 from .helpdesk_ticket import (
     DEFAULT_EXPIRY_DAYS,
@@ -13,8 +13,8 @@ from .helpdesk_ticket import (
     REMINDER_DAYS_PARAM,
 )
 
-# As small as a chat call gets: one short question, one word back.
-OPENAI_TEST_MESSAGES = [{"role": "user", "content": "Reply with the single word: pong"}]
+# Seconds the Test button waits for OpenAI, in all (an administrator is watching).
+OPENAI_TEST_TIMEOUT = 15.0
 
 
 # Settings only administrators may read: the OpenAI access of the whole database.
@@ -139,13 +139,16 @@ class ResConfigSettings(models.TransientModel):
         }
 
     def _fusion_openai_test(self):
-        """Return ``(success, message)`` of one tiny chat call; never mentions the key."""
+        """Return ``(success, message)`` of one tiny chat call; never mentions the key.
+
+        A failure says what is wrong and what to do about it on this page:
+        the administrator reading it can fix the key, the model or the URL."""
         self.ensure_one()
         settings = openai_settings(self._fusion_openai_params())
         if not settings.api_key:
             return False, self.env._(
-                "No API key: enter one here or set the OPENAI_API_KEY environment "
-                "variable of the Odoo server."
+                "No API key saved: paste one in API Key, or set the OPENAI_API_KEY "
+                "environment variable of the Odoo server."
             )
         if self.fusion_openai_api_key:
             key_origin = self.env._("the key entered here")
@@ -153,15 +156,113 @@ class ResConfigSettings(models.TransientModel):
             key_origin = self.env._("the saved key")
         else:
             key_origin = self.env._("the OPENAI_API_KEY environment variable")
-        if not call_openai_chat(OPENAI_TEST_MESSAGES, settings):
-            return False, self.env._(
-                "OpenAI did not answer with model %(model)s and %(key_origin)s: check "
-                "the key, the model and the base URL (the server log says why).",
-                model=settings.model,
+        check = check_openai(settings, timeout=OPENAI_TEST_TIMEOUT)
+        if check.ok:
+            return True, self.env._(
+                "OpenAI answered with model %(model)s and %(key_origin)s.",
+                model=check.answered_model or settings.model,
                 key_origin=key_origin,
             )
-        return True, self.env._(
-            "OpenAI answered with model %(model)s and %(key_origin)s.",
-            model=settings.model,
-            key_origin=key_origin,
-        )
+        return False, self._fusion_openai_problem_message(check, settings, key_origin)
+
+    def _fusion_openai_problem_message(self, check, settings, key_origin):
+        """What went wrong with the test call and what to change, in words."""
+        values = {
+            "url": check.url,
+            "host": check.host,
+            "model": settings.model,
+            "key_origin": key_origin,
+            "status": check.status,
+            "detail": check.detail or self.env._("no details given"),
+            "seconds": "%g" % OPENAI_TEST_TIMEOUT,
+        }
+        # Only the message shown is translated.
+        messages = {
+            "key_refused": lambda: self.env._(
+                "The key was refused by %(host)s (%(key_origin)s, 401 Unauthorized): paste "
+                "a valid API key in API Key and test again.",
+                **values,
+            ),
+            "forbidden": lambda: self.env._(
+                "%(host)s accepted %(key_origin)s but refused access (403 Forbidden: "
+                "%(detail)s): give the key's project access to model %(model)s, or paste "
+                "another key.",
+                **values,
+            ),
+            "model_unknown": lambda: self.env._(
+                "%(host)s does not offer model %(model)s (%(detail)s): correct the name in "
+                "Model (for example gpt-4o-mini), or leave it empty for the default.",
+                **values,
+            ),
+            "not_found": lambda: self.env._(
+                "%(url)s has no chat API (404 Not Found): correct the Base URL. Leave it "
+                "empty for OpenAI; an OpenAI-compatible server's usually ends in /v1.",
+                **values,
+            ),
+            "bad_request": lambda: self.env._(
+                "%(host)s refused the request (400: %(detail)s): check the name in Model "
+                "and the Base URL.",
+                **values,
+            ),
+            "quota": lambda: self.env._(
+                "The account of %(key_origin)s at %(host)s has no credit left (429): add "
+                "credit or raise its limit in the provider's billing settings, then test "
+                "again.",
+                **values,
+            ),
+            "rate_limited": lambda: self.env._(
+                "%(host)s is limiting the requests of %(key_origin)s (429 Too Many "
+                "Requests): wait a minute and test again, or raise the key's rate limit.",
+                **values,
+            ),
+            "server_error": lambda: self.env._(
+                "%(host)s failed on its side (%(status)s: %(detail)s): your settings may "
+                "be right. Test again in a few minutes, or check the provider's status "
+                "page.",
+                **values,
+            ),
+            "status": lambda: self.env._(
+                "%(host)s answered %(status)s (%(detail)s): check the Base URL, the key "
+                "and the name in Model.",
+                **values,
+            ),
+            "timeout": lambda: self.env._(
+                "%(url)s did not answer within %(seconds)s seconds: check the Base URL and "
+                "that this Odoo server may reach it (firewall, proxy). If both are right, "
+                "the service is slow: test again.",
+                **values,
+            ),
+            "dns": lambda: self.env._(
+                "Could not reach %(url)s: the name %(host)s is not known (%(detail)s). "
+                "Check the Base URL for a typo, and the DNS of the Odoo server.",
+                **values,
+            ),
+            "refused": lambda: self.env._(
+                "Could not reach %(url)s: the connection was refused (nothing answers at "
+                "%(host)s). Check the Base URL and its port, and that the server is "
+                "running.",
+                **values,
+            ),
+            "tls": lambda: self.env._(
+                "Could not reach %(url)s securely: its certificate was not accepted "
+                "(%(detail)s). Check the Base URL, or trust the server's certificate "
+                "authority on the Odoo server.",
+                **values,
+            ),
+            "unreachable": lambda: self.env._(
+                "Could not reach %(url)s (%(detail)s): check the Base URL and the network "
+                "of the Odoo server (firewall, proxy).",
+                **values,
+            ),
+            "not_openai": lambda: self.env._(
+                "%(url)s answered, but not as an OpenAI-compatible API: correct the Base "
+                "URL (leave it empty for OpenAI; a compatible server's usually ends in /v1).",
+                **values,
+            ),
+            "empty": lambda: self.env._(
+                "%(host)s answered with model %(model)s but wrote no text: choose a chat "
+                "model in Model (for example gpt-4o-mini).",
+                **values,
+            ),
+        }
+        return messages.get(check.problem, messages["status"])()

@@ -15,7 +15,8 @@ benchmarks and the Odoo tests all use it to point the ``openai`` SDK at
 Behaviour is set by attributes that may also be changed while it runs:
 ``reply`` (text, or a callable ``body -> text``), ``latency`` (seconds before
 answering), ``status`` (an HTTP error status such as 500, answered with
-``error_message``), ``malformed`` (a 200 whose body is not JSON), ``stall``
+``error_message`` and, when set, the OpenAI error ``error_code`` such as
+``insufficient_quota``), ``malformed`` (a 200 whose body is not JSON), ``stall``
 (never answer until the server stops), ``response`` (a dict, or a callable
 ``body -> dict``, replacing the whole completion, e.g. ``{"choices": []}``),
 ``trickle`` (seconds between bytes: the headers go at once, then the body
@@ -138,6 +139,7 @@ class OpenAIServer:
         latency=0.0,
         status=200,
         error_message="Simulated failure",
+        error_code=None,
         malformed=False,
         stall=False,
         response=None,
@@ -148,6 +150,7 @@ class OpenAIServer:
         self.latency = latency
         self.status = status
         self.error_message = error_message
+        self.error_code = error_code
         self.malformed = malformed
         self.stall = stall
         self.response = response
@@ -337,6 +340,8 @@ class OpenAIServer:
     def _answer(self, body):
         if self.status >= 400:
             payload = {"error": {"message": self.error_message, "type": "server_error"}}
+            if self.error_code:
+                payload["error"]["code"] = self.error_code
             return self.status, json.dumps(payload).encode(), None
         if self.malformed:
             return self.status, b'{"id": "chatcmpl-broken", "choices": [', None

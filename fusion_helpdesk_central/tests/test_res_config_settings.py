@@ -2,12 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 import os
+import socket
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models import res_config_settings
 from .common import FusionHelpdeskCentralCommon
 from .openai_server import OpenAIServer
 
@@ -29,6 +31,7 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
         super().setUp()
         self.server.reset()
         self.server.status = 200
+        self.server.error_message = "Simulated failure"
         # The machine's own key must never leak into (or rescue) a test.
         environ = patch.dict(os.environ)
         environ.start()
@@ -144,12 +147,104 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
         self.assertTrue(action["params"]["sticky"])
         self.assertEqual(self.server.started, 1)
         self._assert_no_secret(action, *logs.output)
+        self.assertIn("failed on its side (500: Simulated failure)", action["params"]["message"])
+        self.assertNotIn("server log", action["params"]["message"])
 
     def test_button_without_key(self):
         action = self._settings().action_fusion_openai_test()
         self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("No API key saved", action["params"]["message"])
         self.assertIn("OPENAI_API_KEY", action["params"]["message"])
         self.assertEqual(self.server.started, 0, "no call without a key")
+
+    # ------------------------------------------------------------------ failures in words
+    def _failure(self, **values):
+        """The danger message of one test with ``values`` typed in the form."""
+        with self.assertLogs(UTILS_LOGGER, "WARNING") as logs:
+            action = self._settings(
+                fusion_openai_api_key=SECRET, **values
+            ).action_fusion_openai_test()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertTrue(action["params"]["sticky"], "stays until the administrator read it")
+        message = action["params"]["message"]
+        self._assert_no_secret(action, *logs.output)
+        # Said to the administrator on the page: what is wrong and what to do.
+        for vague in ("server log", "try again later", "administrator"):
+            self.assertNotIn(vague, message.lower())
+        return message
+
+    def _closed_port(self):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    def test_button_bad_key_says_the_key_was_refused(self):
+        self.server.status = 401
+        self.server.error_message = "Incorrect API key provided: sk-tes************show."
+        message = self._failure()
+        host = "127.0.0.1:%d" % self.server.port
+        self.assertIn("The key was refused by %s" % host, message)
+        self.assertIn("the key entered here, 401 Unauthorized", message)
+        self.assertIn("paste a valid API key in API Key", message)
+
+    def test_button_refused_connection_names_the_url(self):
+        url = "http://127.0.0.1:%d/v1" % self._closed_port()
+        message = self._failure(fusion_openai_base_url=url)
+        self.assertIn("Could not reach %s: the connection was refused" % url, message)
+        self.assertIn("Check the Base URL and its port", message)
+        self.assertNotIn("test again", message, "a refused connection is not a wait")
+
+    def test_button_unknown_host_names_it(self):
+        url = "http://fusion-helpdesk-test.invalid/v1"
+        message = self._failure(fusion_openai_base_url=url)
+        self.assertIn(
+            "Could not reach %s: the name fusion-helpdesk-test.invalid is not known" % url,
+            message,
+        )
+        self.assertIn("Check the Base URL for a typo", message)
+
+    def test_button_timeout_says_how_long_it_waited(self):
+        self.server.stall = True
+        self.addCleanup(setattr, self.server, "stall", False)
+        with patch.object(res_config_settings, "OPENAI_TEST_TIMEOUT", 0.5):
+            message = self._failure()
+        self.assertIn("%s did not answer within 0.5 seconds" % self.server.base_url, message)
+        self.assertIn("check the Base URL", message)
+
+    def test_button_unknown_model_names_it(self):
+        self.server.status = 404
+        self.server.error_message = (
+            "The model `tiny-model` does not exist or you do not have access to it."
+        )
+        message = self._failure()
+        self.assertIn("does not offer model tiny-model", message)
+        self.assertIn("correct the name in Model", message)
+
+    def test_button_wrong_path_points_to_the_base_url(self):
+        self.server.status = 404
+        self.server.error_message = "Unknown path"
+        message = self._failure()
+        self.assertIn("%s has no chat API (404 Not Found)" % self.server.base_url, message)
+        self.assertIn("correct the Base URL", message)
+
+    def test_button_answer_that_is_not_an_openai_api(self):
+        self.server.malformed = True
+        self.addCleanup(setattr, self.server, "malformed", False)
+        message = self._failure()
+        self.assertIn("answered, but not as an OpenAI-compatible API", message)
+
+    def test_button_completion_without_text_asks_for_a_chat_model(self):
+        self.server.response = {"id": "x", "object": "chat.completion", "choices": []}
+        self.addCleanup(setattr, self.server, "response", None)
+        message = self._failure()
+        self.assertIn("wrote no text: choose a chat model in Model", message)
+
+    def test_key_box_says_no_key_saved_when_none_is(self):
+        arch = self.env["res.config.settings"].get_views([[False, "form"]])["views"]["form"]["arch"]
+        self.assertRegex(arch, r'invisible="fusion_openai_api_key_set"[^>]*>\s*No key saved\.')
+        self.assertFalse(self.env["res.config.settings"].create({}).fusion_openai_api_key_set)
+        self.icp.set_param("fusion_helpdesk_central.openai_api_key", SECRET)
+        self.assertTrue(self.env["res.config.settings"].create({}).fusion_openai_api_key_set)
 
 
 @tagged("post_install", "-at_install")

@@ -72,6 +72,23 @@ registry.category("web_tour.tours").add("fusion_helpdesk_submit_ticket", {
             trigger: ".o_form_view .o_field_widget[name=central_number]:contains(HT00042)",
         },
         {
+            content: "The ticket's New button is the same Submit a Ticket dialog",
+            trigger: ".o_form_view .o_form_button_create",
+            run: "click",
+        },
+        {
+            trigger: `${DIALOG} input[name=subject]`,
+        },
+        {
+            content: "Cancel leaves the employee on the sent ticket",
+            trigger: `${DIALOG} .btn-secondary`,
+            run: "click",
+        },
+        {
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=central_number]:contains(HT00042)",
+        },
+        {
             content: "under a My Tickets breadcrumb",
             trigger: ".o_breadcrumb .breadcrumb-item:contains(My Tickets)",
             run: "click",
