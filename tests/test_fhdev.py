@@ -8,10 +8,12 @@ import http.server
 import importlib.util
 import io
 import os
+import signal
 import subprocess
 import sys
 import tarfile
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -842,3 +844,18 @@ def test_npm_ci_runs_again_only_when_package_lock_changed(tmp_path, monkeypatch)
     assert not fhdev_setup.node_linters_installed(stamp)
     stamp.unlink()  # node_modules filled another way (a shared one): trusted as is
     assert fhdev_setup.node_linters_installed(stamp)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_demo_stopped_by_kill_or_in_the_background_stops_its_servers(signum):
+    # `kill <pid>` (SIGTERM) and Ctrl-C reach the demo's loop as KeyboardInterrupt,
+    # whose handler stops both Odoo servers; a background shell ignores SIGINT, so
+    # the block installs its own handler for it too.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with pytest.raises(KeyboardInterrupt), fhdev_demo.stopped_by_any_signal():
+            os.kill(os.getpid(), signum)
+            time.sleep(5)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

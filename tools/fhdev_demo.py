@@ -9,6 +9,7 @@ as ``.fhdev/demo-mail/<n>.eml`` plus ``<n>.html`` (its HTML part) and keeps an
 machine: both demo databases get an outgoing mail server pointing at it.
 """
 
+import contextlib
 import email
 import email.policy
 import functools
@@ -269,6 +270,23 @@ def cmd_demo(args, fh):
         return serve(args, fh)
 
 
+@contextlib.contextmanager
+def stopped_by_any_signal():
+    """Within this block SIGTERM and SIGINT both raise KeyboardInterrupt, so a
+    demo stopped by ``kill`` or run in the background (where the shell ignores
+    SIGINT) still stops its two Odoo servers instead of leaving them running."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def serve(args, fh):
     """Prepare, link and serve both demo instances and the mail catcher until
     Ctrl-C (or --seconds)."""
@@ -319,10 +337,11 @@ def serve(args, fh):
     # take minutes, and the servers must then really serve for N seconds.
     serving_since = time.monotonic()
     try:
-        while all(server.poll() is None for server in servers):
-            if args.seconds and time.monotonic() - serving_since > args.seconds:
-                break
-            time.sleep(0.5)
+        with stopped_by_any_signal():
+            while all(server.poll() is None for server in servers):
+                if args.seconds and time.monotonic() - serving_since > args.seconds:
+                    break
+                time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
