@@ -74,13 +74,20 @@ class FusionHelpdeskEngagement(models.Model):
         return format_amount(self.env, amount or 0.0, currency)
 
     def _estimate_line_text(self):
-        """ "2.50 hours, 300.00 €" (empty without an estimate)."""
+        """ "2.50 hours, 300.00 €" (empty without an estimate). Hours without
+        an amount (a client without an hourly rate) read "2.50 hours": a price
+        of 0.00 would read as free work."""
         self.ensure_one()
         if not self.estimate_hours and not self.estimate_amount:
             return ""
+        hours = formatLang(self.env, self.estimate_hours, digits=2)
+        if not self.estimate_amount:
+            return self.env._("%(hours)s hours", hours=hours)
+        if not self.estimate_hours:
+            return self._format_money(self.estimate_amount)
         return self.env._(
             "%(hours)s hours, %(amount)s",
-            hours=formatLang(self.env, self.estimate_hours, digits=2),
+            hours=hours,
             amount=self._format_money(self.estimate_amount),
         )
 

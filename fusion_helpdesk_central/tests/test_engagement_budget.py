@@ -95,6 +95,21 @@ class TestEngagementBudget(SyncApiCase):
         engagement.sudo().summary = "Replace the whole printer."
         self.assertFalse(engagement.digest_matches)
 
+    def test_hours_without_a_rate_are_not_shown_as_free_work(self):
+        # A client without an hourly rate: the owner reads the hours only,
+        # never "1.50 hours, 0.00 €", which reads as free work.
+        self.client_key.with_user(self.manager).write({"hourly_rate": 0.0})
+        engagement = self.send(self.ticket, hours=1.5)
+        self.assertEqual(engagement.estimate_amount, 0.0)
+        body = self.last_mail().body_html
+        self.assertIn("Estimate: 1.50 hours", body)
+        self.assertNotIn("0.00", body.split("Estimate:")[1].split("<")[0])
+        page = self.url_open(
+            "/fusion_helpdesk/engagement/%s/approve" % live_token(self.last_mail())
+        )
+        self.assertIn("1.50 hours", page.text)
+        self.assertNotIn("hours, ", page.text)
+
     def test_each_bulk_line_carries_its_own_estimate(self):
         other = self.other_ticket_of_key()
         tickets = self.ticket | other
