@@ -1,6 +1,6 @@
 from . import fusion_helpdesk_client_key
 from . import fusion_helpdesk_engagement
-from . import fusion_helpdesk_engagement_answers
+from . import fusion_helpdesk_engagement_link
 from . import fusion_helpdesk_engagement_staff
 from . import fusion_helpdesk_engagement_sync
 from . import fusion_helpdesk_engagement_mail

@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 from .common import FusionHelpdeskCentralCommon
 from .openai_server import OpenAIServer
 
-UTILS_LOGGER = "odoo.addons.fusion_helpdesk_central.utils"
+OPENAI_LOGGER = "odoo.addons.fusion_helpdesk_central.openai_client"
 SECRET = "sk-test-9f8e7d6c5b4a-do-not-show"
 ENV_SECRET = "sk-env-1a2b3c4d5e6f-do-not-show"
 
@@ -138,7 +138,7 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
 
     def test_button_server_error(self):
         self.server.status = 500
-        with self.assertLogs(UTILS_LOGGER, "WARNING") as logs:
+        with self.assertLogs(OPENAI_LOGGER, "WARNING") as logs:
             action = self._settings(fusion_openai_api_key=SECRET).action_fusion_openai_test()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertTrue(action["params"]["sticky"])

@@ -1,7 +1,8 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The owner's other answers on a round: closed links, expiry, delegation and
-every pending request of the same owner on one page."""
+"""What becomes of a round's link once mailed: closed (decided, replaced or
+delegated), expired, passed on to someone else (delegation), or answered
+with every other pending request of the same owner on one page."""
 
 import logging
 from datetime import timedelta
