@@ -244,7 +244,6 @@ class EngagementController(http.Controller):
             # (this link is spent, and must not open the others).
             "others_pending": len(engagement._pending_siblings()),
             "decided_state": engagement.state,
-            "decision": "approve" if engagement.state == "approved" else "reject",
             "comment": engagement.decision_comment or "",
             "delegate_name": delegate.owner_name if engagement.state == "delegated" else "",
             "delegate_email": delegate.owner_email if engagement.state == "delegated" else "",

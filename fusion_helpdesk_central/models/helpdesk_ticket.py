@@ -1,6 +1,5 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
 
 from markupsafe import Markup
 
@@ -9,8 +8,6 @@ from odoo.exceptions import AccessError
 from odoo.tools import html_sanitize
 
 from ..summary_format import render_summary
-
-_logger = logging.getLogger(__name__)
 
 ENGAGEMENT_ROUTE = "/fusion_helpdesk/engagement"
 REMINDER_DAYS_PARAM = "fusion_helpdesk_central.engagement_reminder_days"

@@ -4,7 +4,6 @@
 
 import hashlib
 import json
-import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -16,8 +15,6 @@ from odoo.tools import (
 )
 
 from .fusion_helpdesk_engagement import PUBLIC_DECISION_STATES
-
-_logger = logging.getLogger(__name__)
 
 
 def intake_request_digest(payload):

@@ -471,10 +471,6 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
             },
         }
 
-    def _action_send(self):
-        """Send without returning an action; returns the engaged tickets."""
-        return self._send()[0]
-
     def _send(self):
         """Send; returns the engaged tickets and, in bulk, what was skipped
         (one "ticket (reasons)" text each). Bulk rows that cannot be sent are
