@@ -37,7 +37,9 @@ def main(argv=None):
     rows = []
     ratios = []
     with server_module.OpenAIServer(reply=lambda body: "- Recommendation: ok") as server:
-        settings = openai_client.OpenAISettings("sk-bench", openai_client.DEFAULT_MODEL, server.base_url)
+        settings = openai_client.OpenAISettings(
+            "sk-bench", openai_client.DEFAULT_MODEL, server.base_url
+        )
         start = time.monotonic()
         openai_client.call_openai_chat([{"role": "user", "content": "warm up"}], settings)
         print(

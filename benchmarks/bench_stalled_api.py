@@ -104,7 +104,9 @@ def main(argv=None):
     server_module = _common.load_openai_server()
     rows, collect = [], _Collect()
     with server_module.OpenAIServer() as server:
-        settings = openai_client.OpenAISettings(API_KEY, openai_client.DEFAULT_MODEL, server.base_url)
+        settings = openai_client.OpenAISettings(
+            API_KEY, openai_client.DEFAULT_MODEL, server.base_url
+        )
         openai_client.call_openai_chat([{"role": "user", "content": "warm up"}], settings)
         server.reset()
         jobs = {
@@ -118,9 +120,13 @@ def main(argv=None):
         logger.propagate = False
         try:
             server.stall = True
-            rows.append(("stalled", _fanout(openai_client, server, settings, jobs, args.cap, args.after)))
+            rows.append(
+                ("stalled", _fanout(openai_client, server, settings, jobs, args.cap, args.after))
+            )
             server.trickle = args.trickle
-            rows.append(("trickle", _fanout(openai_client, server, settings, jobs, args.cap, args.after)))
+            rows.append(
+                ("trickle", _fanout(openai_client, server, settings, jobs, args.cap, args.after))
+            )
             server.trickle = args.trickle
             single_wall, single_reply = _single(openai_client, server, settings, deadline)
         finally:

@@ -100,7 +100,9 @@ def tls_server(tmp_path):
 
 @pytest.fixture
 def settings(server):
-    return openai_client.OpenAISettings(api_key=SECRET, model="test-model", base_url=server.base_url)
+    return openai_client.OpenAISettings(
+        api_key=SECRET, model="test-model", base_url=server.base_url
+    )
 
 
 def jobs_of(count):
@@ -177,7 +179,9 @@ def test_long_chatter_keeps_the_newest_messages_within_the_cap():
         {"author": "User %d" % i, "date": "2026-05-%02d" % (i % 28 + 1), "body": "b%03d " % i * 200}
         for i in range(60)
     ]
-    user = openai_client.build_summary_messages(dict(TICKET, chatter=chatter), FINDINGS)[1]["content"]
+    user = openai_client.build_summary_messages(dict(TICKET, chatter=chatter), FINDINGS)[1][
+        "content"
+    ]
     conversation = user.split("<conversation>")[1].split("</conversation>")[0]
     assert len(conversation) <= openai_client.MAX_FIELD_CHARS + 200
     assert "User 59" in conversation and "User 58" in conversation
@@ -190,7 +194,9 @@ def test_long_chatter_keeps_the_newest_messages_within_the_cap():
 
 def test_a_single_huge_message_is_truncated_not_dropped():
     chatter = [{"author": "A", "date": "d", "body": "y" * (openai_client.MAX_FIELD_CHARS * 3)}]
-    user = openai_client.build_summary_messages(dict(TICKET, chatter=chatter), FINDINGS)[1]["content"]
+    user = openai_client.build_summary_messages(dict(TICKET, chatter=chatter), FINDINGS)[1][
+        "content"
+    ]
     assert "<message " in user
     assert openai_client.TRUNCATION_MARKER % (openai_client.MAX_FIELD_CHARS * 2) in user
 
@@ -253,7 +259,9 @@ def test_near_miss_delimiters_are_neutralised(forged):
 
 def test_plain_text_survives_the_neutralising():
     text = "Caf\u00e9 < 5 items > 3 \u2014 \u00bd off, ticket #4"
-    user = openai_client.build_summary_messages(dict(TICKET, description=text), FINDINGS)[1]["content"]
+    user = openai_client.build_summary_messages(dict(TICKET, description=text), FINDINGS)[1][
+        "content"
+    ]
     assert "Caf\u00e9 < 5 items > 3 \u2014 1\u20442 off, ticket #4" in user
 
 
@@ -270,7 +278,11 @@ def test_settings_prefer_icp_then_environment():
 
 @pytest.mark.parametrize("blank", [None, False, "", "   "])
 def test_blank_icp_values_count_as_unset(blank):
-    params = {openai_client.ICP_API_KEY: blank, openai_client.ICP_MODEL: blank, openai_client.ICP_BASE_URL: blank}
+    params = {
+        openai_client.ICP_API_KEY: blank,
+        openai_client.ICP_MODEL: blank,
+        openai_client.ICP_BASE_URL: blank,
+    }
     settings = openai_client.openai_settings(params, {"OPENAI_API_KEY": " sk-env "})
     assert settings == openai_client.OpenAISettings("sk-env", openai_client.DEFAULT_MODEL, None)
     assert openai_client.openai_settings(params, {}).api_key == ""
@@ -294,7 +306,9 @@ def test_settings_repr_never_shows_the_key():
 # ---------------------------------------------------------------------- one call
 def test_call_returns_the_stripped_reply_and_sends_findings_and_model(server, settings):
     messages = openai_client.build_summary_messages(TICKET, FINDINGS)
-    assert openai_client.call_openai_chat(messages, settings) == "- Recommendation: replace the fuser."
+    assert (
+        openai_client.call_openai_chat(messages, settings) == "- Recommendation: replace the fuser."
+    )
     (call,) = server.calls
     assert call.path == "/v1/chat/completions"
     assert call.body["model"] == "test-model"
@@ -316,7 +330,10 @@ def test_http_500_returns_empty_after_exactly_one_request(server, settings, capl
 def test_timeout_returns_empty_quickly(server, settings):
     server.latency = 3
     start = time.monotonic()
-    assert openai_client.call_openai_chat([{"role": "user", "content": "hi"}], settings, timeout=0.3) == ""
+    assert (
+        openai_client.call_openai_chat([{"role": "user", "content": "hi"}], settings, timeout=0.3)
+        == ""
+    )
     assert time.monotonic() - start < 1.0
     assert server.wait_idle(1.0), "the SDK must hang up on its timeout"
     assert [call.outcome for call in server.calls] == ["client_gone"]
@@ -407,7 +424,9 @@ def test_client_cache_is_bounded(server):
     for i in range(openai_client.MAX_CACHED_CLIENTS):
         other = openai_client.OpenAISettings("sk-%d" % i, "m", server.base_url)
         assert openai_client.call_openai_chat(messages, other)
-    last = openai_client.OpenAISettings("sk-%d" % (openai_client.MAX_CACHED_CLIENTS - 1), "m", server.base_url)
+    last = openai_client.OpenAISettings(
+        "sk-%d" % (openai_client.MAX_CACHED_CLIENTS - 1), "m", server.base_url
+    )
     assert openai_client.call_openai_chat(messages, last)
     assert openai_client.call_openai_chat(messages, first)
     ports = [call.client_port for call in server.calls]
@@ -443,7 +462,9 @@ def test_a_trickling_server_is_cut_over_tls_too(tls_server, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", ca_file)
     settings = openai_client.OpenAISettings("sk-tls", "m", server.base_url)
     assert settings.base_url.startswith("https://")
-    assert openai_client.call_openai_chat([{"role": "user", "content": "hi"}], settings) == "over tls"
+    assert (
+        openai_client.call_openai_chat([{"role": "user", "content": "hi"}], settings) == "over tls"
+    )
     server.trickle, server.response = TRICKLE, LATE_REPLY
     start = time.monotonic()
     reply = openai_client.call_openai_chat([{"role": "user", "content": "hi"}], settings, DEADLINE)
@@ -485,7 +506,9 @@ def test_fanout_with_a_trickling_server_leaves_no_thread_after_the_cap(server, s
 def test_fanout_cuts_each_trickling_call_at_its_own_deadline(server, settings):
     server.trickle, server.response = TRICKLE, LATE_REPLY
     start = time.monotonic()
-    results = openai_client.generate_summaries(jobs_of(3), settings, overall_timeout=5, call_timeout=1.0)
+    results = openai_client.generate_summaries(
+        jobs_of(3), settings, overall_timeout=5, call_timeout=1.0
+    )
     assert results == dict.fromkeys(jobs_of(3), "")
     assert time.monotonic() - start < 1.0 + 1.0
 
@@ -585,7 +608,9 @@ def test_fanout_cap_leaves_running_calls_behind(settings, caplog):
 def test_fanout_call_timeout_is_bounded_by_the_time_left(server, settings):
     server.stall = True
     start = time.monotonic()
-    results = openai_client.generate_summaries(jobs_of(2), settings, call_timeout=15, overall_timeout=0.4)
+    results = openai_client.generate_summaries(
+        jobs_of(2), settings, call_timeout=15, overall_timeout=0.4
+    )
     assert time.monotonic() - start < 0.55
     assert results == dict.fromkeys(jobs_of(2), "")
     assert server.wait_idle(0.5), "no request may outlive the cap by its own 15 s timeout"
@@ -594,7 +619,9 @@ def test_fanout_call_timeout_is_bounded_by_the_time_left(server, settings):
 def test_fanout_uses_the_per_call_timeout(server, settings):
     server.stall = True
     start = time.monotonic()
-    results = openai_client.generate_summaries(jobs_of(1), settings, call_timeout=0.2, overall_timeout=5)
+    results = openai_client.generate_summaries(
+        jobs_of(1), settings, call_timeout=0.2, overall_timeout=5
+    )
     assert time.monotonic() - start < 0.6
     assert results == {0: ""}
 

@@ -384,7 +384,9 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     def _openai_settings(self):
         """OpenAI settings from the system parameters (key may come from env)."""
         params = self.env["ir.config_parameter"].sudo()
-        return openai_client.openai_settings({key: params.get_param(key) or "" for key in OPENAI_PARAMS})
+        return openai_client.openai_settings(
+            {key: params.get_param(key) or "" for key in OPENAI_PARAMS}
+        )
 
     def _ai_kept_notice(self, lines):
         return self.env._(
