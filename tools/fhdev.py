@@ -56,6 +56,7 @@ ADDONS = ("fusion_helpdesk_central", "fusion_helpdesk")
 PURE_MODULES = (
     "fusion_helpdesk_central/openai_client.py",
     "fusion_helpdesk_central/intake.py",
+    "fusion_helpdesk_central/decisions.py",
     "fusion_helpdesk_central/sync.py",
     "fusion_helpdesk_central/redaction.py",
     "fusion_helpdesk_central/summary_format.py",

@@ -14,23 +14,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..decisions import DECISION_STATES, ROUND_STATES
 from .helpdesk_ticket import summary_html
 
-ROUND_STATES = [
-    ("pending", "Pending"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("changes_requested", "Changes Requested"),
-    ("expired", "Expired"),
-    ("superseded", "Superseded"),
-    ("delegated", "Delegated"),
-]
-DECISION_STATES = {
-    "approve": "approved",
-    "reject": "rejected",
-    "changes": "changes_requested",
-    "delegate": "delegated",
-}
 # Random bytes of a new link token (256 bits, base64url: 43 characters).
 TOKEN_BYTES = 32
 # Shapes a link token can have: ours, and the UUID4 of links mailed before
@@ -38,8 +24,6 @@ TOKEN_BYTES = 32
 # reaches the database.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 MAX_COMMENT = 10000
-# Decisions the client's employees see on their ticket (a public comment).
-PUBLIC_DECISION_STATES = ("approved", "rejected", "changes_requested")
 MAX_USER_AGENT = 1024
 
 

@@ -12,11 +12,8 @@ from odoo.exceptions import UserError
 from odoo.tools import email_normalize, formataddr, html2plaintext
 
 from .. import intake, money, openai_client
-from .helpdesk_ticket import (
-    ENGAGEMENT_DECISIONS,
-    ENGAGEMENT_ROUTE,
-    text_lines_html,
-)
+from ..decisions import ENGAGEMENT_DECISIONS
+from .helpdesk_ticket import ENGAGEMENT_ROUTE, text_lines_html
 
 _logger = logging.getLogger(__name__)
 

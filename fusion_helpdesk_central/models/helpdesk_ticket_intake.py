@@ -14,7 +14,7 @@ from odoo.tools import (
     plaintext2html,
 )
 
-from .fusion_helpdesk_engagement import PUBLIC_DECISION_STATES
+from ..decisions import PUBLIC_DECISION_STATES
 
 
 def intake_request_digest(payload):
