@@ -63,6 +63,8 @@ PURE_MODULES = (
     "fusion_helpdesk_central/money.py",
     "fusion_helpdesk_central/absence.py",
     "fusion_helpdesk/central_client.py",
+    "fusion_helpdesk_central/wire_rules.py",
+    "fusion_helpdesk/wire_rules.py",
 )
 # Log lines that Odoo itself prints on any healthy run and that say nothing about us.
 BENIGN_LOG_PATTERNS = (
