@@ -10,7 +10,6 @@ from contextlib import closing
 
 from psycopg2 import errors
 
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.service.model import retrying
 from odoo.sql_db import db_connect
@@ -18,7 +17,7 @@ from odoo.tests import tagged
 
 from odoo.addons.fusion_helpdesk_central import money
 
-from .common import delete_committed_tickets, live_token, ticket_live_token
+from .common import delete_committed_tickets, live_token, real_env, ticket_live_token
 from .test_intake_api import API
 from .test_policy_api import GOOD_POLICY
 from .test_sync_api import SyncApiCase
@@ -246,14 +245,11 @@ class TestBudgetRace(SyncApiCase):
     """Two engineers send at once against one budget: the second sees the
     first's amount (real transactions, two cursors)."""
 
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
-
     def _commit_client(self):
         db = db_connect(self.env.cr.dbname)
         tag = secrets.token_hex(4)
         with closing(db.cursor()) as cr:
-            env = self._env(cr)(context={"tracking_disable": True})
+            env = real_env(cr)(context={"tracking_disable": True})
             client = env["fusion.helpdesk.client.key"].create(
                 {"name": "Race Budget %s" % tag, "owner_email": "race-%s@acme.example.com" % tag}
             )
@@ -281,7 +277,7 @@ class TestBudgetRace(SyncApiCase):
     def _delete_committed(self, client_id):
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
-            env = self._env(cr)
+            env = real_env(cr)
             tickets = env["helpdesk.ticket"].search([("client_key_id", "=", client_id)])
             env["mail.mail"].search([("subject", "ilike", "BUDGET-")]).unlink()
             delete_committed_tickets(env, tickets)
@@ -293,7 +289,7 @@ class TestBudgetRace(SyncApiCase):
         db = db_connect(self.env.cr.dbname)
         estimate = {"hours": 6.0}  # 600 each: one fits in 1,000, not both
         with closing(db.cursor()) as cr_a, closing(db.cursor()) as cr_b:
-            env_a, env_b = self._env(cr_a), self._env(cr_b)
+            env_a, env_b = real_env(cr_a), real_env(cr_b)
             ticket_b = env_b["helpdesk.ticket"].browse(id_b)
             # B's send is under way: its snapshot shows nothing used yet.
             self.assertEqual(ticket_b.client_key_id._budget_used_month(), 0.0)
@@ -328,7 +324,7 @@ class TestBudgetRace(SyncApiCase):
             self.assertFalse(engagement_b.auto_approved)
             cr_b.commit()
         with closing(db.cursor()) as cr:
-            env = self._env(cr)
+            env = real_env(cr)
             rounds = env["fusion.helpdesk.engagement"].search([("ticket_id", "in", [id_a, id_b])])
             self.assertEqual(rounds.filtered("auto_approved").ticket_id.ids, [id_a])
             self.assertEqual(rounds.ticket_id.client_key_id._budget_used_month(), 600.0)
