@@ -50,30 +50,36 @@ def wait_for_a_lock_wait(dbname, timeout=8):
     return False
 
 
-def assert_late_racer_loses(case, cr_a, env_b, decide_b):
-    """Race ``decide_b`` (request B, on ``env_b``) against request A, which has
-    decided on ``cr_a`` but not committed yet: B waits on A's row lock (or runs
+def replay_late_racer(case, cr_a, env_b, run_b):
+    """Race ``run_b`` (request B, on ``env_b``) against request A, which has
+    written on ``cr_a`` but not committed yet: B waits on A's row lock (or runs
     just after), its snapshot predates A's commit, so it must fail with a
-    serialization failure; Odoo's ``retrying()`` then replays B, which must
-    decide nothing."""
+    serialization failure. Returns what Odoo's ``retrying()`` replaying B
+    returns (B then sees A's commit)."""
     outcome = {}
 
-    def b_decides():
+    def b_runs():
         try:
-            outcome["decided"] = decide_b()
+            outcome["result"] = run_b()
         except errors.SerializationFailure as error:
             outcome["error"] = error
 
-    racer = threading.Thread(target=b_decides)
+    racer = threading.Thread(target=b_runs)
     racer.start()
     racer.join(0.5)
     cr_a.commit()
     racer.join(30)
     case.assertFalse(racer.is_alive())
     case.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
-    case.assertNotIn("decided", outcome)
+    case.assertNotIn("result", outcome)
     env_b.cr.rollback()
-    case.assertFalse(retrying(decide_b, env_b))
+    env_b.invalidate_all()
+    return retrying(run_b, env_b)
+
+
+def assert_late_racer_loses(case, cr_a, env_b, decide_b):
+    """``replay_late_racer`` of a decision: replayed, B must decide nothing."""
+    case.assertFalse(replay_late_racer(case, cr_a, env_b, decide_b))
 
 
 def delete_committed_tickets(env, tickets):

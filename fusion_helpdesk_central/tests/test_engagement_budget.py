@@ -5,19 +5,21 @@ policy API and the owner's email, as users meet them (SPEC 19.0.4.0.0)."""
 
 import json
 import secrets
-import threading
 from contextlib import closing
 
-from psycopg2 import errors
-
 from odoo.exceptions import UserError
-from odoo.service.model import retrying
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
 from odoo.addons.fusion_helpdesk_central import money
 
-from .common import delete_committed_tickets, live_token, real_env, ticket_live_token
+from .common import (
+    delete_committed_tickets,
+    live_token,
+    real_env,
+    replay_late_racer,
+    ticket_live_token,
+)
 from .test_intake_api import API
 from .test_policy_api import GOOD_POLICY
 from .test_sync_api import SyncApiCase
@@ -301,25 +303,8 @@ class TestBudgetRace(SyncApiCase):
                 ticket._engagement_start("f", "B", estimate=estimate)
                 return ticket.engagement_id
 
-            outcome = {}
-
-            def racer_b():
-                try:
-                    outcome["round"] = start_b()
-                except errors.SerializationFailure as error:
-                    outcome["error"] = error
-
-            racer = threading.Thread(target=racer_b)
-            racer.start()
-            racer.join(0.5)
-            cr_a.commit()
-            racer.join(30)
-            self.assertFalse(racer.is_alive())
-            self.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
-            env_b.cr.rollback()
-            env_b.invalidate_all()
             # Odoo's retrying() replays B: it now sees A's 600 and asks the owner.
-            engagement_b = retrying(start_b, env_b)
+            engagement_b = replay_late_racer(self, cr_a, env_b, start_b)
             self.assertEqual(engagement_b.state, "pending")
             self.assertFalse(engagement_b.auto_approved)
             cr_b.commit()
