@@ -12,7 +12,7 @@ ADDONS = ("fusion_helpdesk_central", "fusion_helpdesk")
 
 
 def load_pure_modules():
-    """Make ``import fusion_helpdesk_central.utils`` work without Odoo.
+    """Make ``import fusion_helpdesk_central.openai_client`` work without Odoo.
 
     Each addon folder becomes a bare package whose ``__init__`` (Odoo models)
     is not run, as in tests/conftest.py.

@@ -30,16 +30,18 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3, help="runs per N (median reported)")
     args = parser.parse_args(argv)
     _common.load_pure_modules()
-    from fusion_helpdesk_central import utils  # pylint: disable=import-outside-toplevel
+    from fusion_helpdesk_central import openai_client  # pylint: disable=import-outside-toplevel
 
     server_module = _common.load_openai_server()
     sizes = [int(size) for size in args.sizes.split(",")]
     rows = []
     ratios = []
     with server_module.OpenAIServer(reply=lambda body: "- Recommendation: ok") as server:
-        settings = utils.OpenAISettings("sk-bench", utils.DEFAULT_MODEL, server.base_url)
+        settings = openai_client.OpenAISettings(
+            "sk-bench", openai_client.DEFAULT_MODEL, server.base_url
+        )
         start = time.monotonic()
-        utils.call_openai_chat([{"role": "user", "content": "warm up"}], settings)
+        openai_client.call_openai_chat([{"role": "user", "content": "warm up"}], settings)
         print(
             "cold first call of the process: %.3f s (one-time SDK imports; not counted)"
             % (time.monotonic() - start)
@@ -47,7 +49,7 @@ def main(argv=None):
         server.latency = args.latency
         for size in sizes:
             jobs = {
-                number: utils.build_summary_messages(
+                number: openai_client.build_summary_messages(
                     _common.sample_ticket(number), _common.SAMPLE_FINDINGS
                 )
                 for number in range(size)
@@ -56,12 +58,12 @@ def main(argv=None):
             for _ in range(args.repeat):
                 server.reset()
                 start = time.monotonic()
-                results = utils.generate_summaries(jobs, settings)
+                results = openai_client.generate_summaries(jobs, settings)
                 walls.append(time.monotonic() - start)
             wall = statistics.median(walls)
-            ideal = math.ceil(size / utils.MAX_WORKERS) * args.latency
+            ideal = math.ceil(size / openai_client.MAX_WORKERS) * args.latency
             ratio = wall / ideal
-            under_cap = ideal < utils.OVERALL_TIMEOUT
+            under_cap = ideal < openai_client.OVERALL_TIMEOUT
             if under_cap:
                 ratios.append(ratio)
             rows.append(
@@ -79,8 +81,8 @@ def main(argv=None):
         "latency %.3f s, %d workers, cap %.0f s, prompt %d chars, load average %.2f"
         % (
             args.latency,
-            utils.MAX_WORKERS,
-            utils.OVERALL_TIMEOUT,
+            openai_client.MAX_WORKERS,
+            openai_client.OVERALL_TIMEOUT,
             len(jobs[0][1]["content"]) if jobs else 0,
             os.getloadavg()[0],
         )

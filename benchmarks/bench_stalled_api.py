@@ -37,10 +37,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _fanout(utils, server, settings, jobs, cap, after):
+def _fanout(openai_client, server, settings, jobs, cap, after):
     """Run one capped fan-out; return its figures, measured ``after`` s past the cap."""
     start = time.monotonic()
-    results = utils.generate_summaries(jobs, settings, overall_timeout=cap)
+    results = openai_client.generate_summaries(jobs, settings, overall_timeout=cap)
     wall = time.monotonic() - start
     in_flight_at_return = server.in_flight
     time.sleep(max(0.0, start + cap + after - time.monotonic()))
@@ -64,10 +64,10 @@ def _fanout(utils, server, settings, jobs, cap, after):
     return figures
 
 
-def _single(utils, server, settings, deadline):
+def _single(openai_client, server, settings, deadline):
     """One call against the trickling server; its wall time."""
     start = time.monotonic()
-    reply = utils.call_openai_chat([{"role": "user", "content": "hi"}], settings, deadline)
+    reply = openai_client.call_openai_chat([{"role": "user", "content": "hi"}], settings, deadline)
     wall = time.monotonic() - start
     server.trickle = 0.0
     server.wait_idle(10)
@@ -78,12 +78,12 @@ def _single(utils, server, settings, deadline):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench_stalled_api", description=__doc__.splitlines()[0])
     _common.load_pure_modules()
-    from fusion_helpdesk_central import utils  # pylint: disable=import-outside-toplevel
+    from fusion_helpdesk_central import openai_client  # pylint: disable=import-outside-toplevel
 
     parser.add_argument(
         "--cap",
         type=float,
-        default=utils.OVERALL_TIMEOUT,
+        default=openai_client.OVERALL_TIMEOUT,
         help="overall cap in seconds (default %(default)s, the real one)",
     )
     parser.add_argument("--jobs", type=int, default=25, help="number of summaries asked")
@@ -100,35 +100,41 @@ def main(argv=None):
         help="seconds between two bytes of the trickling server (default %(default)s)",
     )
     args = parser.parse_args(argv)
-    deadline = utils.CALL_TIMEOUT * args.cap / utils.OVERALL_TIMEOUT
+    deadline = openai_client.CALL_TIMEOUT * args.cap / openai_client.OVERALL_TIMEOUT
     server_module = _common.load_openai_server()
     rows, collect = [], _Collect()
     with server_module.OpenAIServer() as server:
-        settings = utils.OpenAISettings(API_KEY, utils.DEFAULT_MODEL, server.base_url)
-        utils.call_openai_chat([{"role": "user", "content": "warm up"}], settings)
+        settings = openai_client.OpenAISettings(
+            API_KEY, openai_client.DEFAULT_MODEL, server.base_url
+        )
+        openai_client.call_openai_chat([{"role": "user", "content": "warm up"}], settings)
         server.reset()
         jobs = {
-            number: utils.build_summary_messages(
+            number: openai_client.build_summary_messages(
                 _common.sample_ticket(number), _common.SAMPLE_FINDINGS
             )
             for number in range(args.jobs)
         }
-        logger = logging.getLogger(utils.__name__)
+        logger = logging.getLogger(openai_client.__name__)
         logger.addHandler(collect)
         logger.propagate = False
         try:
             server.stall = True
-            rows.append(("stalled", _fanout(utils, server, settings, jobs, args.cap, args.after)))
+            rows.append(
+                ("stalled", _fanout(openai_client, server, settings, jobs, args.cap, args.after))
+            )
             server.trickle = args.trickle
-            rows.append(("trickle", _fanout(utils, server, settings, jobs, args.cap, args.after)))
+            rows.append(
+                ("trickle", _fanout(openai_client, server, settings, jobs, args.cap, args.after))
+            )
             server.trickle = args.trickle
-            single_wall, single_reply = _single(utils, server, settings, deadline)
+            single_wall, single_reply = _single(openai_client, server, settings, deadline)
         finally:
             logger.removeHandler(collect)
             logger.propagate = True
     print(
         "cap %.1f s, per-call total deadline %.1f s, %d workers, %d jobs, trickle 1 byte / %g s"
-        % (args.cap, deadline, utils.MAX_WORKERS, args.jobs, args.trickle)
+        % (args.cap, deadline, openai_client.MAX_WORKERS, args.jobs, args.trickle)
     )
     _common.print_table(
         (

@@ -14,13 +14,21 @@ appears in a log line, an exception message or a ``repr``.
 import logging
 import math
 import re
-import unicodedata
 import uuid
 from urllib.parse import urlencode, urlsplit
 
 import requests
 from lxml import etree
 from lxml import html as lxml_html
+
+# Also this module's API: the models check addresses with central_client.
+from .wire_rules import (  # noqa: F401  # pylint: disable=unused-import
+    BIDI_CONTROLS,
+    clean_name,
+    has_visible_text,
+    is_valid_email,
+    strip_bidi,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -32,32 +40,10 @@ DEFAULT_TIMEOUT = 10
 DECISION_STATES = ("approved", "rejected", "changes_requested")
 ENGAGEMENT_STATES = ("none", "pending", "approved", "rejected", "changes_requested", "expired")
 
-# Bidirectional embedding, override and isolate controls (U+202A-U+202E,
-# U+2066-U+2069): in a subject they make text read differently from what it is
-# ("invoice\u202egpj.exe"), so they are stripped before anything is sent.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Characters that print nothing although Unicode does not class them as
-# format characters or spaces (fillers and the blank braille pattern).
-INVISIBLE_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
-# The names rule, the same as central's ``intake.clean_name`` (one rule for a
-# person's name that may reach a mail header): controls, line and paragraph
-# separators and spaces, and the address syntax below (with its full-width
-# look-alikes) fold into one space; bidi controls and lone surrogates go.
-# "," ";" "(" ")" "'" stay: without "@", "<" or a quote no part of a quoted
-# display name can be read as an address.
-NAME_FOLDED_CHARS = frozenset('"<>@\\' + "\uff02\uff1c\uff1e\uff20\ufe6b\ufe64\ufe65")
-NAME_FOLDED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Zs"})
-NAME_DROPPED_CHARS = frozenset("\u200e\u200f") | BIDI_CONTROLS
+# Email addresses, bidi controls, invisible characters and the names rule
+# are the wire rules (wire_rules.py), the same at both ends of the API.
 # Central's intake limits for the owner (it refuses anything longer).
 OWNER_NAME_MAX_LENGTH = 128
-EMAIL_MAX_LENGTH = 254
-EMAIL_LOCAL_MAX_LENGTH = 64
-# Same rule as central's intake: one plain ASCII address, no display name.
-EMAIL_RE = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-    r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
-)
 # What central accepts as a client reference (a UUID4 string here).
 CLIENT_REF_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -161,48 +147,20 @@ def new_client_ref():
     return str(uuid.uuid4())
 
 
-def clean_name(value):
-    """A person's name as one line no mail parser can split into a second
-    address (central's ``intake.clean_name``): never raises, ``""`` for no text."""
-    if not isinstance(value, str):
-        return ""
-    chars = []
-    for char in value:
-        category = unicodedata.category(char)
-        if category == "Cs" or char in NAME_DROPPED_CHARS:
-            continue
-        if category in NAME_FOLDED_CATEGORIES or char.isspace() or char in NAME_FOLDED_CHARS:
-            char = " "
-        chars.append(char)
-    return " ".join("".join(chars).split())
-
-
 def clean_subject(subject):
-    """Return ``subject`` without bidi controls and without surrounding spaces."""
-    text = "".join(char for char in subject or "" if char not in BIDI_CONTROLS)
-    return text.strip()
+    """Return ``subject`` without bidi controls and marks and without
+    surrounding spaces (the wire rules: central keeps the same text)."""
+    return strip_bidi(subject or "").strip()
 
 
 def is_blank(text):
     """Whether ``text`` shows nothing: only spaces and invisible characters."""
-    return all(
-        char.isspace() or unicodedata.category(char) == "Cf" or char in INVISIBLE_LETTERS
-        for char in text or ""
-    )
+    return not has_visible_text(text)
 
 
 def is_plausible_key(key):
     """Whether ``key`` (stripped) could be a client key: printable ASCII, no space."""
     return bool(key) and key.isascii() and key.isprintable() and " " not in key
-
-
-def is_valid_email(value):
-    """Whether ``value`` is one plain email address central's intake accepts."""
-    if not isinstance(value, str) or len(value) > EMAIL_MAX_LENGTH:
-        return False
-    if not EMAIL_RE.fullmatch(value):
-        return False
-    return len(value.rpartition("@")[0]) <= EMAIL_LOCAL_MAX_LENGTH
 
 
 # --------------------------------------------------------------------------- calls

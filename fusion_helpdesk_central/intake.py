@@ -12,7 +12,9 @@ for the developer of the calling client (the API answers in English).
 import json
 import math
 import re
-import unicodedata
+
+# Also this module's API: intake.clean_name, intake.is_valid_email...
+from .wire_rules import clean_name, has_visible_text, is_valid_email, strip_bidi
 
 MAX_BODY_BYTES = 512 * 1024
 """Largest request body accepted; ``json`` escapes non-ASCII text up to 6 bytes
@@ -29,7 +31,6 @@ FIELD_MAX_LENGTHS = {
     "owner_name": 128,
     "client_ref": 64,
 }
-MAX_EMAIL_LOCAL_LENGTH = 64
 EMAIL_FIELDS = frozenset({"requester_email", "owner_email"})
 # Names of people: they end up in mail headers (display names), see clean_name.
 NAME_FIELDS = frozenset({"requester_name", "owner_name"})
@@ -44,31 +45,12 @@ VISIBLE_FIELDS = frozenset({"subject"})
 AUTH_FAILURES_BEFORE_COOLDOWN = 5
 AUTH_COOLDOWN_SECONDS = 60
 
-EMAIL_RE = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-    r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
-)
 BEARER_RE = re.compile(r"Bearer +([A-Za-z0-9._~+/-]+=*)", re.IGNORECASE)
 # Control characters PostgreSQL refuses (NUL) or that have no place in a ticket.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WHITESPACE_RE = re.compile(r"\s+")
-# Bidirectional controls: they reorder what a reader sees (an email subject that
-# reads backwards, a file name that hides its extension). Dropped everywhere.
-BIDI_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# Characters that render as nothing although they are not format characters.
-BLANK_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
-# Address syntax that could open, close or make an address inside a display
-# name (and their full-width look-alikes, which a reader takes for them): a
-# name without them can never be read as a second recipient, whatever parser
-# reads the header. Folded into a space by clean_name. Kept on purpose: "," ";"
-# "(" ")" "'" ":" (people and companies are called "Smith, John" or "Acme
-# (EU)"); formataddr quotes the name and, without "@", "<" or a quote, no part
-# of it is an address.
-NAME_FOLDED_CHARS = frozenset('"<>@\\' + "\uff02\uff1c\uff1e\uff20\ufe6b\ufe64\ufe65")
-# Unicode categories folded into a space in a name: controls (CR, LF, NUL,
-# U+0085...), line and paragraph separators (U+2028, U+2029) and spaces.
-NAME_FOLDED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Zs"})
+# Email addresses, bidi controls, invisible characters and the names rule
+# are the wire rules (wire_rules.py), the same at both ends of the API.
 # Kept in a stored name, but a mail client reading a header that the mail
 # stack refolded without quotes shows them as address separators: folded into
 # a space in the display name of a header (see header_display_name).
@@ -150,17 +132,6 @@ def cooldown_remaining(failures, last_failure, now, after=None, seconds=None):
     return max(0, math.ceil(remaining))
 
 
-def is_invisible(char):
-    """Whether ``char`` shows nothing: whitespace, format characters (zero-width,
-    bidi controls) and blank lookalikes such as the Hangul filler."""
-    return char.isspace() or unicodedata.category(char) == "Cf" or char in BLANK_LOOKALIKES
-
-
-def has_visible_text(value):
-    """Whether ``value`` has at least one character a reader can see."""
-    return any(not is_invisible(char) for char in value)
-
-
 def parse_json(raw):
     """Decode a UTF-8 JSON object from the ``raw`` request body (bytes)."""
     check_body_size(len(raw))
@@ -173,13 +144,6 @@ def parse_json(raw):
     if not isinstance(data, dict):
         raise IntakeError("The request body must be a JSON object.")
     return data
-
-
-def is_valid_email(value):
-    """Whether ``value`` is one plain ``local@domain.tld`` address."""
-    if not isinstance(value, str) or not EMAIL_RE.fullmatch(value):
-        return False
-    return len(value.rpartition("@")[0]) <= MAX_EMAIL_LOCAL_LENGTH
 
 
 def check_text(name, value):
@@ -197,33 +161,10 @@ def clean_text(name, value, multiline=False):
     """``value`` as text people typed: control and bidi characters removed,
     line breaks normalised (``multiline``) or runs of white space folded,
     stripped. Raises :class:`IntakeError` for ``name`` when it is not valid text."""
-    value = BIDI_RE.sub("", CONTROL_RE.sub("", check_text(name, value)))
+    value = strip_bidi(CONTROL_RE.sub("", check_text(name, value)))
     if multiline:
         return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     return WHITESPACE_RE.sub(" ", value).strip()
-
-
-def clean_name(value):
-    """The one rule for a person's name that may reach a mail header (the
-    display name of an address): never raises, returns ``""`` for no text.
-
-    Folded into one space: every control character (CR, LF, NUL, U+0085, ...),
-    line or paragraph separator (U+2028, U+2029) and space, and the address
-    syntax of :data:`NAME_FOLDED_CHARS`; dropped: bidi controls and lone
-    surrogates; runs of spaces collapsed, ends stripped. The result is one
-    line that no mail parser can split into a second address.
-    """
-    if not isinstance(value, str):
-        return ""
-    chars = []
-    for char in BIDI_RE.sub("", value):
-        category = unicodedata.category(char)
-        if category == "Cs":
-            continue
-        if category in NAME_FOLDED_CATEGORIES or char.isspace() or char in NAME_FOLDED_CHARS:
-            char = " "
-        chars.append(char)
-    return " ".join("".join(chars).split())
 
 
 def header_display_name(value):

@@ -3,7 +3,7 @@
 """Layer 1: import the addons' pure-Python modules without Odoo.
 
 Each addon folder is registered as a bare package whose ``__init__`` (which
-imports Odoo models) is not executed, so ``import fusion_helpdesk_central.utils``
+imports Odoo models) is not executed, so ``import fusion_helpdesk_central.openai_client``
 loads just that plain module. Nothing of Odoo is imported or imitated.
 """
 

@@ -41,7 +41,9 @@ def test_unexpected_warnings_are_problems_but_odoo_noise_is_not():
         "odoo.addons.fusion_helpdesk.tests.test_submit_route.TestSubmitRoute.test_tour",
         "Chrome executable not found ",  # Odoo's log lines end with a space
     )
-    ours = line("WARNING", "odoo.addons.fusion_helpdesk_central.utils", "OpenAI call failed")
+    ours = line(
+        "WARNING", "odoo.addons.fusion_helpdesk_central.openai_client", "OpenAI call failed"
+    )
     error = line("ERROR", "odoo.modules.loading", "Some module failed")
     info = line("INFO", "odoo.modules.loading", "Chrome executable not found")
     assert fhdev.log_problems("\n".join([noisy, chrome, ours, error, info])) == [ours, error]

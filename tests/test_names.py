@@ -11,7 +11,9 @@ from email.utils import formataddr, getaddresses
 import pytest
 
 from fusion_helpdesk import central_client
+from fusion_helpdesk import wire_rules as client_rules
 from fusion_helpdesk_central import intake, sync
+from fusion_helpdesk_central import wire_rules as central_rules
 
 ATTACKER = "attacker@evil.example"
 OWNER = "owner@acme.example.com"
@@ -81,8 +83,8 @@ def test_no_text_is_no_name(rule, value):
 
 
 def test_the_two_rules_share_their_definition():
-    assert intake.NAME_FOLDED_CHARS == central_client.NAME_FOLDED_CHARS
-    assert intake.NAME_FOLDED_CATEGORIES == central_client.NAME_FOLDED_CATEGORIES
+    assert central_rules.NAME_FOLDED_CHARS == client_rules.NAME_FOLDED_CHARS
+    assert central_rules.NAME_FOLDED_CATEGORIES == client_rules.NAME_FOLDED_CATEGORIES
 
 
 # ------------------------------------------------------------- where names are written

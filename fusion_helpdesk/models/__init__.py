@@ -1,3 +1,4 @@
+from . import fusion_helpdesk_central_fields
 from . import fusion_helpdesk_ticket
 from . import fusion_helpdesk_ticket_thread
 from . import res_config_settings

@@ -19,26 +19,10 @@ class FusionHelpdeskTicket(models.Model):
     """An employee's ticket, kept locally and sent to the provider's central helpdesk."""
 
     _name = "fusion.helpdesk.ticket"
+    _inherit = ["fusion.helpdesk.central.fields"]
     _description = "Support Ticket"
     _order = "create_date desc, id desc"
 
-    # Written by this model only (through sudo): an employee who could set
-    # ``central_id`` could read a colleague's thread with the company's key.
-    _central_fields = frozenset(
-        {
-            "client_ref",
-            "state",
-            "central_id",
-            "central_number",
-            "central_stage",
-            "engagement_state",
-            "last_error",
-            "sent_at",
-            "thread_html",
-            "thread_refreshed_at",
-            "thread_error",
-        }
-    )
     _thread_template = "fusion_helpdesk.fusion_helpdesk_ticket_thread"
 
     name = fields.Char(string="Subject", required=True, size=SUBJECT_MAX_LENGTH)
@@ -150,16 +134,29 @@ class FusionHelpdeskTicket(models.Model):
                 self.env._("A ticket already sent to the support team cannot be deleted.")
             )
 
+    @api.model
+    def _central_field_names(self):
+        # Written by this model only (through sudo): an employee who could set
+        # ``central_id`` could read a colleague's thread with the company's key.
+        return super()._central_field_names() | {
+            "client_ref",
+            "state",
+            "central_id",
+            "central_number",
+            "central_stage",
+            "engagement_state",
+            "last_error",
+            "sent_at",
+            "thread_html",
+            "thread_refreshed_at",
+            "thread_error",
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            # The web client may send the defaults of readonly fields back; the
-            # values are this model's to set, so they are dropped, not refused.
-            vals_list = [
-                {key: value for key, value in vals.items() if key not in self._central_fields}
-                for vals in vals_list
-            ]
-        vals_list = [self._clean_subject_vals(vals) for vals in vals_list]
+        vals_list = [
+            self._clean_subject_vals(vals) for vals in self._drop_central_fields(vals_list)
+        ]
         for vals in vals_list:
             if not vals.get("client_ref"):
                 # Not a field default: a new column's default is written once,
@@ -168,7 +165,7 @@ class FusionHelpdeskTicket(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and self._central_fields.intersection(vals):
+        if not self.env.su and self._central_field_names().intersection(vals):
             raise AccessError(
                 self.env._("The sending status of a ticket is set by Fusion Helpdesk only.")
             )

@@ -2,24 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The latest approval request's estimate, as central's feed tells it."""
 
-from odoo import fields, models
-
-from .fusion_helpdesk_ticket_sync_notice import FusionHelpdeskTicket as NoticeTicket
+from odoo import api, fields, models
 
 
 class FusionHelpdeskTicket(models.Model):
     _inherit = "fusion.helpdesk.ticket"
-
-    # Central's word only: an employee must not show her ticket as approved
-    # within the budget, nor change what it was estimated at. (A class
-    # attribute, not a field: the ORM gives no hook to extend it, hence the
-    # import of the class defining the previous value.)
-    _central_fields = NoticeTicket._central_fields | {
-        "engagement_estimate_hours",
-        "engagement_currency_id",
-        "engagement_estimate_amount",
-        "engagement_auto_approved",
-    }
 
     engagement_estimate_hours = fields.Float(
         string="Estimated Hours", readonly=True, copy=False, digits=(16, 2)
@@ -39,6 +26,17 @@ class FusionHelpdeskTicket(models.Model):
         copy=False,
         help="Approved at once: the estimate fitted in the pre-approved budget set in Settings.",
     )
+
+    @api.model
+    def _central_field_names(self):
+        # Central's word only: an employee must not show her ticket as approved
+        # within the budget, nor change what it was estimated at.
+        return super()._central_field_names() | {
+            "engagement_estimate_hours",
+            "engagement_currency_id",
+            "engagement_estimate_amount",
+            "engagement_auto_approved",
+        }
 
     def _fusion_sync_apply_entry(self, entry, initial=False):
         result = super()._fusion_sync_apply_entry(entry, initial=initial)

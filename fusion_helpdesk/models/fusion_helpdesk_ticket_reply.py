@@ -22,13 +22,9 @@ class FusionHelpdeskTicketReply(models.Model):
     """An employee's answer to a sent ticket, kept until central has it."""
 
     _name = "fusion.helpdesk.ticket.reply"
+    _inherit = ["fusion.helpdesk.central.fields"]
     _description = "Support Ticket Reply"
     _order = "create_date, id"
-
-    # Written by this model only (through sudo).
-    _central_fields = frozenset(
-        {"state", "central_message_id", "idempotency_key", "last_error", "sent_at", "user_id"}
-    )
 
     ticket_id = fields.Many2one(
         comodel_name="fusion.helpdesk.ticket",
@@ -65,15 +61,21 @@ class FusionHelpdeskTicketReply(models.Model):
     last_error = fields.Char(readonly=True, copy=False)
     sent_at = fields.Datetime(readonly=True, copy=False)
 
+    @api.model
+    def _central_field_names(self):
+        # The sending status, the author and the key are this model's to set.
+        return super()._central_field_names() | {
+            "state",
+            "central_message_id",
+            "idempotency_key",
+            "last_error",
+            "sent_at",
+            "user_id",
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            # The sending status, the author and the key are this model's to set.
-            vals_list = [
-                {key: value for key, value in vals.items() if key not in self._central_fields}
-                for vals in vals_list
-            ]
-        replies = super().create(vals_list)
+        replies = super().create(self._drop_central_fields(vals_list))
         for reply in replies:
             reply._check_can_be_sent()
         return replies

@@ -11,7 +11,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from .. import central_client
-from .fusion_helpdesk_ticket import FusionHelpdeskTicket as BaseTicket
 
 _logger = logging.getLogger(__name__)
 
@@ -25,7 +24,6 @@ class FusionHelpdeskTicket(models.Model):
     # in their inbox or by email as their preferences say.
     _inherit = ["fusion.helpdesk.ticket", "mail.thread"]
 
-    _central_fields = BaseTicket._central_fields | {"thread_messages"}
     # Changes asked per request; the cron asks again while central says "more".
     _sync_page_size = 200
 
@@ -45,6 +43,10 @@ class FusionHelpdeskTicket(models.Model):
     )
 
     # ------------------------------------------------------------------ actions
+    @api.model
+    def _central_field_names(self):
+        return super()._central_field_names() | {"thread_messages"}
+
     def action_open_reply(self):
         """Open the reply dialog of this sent ticket."""
         self.ensure_one()

@@ -8,16 +8,12 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
-from .fusion_helpdesk_ticket_sync import FusionHelpdeskTicket as SyncTicket
-
 # Notice emails sent by one sync run itself; more are left to the mail queue.
 NOTICE_MAILS_PER_RUN = 200
 
 
 class FusionHelpdeskTicket(models.Model):
     _inherit = "fusion.helpdesk.ticket"
-
-    _central_fields = SyncTicket._central_fields | {"engagement_owner", "has_news"}
 
     engagement_owner = fields.Char(
         string="Approval Asked Of",
@@ -32,6 +28,10 @@ class FusionHelpdeskTicket(models.Model):
         index=True,
         help="Something new from your support provider since you last opened the ticket.",
     )
+
+    @api.model
+    def _central_field_names(self):
+        return super()._central_field_names() | {"engagement_owner", "has_news"}
 
     def action_refresh_thread(self):
         # Opening the ticket refreshes its conversation: its news are read.

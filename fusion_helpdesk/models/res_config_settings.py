@@ -16,19 +16,6 @@ CLIENT_KEY_PARAM = "fusion_helpdesk.client_key"
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    # ``default_get`` and ``get_values`` are public and check no access right:
-    # any logged-in user (portal included) may call them over JSON-RPC. These
-    # fields are only ever answered to administrators.
-    _fusion_helpdesk_admin_fields = frozenset(
-        {
-            "fusion_helpdesk_central_url",
-            "fusion_helpdesk_client_key",
-            "fusion_helpdesk_client_key_set",
-            "fusion_helpdesk_owner_email",
-            "fusion_helpdesk_owner_name",
-        }
-    )
-
     fusion_helpdesk_central_url = fields.Char(
         string="Support Provider URL",
         config_parameter="fusion_helpdesk.central_url",
@@ -65,11 +52,27 @@ class ResConfigSettings(models.TransientModel):
             settings.fusion_helpdesk_client_key_set = saved
 
     @api.model
+    def _fusion_helpdesk_admin_field_names(self):
+        """Settings only ever answered to administrators; override to add yours
+        (``super()._fusion_helpdesk_admin_field_names() | {...}``)."""
+        # ``default_get`` and ``get_values`` are public and check no access
+        # right: any logged-in user (portal included) may call them over JSON-RPC.
+        return frozenset(
+            {
+                "fusion_helpdesk_central_url",
+                "fusion_helpdesk_client_key",
+                "fusion_helpdesk_client_key_set",
+                "fusion_helpdesk_owner_email",
+                "fusion_helpdesk_owner_name",
+            }
+        )
+
+    @api.model
     def default_get(self, fields):
         """Add nothing of Fusion Helpdesk for a user who is not an administrator."""
         values = super().default_get(fields)
         if not self.env.is_system():
-            for name in self._fusion_helpdesk_admin_fields.intersection(values):
+            for name in self._fusion_helpdesk_admin_field_names().intersection(values):
                 del values[name]
         return values
 

@@ -14,7 +14,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .. import central_client
-from .res_config_settings import ResConfigSettings as FusionSettings
 
 _logger = logging.getLogger(__name__)
 
@@ -47,16 +46,6 @@ POLICY_FIELDS = {
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
-
-    _fusion_helpdesk_admin_fields = FusionSettings._fusion_helpdesk_admin_fields | {
-        "fusion_helpdesk_budget_monthly",
-        "fusion_helpdesk_deputy_email",
-        "fusion_helpdesk_deputy_name",
-        "fusion_helpdesk_owner_away_from",
-        "fusion_helpdesk_owner_away_until",
-        "fusion_helpdesk_policy_status",
-        "fusion_helpdesk_budget_used_month",
-    }
 
     fusion_helpdesk_budget_monthly = fields.Float(
         string="Pre-approved Budget per Month",
@@ -92,6 +81,18 @@ class ResConfigSettings(models.TransientModel):
         compute="_compute_fusion_helpdesk_policy",
         groups="base.group_system",
     )
+
+    @api.model
+    def _fusion_helpdesk_admin_field_names(self):
+        return super()._fusion_helpdesk_admin_field_names() | {
+            "fusion_helpdesk_budget_monthly",
+            "fusion_helpdesk_deputy_email",
+            "fusion_helpdesk_deputy_name",
+            "fusion_helpdesk_owner_away_from",
+            "fusion_helpdesk_owner_away_until",
+            "fusion_helpdesk_policy_status",
+            "fusion_helpdesk_budget_used_month",
+        }
 
     def _compute_fusion_helpdesk_policy(self):
         icp = self.env["ir.config_parameter"].sudo()

@@ -2,12 +2,38 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Intake and thread API called by client instances (see SPEC)."""
 
+import functools
+
 from odoo import http
 from odoo.http import request
 
 from .. import intake
 
 READ_CHUNK_BYTES = 64 * 1024
+
+
+def client_api(reads_body=False):
+    """The skeleton of every route of the client API, defined once: read the
+    body when the route takes one (first: a body too large answers 413 before
+    the key is even looked at), authenticate the client key, then call the
+    route as ``route(self, client_key[, body], /, **params)``. An
+    ``intake.IntakeError`` raised anywhere in it answers its own status and
+    JSON body; anything else propagates (a concurrency error must reach
+    Odoo's ``retrying()``). The route returns its response."""
+
+    def decorator(route):
+        @functools.wraps(route)
+        def skeleton(self, *args, **params):
+            try:
+                body = (self._read_body(),) if reads_body else ()
+                client_key = self._authenticate()
+                return route(self, client_key, *body, *args, **params)
+            except intake.IntakeError as error:
+                return self._error_response(error)
+
+        return skeleton
+
+    return decorator
 
 
 class FusionHelpdeskApi(http.Controller):
@@ -21,17 +47,13 @@ class FusionHelpdeskApi(http.Controller):
         csrf=False,
         save_session=False,
     )
-    def create_ticket(self, **kwargs):
+    @client_api(reads_body=True)
+    def create_ticket(self, client_key, body, /, **kwargs):
         """Create a ticket for the client key of the request: 201 {id, number}."""
-        try:
-            raw = self._read_body()
-            client_key = self._authenticate()
-            payload = intake.validate_ticket_payload(intake.parse_json(raw))
-            # Refuses (409) a known client_ref carrying another ticket, before any
-            # write; the loser of a race is replayed by retrying() (see the model).
-            ticket = client_key._intake_create_ticket(payload)
-        except intake.IntakeError as error:
-            return self._error_response(error)
+        payload = intake.validate_ticket_payload(intake.parse_json(body))
+        # Refuses (409) a known client_ref carrying another ticket, before any
+        # write; the loser of a race is replayed by retrying() (see the model).
+        ticket = client_key._intake_create_ticket(payload)
         return self._json_response({"id": ticket.id, "number": ticket.number}, 201)
 
     @http.route(
@@ -42,15 +64,12 @@ class FusionHelpdeskApi(http.Controller):
         save_session=False,
         readonly=True,
     )
-    def ticket_messages(self, ticket_id, **kwargs):
+    @client_api()
+    def ticket_messages(self, client_key, /, ticket_id, **kwargs):
         """Public thread of one of the key's tickets: 200 {ticket, messages}."""
-        try:
-            client_key = self._authenticate()
-            ticket = client_key._intake_get_ticket(ticket_id)
-            if not ticket:
-                raise intake.NotFound("No such ticket for this client key.")
-        except intake.IntakeError as error:
-            return self._error_response(error)
+        ticket = client_key._intake_get_ticket(ticket_id)
+        if not ticket:
+            raise intake.NotFound("No such ticket for this client key.")
         return self._json_response(
             {
                 "ticket": ticket._prepare_thread_values(),
@@ -69,12 +88,9 @@ class FusionHelpdeskApi(http.Controller):
         save_session=False,
         readonly=True,
     )
-    def ping(self, **kwargs):
+    @client_api()
+    def ping(self, client_key, /, **kwargs):
         """Check the link and the key from the client's settings: 200 {ok, client}."""
-        try:
-            client_key = self._authenticate()
-        except intake.IntakeError as error:
-            return self._error_response(error)
         return self._json_response({"ok": True, "client": client_key.name})
 
     # ------------------------------------------------------------------

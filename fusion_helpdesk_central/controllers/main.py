@@ -12,15 +12,14 @@ from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.misc import format_date
 
+from ..decisions import ALL_PAGE_DECISIONS, ENGAGEMENT_DECISIONS
 from ..models.fusion_helpdesk_engagement import MAX_COMMENT
-from ..models.helpdesk_ticket import ENGAGEMENT_DECISIONS, ENGAGEMENT_ROUTE
+from ..models.helpdesk_ticket import ENGAGEMENT_ROUTE
 
 _logger = logging.getLogger(__name__)
 
 # Last segment of the page listing every pending request of the owner.
 ALL_PAGE = "all"
-# Answers a row of that page takes (passing a request on is one at a time).
-ALL_DECISIONS = ("approve", "reject", "changes")
 # Largest form the pages read: the /all page with a full comment on a dozen
 # rows, in any script. Werkzeug refuses (413) a larger announced body before
 # reading it, and stops reading a chunked one at this size.
@@ -244,7 +243,6 @@ class EngagementController(http.Controller):
             # (this link is spent, and must not open the others).
             "others_pending": len(engagement._pending_siblings()),
             "decided_state": engagement.state,
-            "decision": "approve" if engagement.state == "approved" else "reject",
             "comment": engagement.decision_comment or "",
             "delegate_name": delegate.owner_name if engagement.state == "delegated" else "",
             "delegate_email": delegate.owner_email if engagement.state == "delegated" else "",
@@ -337,7 +335,7 @@ class EngagementController(http.Controller):
         answers = {}
         for key, decision in form.items():
             prefix, __, row = key.partition("_")
-            if prefix != "decision" or not row.isdigit() or decision not in ALL_DECISIONS:
+            if prefix != "decision" or not row.isdigit() or decision not in ALL_PAGE_DECISIONS:
                 continue
             answers[int(row)] = (decision, form.get("comment_%s" % row) or "")
         return answers

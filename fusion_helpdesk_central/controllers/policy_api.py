@@ -5,7 +5,7 @@
 from odoo import http
 
 from .. import intake, money
-from .api import FusionHelpdeskApi
+from .api import FusionHelpdeskApi, client_api
 
 
 class FusionHelpdeskPolicyApi(FusionHelpdeskApi):
@@ -19,15 +19,11 @@ class FusionHelpdeskPolicyApi(FusionHelpdeskApi):
         csrf=False,
         save_session=False,
     )
-    def put_policy(self, **kwargs):
+    @client_api(reads_body=True)
+    def put_policy(self, client_key, body, /, **kwargs):
         """Store the client's policy on its key: 200 with the policy as stored."""
-        try:
-            raw = self._read_body()
-            client_key = self._authenticate()
-            policy = money.validate_policy_payload(intake.parse_json(raw))
-            values = client_key._api_set_policy(policy)
-        except intake.IntakeError as error:
-            return self._error_response(error)
+        policy = money.validate_policy_payload(intake.parse_json(body))
+        values = client_key._api_set_policy(policy)
         return self._json_response(values)
 
     @http.route(
@@ -38,10 +34,7 @@ class FusionHelpdeskPolicyApi(FusionHelpdeskApi):
         save_session=False,
         readonly=True,
     )
-    def get_policy(self, **kwargs):
+    @client_api()
+    def get_policy(self, client_key, /, **kwargs):
         """The client's policy as stored, with this month's use of the budget."""
-        try:
-            client_key = self._authenticate()
-        except intake.IntakeError as error:
-            return self._error_response(error)
         return self._json_response(client_key._api_policy_values())

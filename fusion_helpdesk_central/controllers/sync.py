@@ -5,7 +5,7 @@
 from odoo import http
 
 from .. import intake, sync
-from .api import FusionHelpdeskApi
+from .api import FusionHelpdeskApi, client_api
 
 
 class FusionHelpdeskSyncApi(FusionHelpdeskApi):
@@ -19,14 +19,11 @@ class FusionHelpdeskSyncApi(FusionHelpdeskApi):
         save_session=False,
         readonly=True,
     )
-    def updates(self, after=None, limit=None, **kwargs):
+    @client_api()
+    def updates(self, client_key, /, after=None, limit=None, **kwargs):
         """The key's tickets changed since the cursor ``after``: 200 {cursor, more, tickets}."""
-        try:
-            client_key = self._authenticate()
-            sequence = sync.decode_cursor(after)
-            page_size = sync.parse_page_size(limit)
-        except intake.IntakeError as error:
-            return self._error_response(error)
+        sequence = sync.decode_cursor(after)
+        page_size = sync.parse_page_size(limit)
         Ticket = client_key.env["helpdesk.ticket"]
         return self._json_response(Ticket._fusion_sync_updates(client_key, sequence, page_size))
 
@@ -38,18 +35,14 @@ class FusionHelpdeskSyncApi(FusionHelpdeskApi):
         csrf=False,
         save_session=False,
     )
-    def post_ticket_message(self, ticket_id, **kwargs):
+    @client_api(reads_body=True)
+    def post_ticket_message(self, client_key, body, /, ticket_id, **kwargs):
         """Add a client employee's reply to one of the key's tickets: 201 {id}."""
-        try:
-            raw = self._read_body()
-            client_key = self._authenticate()
-            # Counted before anything else: refused replies cost the sender too.
-            client_key._api_check_reply_rate()
-            payload = sync.validate_reply_payload(intake.parse_json(raw))
-            ticket = client_key._intake_get_ticket(ticket_id)
-            if not ticket:
-                raise intake.NotFound("No such ticket for this client key.")
-            message = ticket._fusion_sync_receive_reply(client_key, payload)
-        except intake.IntakeError as error:
-            return self._error_response(error)
+        # Counted before anything else: refused replies cost the sender too.
+        client_key._api_check_reply_rate()
+        payload = sync.validate_reply_payload(intake.parse_json(body))
+        ticket = client_key._intake_get_ticket(ticket_id)
+        if not ticket:
+            raise intake.NotFound("No such ticket for this client key.")
+        message = ticket._fusion_sync_receive_reply(client_key, payload)
         return self._json_response({"id": message.id}, 201)

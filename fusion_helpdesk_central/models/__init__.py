@@ -1,6 +1,6 @@
 from . import fusion_helpdesk_client_key
 from . import fusion_helpdesk_engagement
-from . import fusion_helpdesk_engagement_answers
+from . import fusion_helpdesk_engagement_link
 from . import fusion_helpdesk_engagement_staff
 from . import fusion_helpdesk_engagement_sync
 from . import fusion_helpdesk_engagement_mail
@@ -37,3 +37,4 @@ from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_approval_gate
 from . import helpdesk_ticket_engagement_absence
 from . import ir_actions_server
+from . import ir_config_parameter

@@ -76,22 +76,15 @@ class FusionHelpdeskClientKey(models.Model):
     @api.model
     def _api_cooldown_settings(self):
         """``(failures before cooldown, cooldown seconds)``; 0 failures disables it."""
-        params = self.env["ir.config_parameter"].sudo()
-        after = params.get_param(
-            "fusion_helpdesk_central.api_cooldown_after", self._api_cooldown_after
+        params = self.env["ir.config_parameter"]
+        return (
+            params._fusion_int_param(
+                "fusion_helpdesk_central.api_cooldown_after", self._api_cooldown_after
+            ),
+            params._fusion_int_param(
+                "fusion_helpdesk_central.api_cooldown_seconds", self._api_cooldown_seconds
+            ),
         )
-        seconds = params.get_param(
-            "fusion_helpdesk_central.api_cooldown_seconds", self._api_cooldown_seconds
-        )
-        try:
-            return int(after), int(seconds)
-        except (TypeError, ValueError):
-            _logger.warning(
-                "Intake API: invalid cooldown parameters (%r, %r); using the defaults.",
-                after,
-                seconds,
-            )
-            return self._api_cooldown_after, self._api_cooldown_seconds
 
     @api.model
     def _api_cooldown_remaining(self, failures, previous, now):

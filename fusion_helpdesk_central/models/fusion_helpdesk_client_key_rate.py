@@ -78,16 +78,12 @@ class FusionHelpdeskClientKey(models.Model):
         """``(replies per window, window seconds)``; 0 replies disables the limit.
         System parameters ``fusion_helpdesk_central.reply_rate_limit`` and
         ``fusion_helpdesk_central.reply_rate_seconds``; override for another policy."""
-        params = self.env["ir.config_parameter"].sudo()
-        limit = params.get_param("fusion_helpdesk_central.reply_rate_limit", sync.REPLY_RATE_LIMIT)
-        seconds = params.get_param(
-            "fusion_helpdesk_central.reply_rate_seconds", sync.REPLY_RATE_SECONDS
+        params = self.env["ir.config_parameter"]
+        return (
+            params._fusion_int_param(
+                "fusion_helpdesk_central.reply_rate_limit", sync.REPLY_RATE_LIMIT
+            ),
+            params._fusion_int_param(
+                "fusion_helpdesk_central.reply_rate_seconds", sync.REPLY_RATE_SECONDS, minimum=1
+            ),
         )
-        try:
-            limit, seconds = int(limit), int(seconds)
-        except (TypeError, ValueError):
-            _logger.warning(
-                "Reply API: invalid rate parameters (%r, %r); using the defaults.", limit, seconds
-            )
-            return sync.REPLY_RATE_LIMIT, sync.REPLY_RATE_SECONDS
-        return limit, max(seconds, 1)

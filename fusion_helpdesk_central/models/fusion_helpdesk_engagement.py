@@ -14,23 +14,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..decisions import DECISION_STATES, ROUND_STATES
 from .helpdesk_ticket import summary_html
 
-ROUND_STATES = [
-    ("pending", "Pending"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("changes_requested", "Changes Requested"),
-    ("expired", "Expired"),
-    ("superseded", "Superseded"),
-    ("delegated", "Delegated"),
-]
-DECISION_STATES = {
-    "approve": "approved",
-    "reject": "rejected",
-    "changes": "changes_requested",
-    "delegate": "delegated",
-}
 # Random bytes of a new link token (256 bits, base64url: 43 characters).
 TOKEN_BYTES = 32
 # Shapes a link token can have: ours, and the UUID4 of links mailed before
@@ -38,8 +24,6 @@ TOKEN_BYTES = 32
 # reaches the database.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 MAX_COMMENT = 10000
-# Decisions the client's employees see on their ticket (a public comment).
-PUBLIC_DECISION_STATES = ("approved", "rejected", "changes_requested")
 MAX_USER_AGENT = 1024
 
 
@@ -64,11 +48,11 @@ class FusionHelpdeskEngagement(models.Model):
         readonly=True,
         ondelete="cascade",
     )
-    # The ticket whose latest round this is (at most one): the inverse of the
-    # ticket's stored ``engagement_id``. Through it the ORM finds the ticket
+    # The ticket showing this round as its latest (at most one): the inverse
+    # of the ticket's stored ``engagement_id``. Through it the ORM finds the ticket
     # whose last-value fields follow a change of this round from its cache,
     # instead of searching the tickets on every write of a decision.
-    latest_of_ticket_ids = fields.One2many(
+    showing_ticket_ids = fields.One2many(
         comodel_name="helpdesk.ticket",
         inverse_name="engagement_id",
         string="Latest Round Of",
@@ -136,9 +120,16 @@ class FusionHelpdeskEngagement(models.Model):
     summary_edited = fields.Boolean(
         readonly=True, help="The engineer edited the summary after the AI wrote it."
     )
-    # SHA-256 of the link token while the link is live; the token itself only
-    # ever exists in the email.
-    token_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    # The token itself only ever exists in the email. The ticket's
+    # ``engagement_token`` (a SPEC name kept from 19.0.2) shows this digest,
+    # never a token: nothing can be decided with what the database holds.
+    token_hash = fields.Char(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="SHA-256 hex digest of the live link's token (the token is only in the "
+        "email); empty once the link is closed.",
+    )
     # Its digest once the round is closed (decided, replaced, delegated,
     # expired): the link then answers 410 and says what became of the request,
     # while nothing can decide through it any more (a decision needs
@@ -349,6 +340,9 @@ class FusionHelpdeskEngagement(models.Model):
         engagements = self.sudo().browse(row[0] for row in rows)
         engagements.invalidate_recordset(fnames)
         for index, fname in enumerate(fnames, start=1):
+            # Private: Odoo 19 has no public call that fills the cache with
+            # values the database already holds (assigning marks them dirty,
+            # and a write would run them through the ORM again).
             self._fields[fname]._insert_cache(engagements, [row[index] for row in rows])
         return engagements
 
@@ -369,10 +363,12 @@ class FusionHelpdeskEngagement(models.Model):
         # Only a round's own ticket can have it as its latest round: say which
         # one does (the ticket is read anyway), sparing the ORM a search of
         # the tickets on each change of these rounds below.
-        latest_of = self._fields["latest_of_ticket_ids"]
+        showing = self._fields["showing_ticket_ids"]
         for engagement in self:
             ticket = engagement.ticket_id
-            latest_of._insert_cache(
+            # Private, as in ``_returned``: no public call fills the cache
+            # without marking the value dirty.
+            showing._insert_cache(
                 engagement, [(ticket.id,) if ticket.engagement_id == engagement else ()]
             )
             if owners[engagement.id]:

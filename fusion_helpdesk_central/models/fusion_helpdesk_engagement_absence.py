@@ -7,15 +7,11 @@ with a fresh link goes to the deputy), but it is the system's doing, never
 the owner's: the provider's company authors its tracking and note, and no
 decision IP, user agent, comment or decision message is recorded."""
 
-import logging
-
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .. import absence
-
-_logger = logging.getLogger(__name__)
 
 ESCALATION_DAYS_PARAM = "fusion_helpdesk_central.engagement_escalation_days"
 DEFAULT_ESCALATION_DAYS = 0
@@ -154,16 +150,9 @@ class FusionHelpdeskEngagement(models.Model):
     @api.model
     def _escalation_days(self):
         """Configured escalation delay in business days; 0 or less: off."""
-        value = self.env["ir.config_parameter"].sudo().get_param(ESCALATION_DAYS_PARAM)
-        try:
-            return int(value) if value not in (False, None, "") else DEFAULT_ESCALATION_DAYS
-        except ValueError:
-            _logger.warning(
-                "Ignoring the invalid escalation delay %r (%s): escalation is off.",
-                value,
-                ESCALATION_DAYS_PARAM,
-            )
-            return DEFAULT_ESCALATION_DAYS
+        return self.env["ir.config_parameter"]._fusion_int_param(
+            ESCALATION_DAYS_PARAM, DEFAULT_ESCALATION_DAYS
+        )
 
     @api.model
     def _escalate_overdue(self):

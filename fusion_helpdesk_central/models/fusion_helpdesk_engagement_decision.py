@@ -9,7 +9,7 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, models
 from odoo.tools import SQL
 
-from .fusion_helpdesk_engagement import DECISION_STATES, PUBLIC_DECISION_STATES
+from ..decisions import DECISION_STATES, PUBLIC_DECISION_STATES
 from .helpdesk_ticket import text_lines_html
 
 

@@ -189,18 +189,9 @@ class FusionHelpdeskSyncChange(models.Model):
     @api.model
     def _retention_days(self):
         """Days changes and reply receipts are kept; 0 keeps them for good."""
-        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_DAYS_PARAM)
-        try:
-            return (
-                max(0, int(value))
-                if value not in (None, False, "")
-                else sync.DEFAULT_RETENTION_DAYS
-            )
-        except ValueError:
-            _logger.warning(
-                "Invalid %s %r, using %d.", RETENTION_DAYS_PARAM, value, sync.DEFAULT_RETENTION_DAYS
-            )
-            return sync.DEFAULT_RETENTION_DAYS
+        return self.env["ir.config_parameter"]._fusion_int_param(
+            RETENTION_DAYS_PARAM, sync.DEFAULT_RETENTION_DAYS, minimum=0
+        )
 
     @api.model
     def _pruned_through(self):

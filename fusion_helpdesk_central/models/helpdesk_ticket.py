@@ -1,6 +1,5 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
 
 from markupsafe import Markup
 
@@ -8,25 +7,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import html_sanitize
 
+from ..decisions import ENGAGEMENT_STATES
 from ..summary_format import render_summary
-
-_logger = logging.getLogger(__name__)
 
 ENGAGEMENT_ROUTE = "/fusion_helpdesk/engagement"
 REMINDER_DAYS_PARAM = "fusion_helpdesk_central.engagement_reminder_days"
 DEFAULT_REMINDER_DAYS = 3
 EXPIRY_DAYS_PARAM = "fusion_helpdesk_central.engagement_expiry_days"
 DEFAULT_EXPIRY_DAYS = 14
-ENGAGEMENT_DECISIONS = ("approve", "reject", "changes", "delegate")
-
-ENGAGEMENT_STATES = [
-    ("none", "Not Engaged"),
-    ("pending", "Pending"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("changes_requested", "Changes Requested"),
-    ("expired", "Expired"),
-]
 
 # Ticket field showing its latest round -> field of that round.
 ENGAGEMENT_LAST_VALUES = {

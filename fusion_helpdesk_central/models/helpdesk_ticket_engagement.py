@@ -11,12 +11,9 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, formataddr, html2plaintext
 
-from .. import intake, money, utils
-from .helpdesk_ticket import (
-    ENGAGEMENT_DECISIONS,
-    ENGAGEMENT_ROUTE,
-    text_lines_html,
-)
+from .. import intake, money, openai_client
+from ..decisions import ENGAGEMENT_DECISIONS
+from .helpdesk_ticket import ENGAGEMENT_ROUTE, text_lines_html
 
 _logger = logging.getLogger(__name__)
 
@@ -56,7 +53,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         # Public messages only: the summary goes to the client's owner, so
         # internal notes (and earlier engagement notes) must not reach it.
-        messages = self._fusion_thread_messages()[-utils.MAX_CHATTER_MESSAGES :]
+        messages = self._fusion_thread_messages()[-openai_client.MAX_CHATTER_MESSAGES :]
         chatter = []
         for message in messages:
             body = html2plaintext(message.body or "").strip()

@@ -6,16 +6,17 @@ from odoo import models
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    def _engagement_owner_lang(self):
-        """Language the owner reads: the owner contact's, else the client
-        company contact's (the client key's), else the provider company's.
+    def _engagement_owner_lang(self, email=None):
+        """Language the owner (``email``, the latest round's by default)
+        reads: the owner contact's, else the client company contact's (the
+        client key's), else the provider company's.
 
-        Used by the owner's approval pages and emails so that both speak the
-        same language; ``False`` lets Odoo fall back to its default."""
+        The one rule for the owner's approval pages, emails and the preview
+        of an email not sent yet; ``False`` lets Odoo fall back to its default."""
         self.ensure_one()
         ticket = self.sudo()
         return (
-            self._engagement_owner_partner().lang
+            self._engagement_owner_partner(email=email).lang
             or ticket.client_key_id.partner_id.lang
             or ticket.company_id.partner_id.lang
             or False

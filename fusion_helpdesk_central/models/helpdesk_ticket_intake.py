@@ -4,7 +4,6 @@
 
 import hashlib
 import json
-import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -15,9 +14,7 @@ from odoo.tools import (
     plaintext2html,
 )
 
-from .fusion_helpdesk_engagement import PUBLIC_DECISION_STATES
-
-_logger = logging.getLogger(__name__)
+from ..decisions import PUBLIC_DECISION_STATES
 
 
 def intake_request_digest(payload):

@@ -3,8 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..openai_client import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, check_openai, openai_settings
 from ..sync import DEFAULT_RETENTION_DAYS
-from ..utils import ICP_API_KEY, ICP_BASE_URL, ICP_MODEL, check_openai, openai_settings
 from .fusion_helpdesk_engagement_absence import DEFAULT_ESCALATION_DAYS, ESCALATION_DAYS_PARAM
 from .helpdesk_ticket import (
     DEFAULT_EXPIRY_DAYS,

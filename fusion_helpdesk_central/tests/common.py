@@ -2,15 +2,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fixtures shared by the central tests (and reusable by addons on top)."""
 
+import json
 import re
 import secrets
 import threading
+import time
+from contextlib import closing
+from datetime import datetime, timedelta
 
 from psycopg2 import errors
 
-from odoo import fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.service.model import retrying
+from odoo.sql_db import db_connect
 from odoo.tests import new_test_user
+from odoo.tests.common import JsonRpcException
 
 from odoo.addons.base.tests.common import BaseCommon
 
@@ -20,30 +26,60 @@ from ..models.fusion_helpdesk_engagement import hash_token
 LIVE_LINK = re.compile(r"/fusion_helpdesk/engagement/([^/\"'\s<>]+)/approve")
 
 
-def assert_late_racer_loses(case, cr_a, env_b, decide_b):
-    """Race ``decide_b`` (request B, on ``env_b``) against request A, which has
-    decided on ``cr_a`` but not committed yet: B waits on A's row lock (or runs
+# ---------------------------------------------------------------- two cursors
+def real_env(cr):
+    """A superuser environment on ``cr``, a cursor of its own: its
+    transaction is a real one, outside the test's (races, committed data)."""
+    return api.Environment(cr, SUPERUSER_ID, {})
+
+
+def wait_for_a_lock_wait(dbname, timeout=8):
+    """Whether a backend of database ``dbname`` waits on a lock within
+    ``timeout`` seconds (the second racer queued behind the first's row)."""
+    deadline = time.monotonic() + timeout
+    with closing(db_connect(dbname).cursor()) as cr:
+        while time.monotonic() < deadline:
+            cr.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cr.fetchone()[0]:
+                return True
+            cr.rollback()
+            time.sleep(0.05)
+    return False
+
+
+def replay_late_racer(case, cr_a, env_b, run_b):
+    """Race ``run_b`` (request B, on ``env_b``) against request A, which has
+    written on ``cr_a`` but not committed yet: B waits on A's row lock (or runs
     just after), its snapshot predates A's commit, so it must fail with a
-    serialization failure; Odoo's ``retrying()`` then replays B, which must
-    decide nothing."""
+    serialization failure. Returns what Odoo's ``retrying()`` replaying B
+    returns (B then sees A's commit)."""
     outcome = {}
 
-    def b_decides():
+    def b_runs():
         try:
-            outcome["decided"] = decide_b()
+            outcome["result"] = run_b()
         except errors.SerializationFailure as error:
             outcome["error"] = error
 
-    racer = threading.Thread(target=b_decides)
+    racer = threading.Thread(target=b_runs)
     racer.start()
     racer.join(0.5)
     cr_a.commit()
     racer.join(30)
     case.assertFalse(racer.is_alive())
     case.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
-    case.assertNotIn("decided", outcome)
+    case.assertNotIn("result", outcome)
     env_b.cr.rollback()
-    case.assertFalse(retrying(decide_b, env_b))
+    env_b.invalidate_all()
+    return retrying(run_b, env_b)
+
+
+def assert_late_racer_loses(case, cr_a, env_b, decide_b):
+    """``replay_late_racer`` of a decision: replayed, B must decide nothing."""
+    case.assertFalse(replay_late_racer(case, cr_a, env_b, decide_b))
 
 
 def delete_committed_tickets(env, tickets):
@@ -57,6 +93,69 @@ def delete_committed_tickets(env, tickets):
             [tuple(tickets.ids)],
         )
         tickets.unlink()
+
+
+# ---------------------------------------------------------------- JSON-RPC
+def call_kw(case, model, method, *args, **kwargs):
+    """``model.method(*args, **kwargs)`` over JSON-RPC (``/web/dataset/call_kw``)
+    in the session of ``case`` (an ``HttpCase``); its result."""
+    return case.make_jsonrpc_request(
+        "/web/dataset/call_kw/%s/%s" % (model, method),
+        {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+    )
+
+
+def call_kw_error(case, user, model, method, *args, **kwargs):
+    """``call_kw`` logged in as ``user`` (password: the login, ``admin`` for the
+    administrator); the text of the error it raised, else None."""
+    admin = case.env.ref("base.user_admin")
+    case.authenticate(user.login, "admin" if user == admin else user.login)
+    try:
+        call_kw(case, model, method, *args, **kwargs)
+    except JsonRpcException as error:
+        return str(error)
+    return None
+
+
+def json2(case, user, model, method, **params):
+    """``POST /json/2/<model>/<method>`` with ``params``, as ``user`` with an
+    API key of their own made for the call; the response."""
+    key = (
+        case.env["res.users.apikeys"]
+        .with_user(user)
+        .sudo()
+        ._generate("rpc", "test", datetime.now() + timedelta(days=1))
+    )
+    return case.url_open(
+        "/json/2/%s/%s" % (model, method),
+        data=json.dumps(params),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer %s" % key},
+    )
+
+
+# ---------------------------------------------------------------- rules
+def create_owner_approval_rule(env, name="Client work needs the owner"):
+    """An automation rule running "Require owner approval" on every client
+    ticket created or saved (``on_create_or_write``), as an administrator
+    sets one up in Settings."""
+    ticket_model = env["ir.model"]._get("helpdesk.ticket")
+    return env["base.automation"].create(
+        {
+            "name": name,
+            "model_id": ticket_model.id,
+            "trigger": "on_create_or_write",
+            "filter_domain": "[('client_key_id', '!=', False)]",
+            "action_server_ids": [
+                Command.create(
+                    {
+                        "name": "Require owner approval",
+                        "model_id": ticket_model.id,
+                        "state": "fusion_owner_approval",
+                    }
+                )
+            ],
+        }
+    )
 
 
 def live_token(mail):

@@ -8,16 +8,14 @@ transaction) and removed afterwards."""
 
 import secrets
 import threading
-import time
 from contextlib import closing
 
-from odoo import SUPERUSER_ID, api
 from odoo.service.model import retrying
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 
 from ..models.helpdesk_ticket_approval_gate import REQUEST_TODO_XMLID
-from .common import delete_committed_tickets
+from .common import delete_committed_tickets, real_env, wait_for_a_lock_wait
 
 
 @tagged("post_install", "-at_install")
@@ -28,7 +26,7 @@ class TestApprovalRuleRace(TransactionCase):
         self.db = db_connect(self.env.cr.dbname)
         tag = secrets.token_hex(4)
         with closing(self.db.cursor()) as cr:
-            env = self._real_env(cr)(context={"tracking_disable": True})
+            env = real_env(cr)(context={"tracking_disable": True})
             client = env["fusion.helpdesk.client.key"].create(
                 {"name": "Race Corp %s" % tag, "owner_email": "owner-%s@race.example.com" % tag}
             )
@@ -46,12 +44,9 @@ class TestApprovalRuleRace(TransactionCase):
             cr.commit()  # pylint: disable=invalid-commit
         self.addCleanup(self._delete_committed)
 
-    def _real_env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
-
     def _delete_committed(self):
         with closing(self.db.cursor()) as cr:
-            env = self._real_env(cr)
+            env = real_env(cr)
             client = env["fusion.helpdesk.client.key"].browse(self.client_id)
             delete_committed_tickets(env, env["helpdesk.ticket"].browse(self.ticket_id).exists())
             company = client.partner_id
@@ -68,21 +63,6 @@ class TestApprovalRuleRace(TransactionCase):
             ]
         )
 
-    def _wait_for_a_lock_wait(self, timeout=8):
-        """Whether a backend of this database waits on a lock within ``timeout``."""
-        deadline = time.monotonic() + timeout
-        with closing(self.db.cursor()) as cr:
-            while time.monotonic() < deadline:
-                cr.execute(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-                if cr.fetchone()[0]:
-                    return True
-                cr.rollback()
-                time.sleep(0.05)
-        return False
-
     def test_two_runs_at_once_give_one_todo(self):
         self._race()
 
@@ -95,7 +75,7 @@ class TestApprovalRuleRace(TransactionCase):
     def _race(self, required=False):
         self._commit_ticket(required)
         with closing(self.db.cursor()) as cr_a, closing(self.db.cursor()) as cr_b:
-            env_a, env_b = self._real_env(cr_a), self._real_env(cr_b)
+            env_a, env_b = real_env(cr_a), real_env(cr_b)
             # B's transaction is under way (the save that fired its rule):
             # its snapshot has no to-do.
             self.assertFalse(self._todos(env_b))
@@ -120,7 +100,7 @@ class TestApprovalRuleRace(TransactionCase):
 
             racer = threading.Thread(target=b_runs)
             racer.start()
-            waited = self._wait_for_a_lock_wait()
+            waited = wait_for_a_lock_wait(self.env.cr.dbname)
             cr_a.commit()  # pylint: disable=invalid-commit
             racer.join(60)
             self.assertFalse(racer.is_alive())
@@ -128,7 +108,7 @@ class TestApprovalRuleRace(TransactionCase):
             self.assertNotIn("error", outcome, outcome.get("error"))
 
         with closing(self.db.cursor()) as cr:
-            env = self._real_env(cr)
+            env = real_env(cr)
             todos = self._todos(env)
             self.assertEqual(len(todos), 1, "one open to-do, whatever the number of runs")
             ticket = env["helpdesk.ticket"].browse(self.ticket_id)

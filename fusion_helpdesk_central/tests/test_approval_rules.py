@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user
 
 from ..models.helpdesk_ticket_approval_gate import REQUEST_TODO_XMLID
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, create_owner_approval_rule
 
 
 class TestApprovalRules(FusionHelpdeskCentralCommon):
@@ -166,24 +166,7 @@ class TestApprovalRules(FusionHelpdeskCentralCommon):
         """Attacker run: with a rule firing on create, an engineer creating a
         client's ticket assigned to herself got "a partner cannot follow twice
         the same object"."""
-        ticket_model = self.env["ir.model"]._get("helpdesk.ticket")
-        self.env["base.automation"].create(
-            {
-                "name": "Client work needs the owner",
-                "model_id": ticket_model.id,
-                "trigger": "on_create_or_write",
-                "filter_domain": "[('client_key_id', '!=', False)]",
-                "action_server_ids": [
-                    Command.create(
-                        {
-                            "name": "Require owner approval",
-                            "model_id": ticket_model.id,
-                            "state": "fusion_owner_approval",
-                        }
-                    )
-                ],
-            }
-        )
+        create_owner_approval_rule(self.env)
         ticket = (
             self.env["helpdesk.ticket"]
             .with_user(self.engineer)

@@ -4,18 +4,15 @@
 contact's name: attacks over JSON-RPC (``call_kw``) and ``/json/2`` by the
 engineer, the helpdesk manager and the administrator, and the mail gateway."""
 
-import json
 import re
-from datetime import datetime, timedelta
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from odoo.addons.base.tests.common import MockSmtplibCase
 
-from .common import live_token
+from .common import call_kw_error, json2, live_token
 from .test_sync_api import SyncApiCase
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -71,31 +68,6 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
         self.assertEqual(self.owner.email_normalized, "owner@acme.example.com")
 
     # ------------------------------------------------------------ helpers
-    def _call(self, user, model, method, *args, **kwargs):
-        """``call_kw`` as ``user``; the exception class name it raised, else None."""
-        self.authenticate(user.login, user.login if user != self.admin else "admin")
-        try:
-            self.make_jsonrpc_request(
-                "/web/dataset/call_kw/%s/%s" % (model, method),
-                {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-            )
-        except JsonRpcException as error:
-            return str(error)
-        return None
-
-    def _json2(self, user, model, method, **params):
-        key = (
-            self.env["res.users.apikeys"]
-            .with_user(user)
-            .sudo()
-            ._generate("rpc", "attack", datetime.now() + timedelta(days=1))
-        )
-        return self.url_open(
-            "/json/2/%s/%s" % (model, method),
-            data=json.dumps(params),
-            headers={"Content-Type": "application/json", "Authorization": "Bearer %s" % key},
-        )
-
     def _attackers(self):
         return (
             ("engineer", self.engineer),
@@ -138,29 +110,35 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
             for field, values in rewrites.items():
                 with self.subTest(user=label, field=field):
                     self.assertEqual(
-                        self._call(user, "mail.message", "write", self.decision.ids, values),
+                        call_kw_error(
+                            self, user, "mail.message", "write", self.decision.ids, values
+                        ),
                         USER_ERROR,
                     )
             with self.subTest(user=label, field="unlink"):
                 self.assertEqual(
-                    self._call(user, "mail.message", "unlink", self.decision.ids), USER_ERROR
+                    call_kw_error(self, user, "mail.message", "unlink", self.decision.ids),
+                    USER_ERROR,
                 )
             with self.subTest(user=label, field="unlink with another message"):
                 self.assertEqual(
-                    self._call(user, "mail.message", "unlink", (note | self.decision).ids),
+                    call_kw_error(self, user, "mail.message", "unlink", (note | self.decision).ids),
                     USER_ERROR,
                 )
         self.assertDecisionIntact()
         self.assertTrue(note.exists())
         # Starring it (one's own bookmark) changes nothing of what was decided.
         self.assertIsNone(
-            self._call(self.engineer, "mail.message", "toggle_message_starred", self.decision.ids)
+            call_kw_error(
+                self, self.engineer, "mail.message", "toggle_message_starred", self.decision.ids
+            )
         )
 
     def test_nobody_rewrites_or_deletes_the_decision_over_json2(self):
         for label, user in self._attackers():
             with self.subTest(user=label), mute_logger("odoo.http"):
-                write = self._json2(
+                write = json2(
+                    self,
                     user,
                     "mail.message",
                     "write",
@@ -169,7 +147,7 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
                 )
                 self.assertEqual(write.status_code, 422, write.text)
                 self.assertEqual(write.json()["name"], USER_ERROR)
-                unlink = self._json2(user, "mail.message", "unlink", ids=self.decision.ids)
+                unlink = json2(self, user, "mail.message", "unlink", ids=self.decision.ids)
                 self.assertEqual(unlink.status_code, 422, unlink.text)
         self.assertDecisionIntact()
 
@@ -182,7 +160,8 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
             with self.subTest(user=label):
                 # Pointing the round or the ticket at another message.
                 self.assertEqual(
-                    self._call(
+                    call_kw_error(
+                        self,
                         user,
                         "fusion.helpdesk.engagement",
                         "write",
@@ -193,12 +172,15 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
                 )
                 # Deleting the round would leave an ordinary, editable message.
                 self.assertEqual(
-                    self._call(user, "fusion.helpdesk.engagement", "unlink", self.round.ids),
+                    call_kw_error(
+                        self, user, "fusion.helpdesk.engagement", "unlink", self.round.ids
+                    ),
                     USER_ERROR if user == self.admin else ACCESS_ERROR,
                 )
         # Deleting the ticket deletes its messages: refused, for the admin too.
         self.assertEqual(
-            self._call(self.admin, "helpdesk.ticket", "unlink", self.ticket.ids), USER_ERROR
+            call_kw_error(self, self.admin, "helpdesk.ticket", "unlink", self.ticket.ids),
+            USER_ERROR,
         )
         self.assertDecisionIntact()
         self.assertTrue(self.ticket.exists())
@@ -230,7 +212,8 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
             for contact_label, contact in contacts:
                 with self.subTest(user=label, contact=contact_label):
                     self.assertEqual(
-                        self._call(
+                        call_kw_error(
+                            self,
                             user,
                             "helpdesk.ticket",
                             "message_post",
@@ -243,7 +226,8 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
                         ACCESS_ERROR,
                     )
                     self.assertEqual(
-                        self._call(
+                        call_kw_error(
+                            self,
                             user,
                             "mail.message",
                             "create",
@@ -257,7 +241,8 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
                         ),
                         ACCESS_ERROR,
                     )
-                    post = self._json2(
+                    post = json2(
+                        self,
                         user,
                         "helpdesk.ticket",
                         "message_post",
@@ -276,8 +261,8 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
             )
             with self.subTest(user=label, contact="rewritten author"):
                 self.assertEqual(
-                    self._call(
-                        user, "mail.message", "write", own.ids, {"author_id": self.owner.id}
+                    call_kw_error(
+                        self, user, "mail.message", "write", own.ids, {"author_id": self.owner.id}
                     ),
                     ACCESS_ERROR,
                 )
@@ -318,7 +303,8 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
         # An engineer feeding the gateway over RPC is not an email.
         with mute_logger("odoo.http"):
             self.assertEqual(
-                self._call(
+                call_kw_error(
+                    self,
                     self.engineer,
                     "mail.thread",
                     "message_process",
@@ -434,7 +420,9 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
                         subtype_xmlid="mail.mt_comment",
                         **extra,
                     )
-                    self.assertEqual(self._call(user, model, method, ids, **kwargs), ACCESS_ERROR)
+                    self.assertEqual(
+                        call_kw_error(self, user, model, method, ids, **kwargs), ACCESS_ERROR
+                    )
             for what, values in (
                 ("create without author", {"author_id": False, "email_from": owner_from}),
                 ("create with the default author", {"email_from": owner_from}),
@@ -448,7 +436,7 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
                         **values,
                     )
                     self.assertEqual(
-                        self._call(user, "mail.message", "create", values), ACCESS_ERROR
+                        call_kw_error(self, user, "mail.message", "create", values), ACCESS_ERROR
                     )
             own = self.ticket.with_user(user).message_post(
                 body="We will come tomorrow",
@@ -461,7 +449,8 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
             ):
                 with self.subTest(user=label, attempt=what):
                     self.assertEqual(
-                        self._call(user, "mail.message", "write", own.ids, values), ACCESS_ERROR
+                        call_kw_error(self, user, "mail.message", "write", own.ids, values),
+                        ACCESS_ERROR,
                     )
             self.assertEqual(own.email_from, user.partner_id.email_formatted)
         self.assertEqual(self.env["mail.message"].search_count([]), before + 3)
@@ -516,7 +505,8 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
     def test_nobody_deletes_or_rewrites_the_approval_history_over_call_kw(self):
         history = self._history()
         self.assertIsNone(
-            self._call(
+            call_kw_error(
+                self,
                 self.manager,
                 "fusion.helpdesk.client.key",
                 "write",
@@ -534,7 +524,7 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
             for what, message in targets:
                 with self.subTest(user=label, message=what):
                     self.assertEqual(
-                        self._call(user, "mail.message", "unlink", message.ids), USER_ERROR
+                        call_kw_error(self, user, "mail.message", "unlink", message.ids), USER_ERROR
                     )
                     for values in (
                         {"body": "<p>Nothing happened</p>"},
@@ -542,7 +532,7 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
                         {"fusion_flow_note": False},
                     ):
                         self.assertIn(
-                            self._call(user, "mail.message", "write", message.ids, values),
+                            call_kw_error(self, user, "mail.message", "write", message.ids, values),
                             (USER_ERROR, ACCESS_ERROR),
                         )
         self.assertEqual(self._history(), history)
@@ -559,10 +549,17 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
         }
         for label, user in self._attackers():
             with self.subTest(user=label, attempt="forged marker"):
-                self.assertEqual(self._call(user, "mail.message", "create", forged), ACCESS_ERROR)
                 self.assertEqual(
-                    self._call(
-                        user, "mail.message", "write", own_note.ids, {"fusion_flow_note": True}
+                    call_kw_error(self, user, "mail.message", "create", forged), ACCESS_ERROR
+                )
+                self.assertEqual(
+                    call_kw_error(
+                        self,
+                        user,
+                        "mail.message",
+                        "write",
+                        own_note.ids,
+                        {"fusion_flow_note": True},
                     ),
                     ACCESS_ERROR,
                 )
@@ -571,17 +568,22 @@ class TestDecisionAuthorship(SyncApiCase, MockSmtplibCase):
         own = self.ticket.with_user(self.engineer).message_post(
             body="Typo", message_type="comment", subtype_xmlid="mail.mt_note"
         )
-        self.assertIsNone(self._call(self.engineer, "mail.message", "unlink", own.ids))
+        self.assertIsNone(call_kw_error(self, self.engineer, "mail.message", "unlink", own.ids))
         self.assertFalse(own.exists())
 
     def test_a_ticket_without_decision_is_still_deleted_with_its_history(self):
         ticket = self.other_ticket
         self.assertIsNone(
-            self._call(
-                self.manager, "helpdesk.ticket", "write", ticket.ids, {"user_id": self.manager.id}
+            call_kw_error(
+                self,
+                self.manager,
+                "helpdesk.ticket",
+                "write",
+                ticket.ids,
+                {"user_id": self.manager.id},
             )
         )
         self.env.invalidate_all()
         self.assertTrue(ticket.message_ids.filtered("tracking_value_ids"))
-        self.assertIsNone(self._call(self.admin, "helpdesk.ticket", "unlink", ticket.ids))
+        self.assertIsNone(call_kw_error(self, self.admin, "helpdesk.ticket", "unlink", ticket.ids))
         self.assertFalse(ticket.exists())

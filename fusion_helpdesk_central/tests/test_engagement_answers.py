@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import partial
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import fields
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
 
@@ -20,6 +20,7 @@ from .common import (
     assert_late_racer_loses,
     delete_committed_tickets,
     live_token,
+    real_env,
 )
 from .test_engagement_pages import CSRF_INPUT, PAGE_HEADERS
 
@@ -486,16 +487,13 @@ class TestEngagementAllPageRace(HttpCase):
     """Two real transactions answer the same row of the one-page form (the
     page's POST and another tab): exactly one decision."""
 
-    def _real_env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
-
     def _commit_rounds(self, owner_email):
         """A client with two pending rounds for ``owner_email``, committed;
         returns ``(anchor token, anchor id, row id)``."""
         tokens = [secrets.token_urlsafe(32) for __ in range(2)]
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
-            env = self._real_env(cr)(context={"tracking_disable": True})
+            env = real_env(cr)(context={"tracking_disable": True})
             client = env["fusion.helpdesk.client.key"].create(
                 {"name": "Race Corp %s" % tokens[0][:6], "owner_email": owner_email}
             )
@@ -526,7 +524,7 @@ class TestEngagementAllPageRace(HttpCase):
     def _delete_committed(self, client_id, owner_email):
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
-            env = self._real_env(cr)
+            env = real_env(cr)
             delete_committed_tickets(
                 env,
                 env["helpdesk.ticket"]
@@ -544,7 +542,7 @@ class TestEngagementAllPageRace(HttpCase):
         token, anchor_id, row_id = self._commit_rounds(owner_email)
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr_a, closing(db.cursor()) as cr_b:
-            env_a, env_b = self._real_env(cr_a), self._real_env(cr_b)
+            env_a, env_b = real_env(cr_a), real_env(cr_b)
             Engagement_a = env_a["fusion.helpdesk.engagement"]
             Engagement_b = env_b["fusion.helpdesk.engagement"]
             # B's one-page POST is under way: its snapshot shows both pending.
@@ -564,7 +562,7 @@ class TestEngagementAllPageRace(HttpCase):
             )
 
         with closing(db.cursor()) as cr:
-            row = self._real_env(cr)["fusion.helpdesk.engagement"].browse(row_id)
+            row = real_env(cr)["fusion.helpdesk.engagement"].browse(row_id)
             self.assertEqual((row.state, row.decision_comment), ("approved", "A"))
             self.assertEqual(row.ticket_id.engagement_state, "approved")
             anchor = row.browse(anchor_id)

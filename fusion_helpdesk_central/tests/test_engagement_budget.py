@@ -5,20 +5,21 @@ policy API and the owner's email, as users meet them (SPEC 19.0.4.0.0)."""
 
 import json
 import secrets
-import threading
 from contextlib import closing
 
-from psycopg2 import errors
-
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.service.model import retrying
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
 from odoo.addons.fusion_helpdesk_central import money
 
-from .common import delete_committed_tickets, live_token, ticket_live_token
+from .common import (
+    delete_committed_tickets,
+    live_token,
+    real_env,
+    replay_late_racer,
+    ticket_live_token,
+)
 from .test_intake_api import API
 from .test_policy_api import GOOD_POLICY
 from .test_sync_api import SyncApiCase
@@ -261,14 +262,11 @@ class TestBudgetRace(SyncApiCase):
     """Two engineers send at once against one budget: the second sees the
     first's amount (real transactions, two cursors)."""
 
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
-
     def _commit_client(self):
         db = db_connect(self.env.cr.dbname)
         tag = secrets.token_hex(4)
         with closing(db.cursor()) as cr:
-            env = self._env(cr)(context={"tracking_disable": True})
+            env = real_env(cr)(context={"tracking_disable": True})
             client = env["fusion.helpdesk.client.key"].create(
                 {"name": "Race Budget %s" % tag, "owner_email": "race-%s@acme.example.com" % tag}
             )
@@ -296,7 +294,7 @@ class TestBudgetRace(SyncApiCase):
     def _delete_committed(self, client_id):
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
-            env = self._env(cr)
+            env = real_env(cr)
             tickets = env["helpdesk.ticket"].search([("client_key_id", "=", client_id)])
             env["mail.mail"].search([("subject", "ilike", "BUDGET-")]).unlink()
             delete_committed_tickets(env, tickets)
@@ -308,7 +306,7 @@ class TestBudgetRace(SyncApiCase):
         db = db_connect(self.env.cr.dbname)
         estimate = {"hours": 6.0}  # 600 each: one fits in 1,000, not both
         with closing(db.cursor()) as cr_a, closing(db.cursor()) as cr_b:
-            env_a, env_b = self._env(cr_a), self._env(cr_b)
+            env_a, env_b = real_env(cr_a), real_env(cr_b)
             ticket_b = env_b["helpdesk.ticket"].browse(id_b)
             # B's send is under way: its snapshot shows nothing used yet.
             self.assertEqual(ticket_b.client_key_id._budget_used_month(), 0.0)
@@ -320,30 +318,13 @@ class TestBudgetRace(SyncApiCase):
                 ticket._engagement_start("f", "B", estimate=estimate)
                 return ticket.engagement_id
 
-            outcome = {}
-
-            def racer_b():
-                try:
-                    outcome["round"] = start_b()
-                except errors.SerializationFailure as error:
-                    outcome["error"] = error
-
-            racer = threading.Thread(target=racer_b)
-            racer.start()
-            racer.join(0.5)
-            cr_a.commit()
-            racer.join(30)
-            self.assertFalse(racer.is_alive())
-            self.assertIsInstance(outcome.get("error"), errors.SerializationFailure)
-            env_b.cr.rollback()
-            env_b.invalidate_all()
             # Odoo's retrying() replays B: it now sees A's 600 and asks the owner.
-            engagement_b = retrying(start_b, env_b)
+            engagement_b = replay_late_racer(self, cr_a, env_b, start_b)
             self.assertEqual(engagement_b.state, "pending")
             self.assertFalse(engagement_b.auto_approved)
             cr_b.commit()
         with closing(db.cursor()) as cr:
-            env = self._env(cr)
+            env = real_env(cr)
             rounds = env["fusion.helpdesk.engagement"].search([("ticket_id", "in", [id_a, id_b])])
             self.assertEqual(rounds.filtered("auto_approved").ticket_id.ids, [id_a])
             self.assertEqual(rounds.ticket_id.client_key_id._budget_used_month(), 600.0)

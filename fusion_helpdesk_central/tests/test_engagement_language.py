@@ -74,6 +74,26 @@ class TestEngagementLanguage(HttpCase, FusionHelpdeskCentralCommon):
         # The page speaks the language of the email it was opened from.
         self.assertIn("Bestätigen Sie Ihre Entscheidung", self._page())
 
+    def test_the_preview_speaks_the_language_of_the_email_sent(self):
+        """The wizard's preview finds the owner's language by the rule of the
+        email itself: the owner's contact, else the client company's."""
+        for owner_lang, client_lang, subject in (
+            ("fr_FR", "de_DE", "Votre approbation est requise"),
+            (False, "de_DE", "Ihre Freigabe wird benötigt"),
+        ):
+            with self.subTest(owner_lang=owner_lang, client_lang=client_lang):
+                self.owner.lang = owner_lang
+                self.client_key.partner_id.lang = client_lang
+                wizard = (
+                    self.env["fusion.helpdesk.engagement.wizard"]
+                    .with_user(self.engineer)
+                    .with_context(active_model="helpdesk.ticket", active_ids=self.ticket.ids)
+                    .create({"findings": "Effort: 2h", "summary": "Replace the fuser unit."})
+                )
+                self.assertIn(subject, wizard.preview_subject)
+        mail = self._send()
+        self.assertEqual(mail.subject, wizard.preview_subject)
+
     def test_owner_and_client_without_language_read_the_provider_company_language(self):
         self.owner.lang = False
         self.client_key.partner_id.lang = False

@@ -9,7 +9,7 @@ from datetime import timedelta
 from functools import partial
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
@@ -24,6 +24,7 @@ from .common import (
     FusionHelpdeskCentralCommon,
     assert_late_racer_loses,
     delete_committed_tickets,
+    real_env,
 )
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -451,14 +452,11 @@ class TestEngagementPages(HttpCase, FusionHelpdeskCentralCommon, MockSmtplibCase
 class TestEngagementDecisionRace(HttpCase):
     """Two real transactions race on one link (the HTTP test cursor cannot)."""
 
-    def _real_env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
-
     def _commit_pending_ticket(self, token, owner_email):
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
             ticket = (
-                self._real_env(cr)["helpdesk.ticket"]
+                real_env(cr)["helpdesk.ticket"]
                 .with_context(tracking_disable=True)
                 .create(
                     {
@@ -468,9 +466,7 @@ class TestEngagementDecisionRace(HttpCase):
                     }
                 )
             )
-            self._real_env(cr)["fusion.helpdesk.engagement"].with_context(
-                tracking_disable=True
-            ).create(
+            real_env(cr)["fusion.helpdesk.engagement"].with_context(tracking_disable=True).create(
                 {
                     "ticket_id": ticket.id,
                     "token_hash": hash_token(token),
@@ -488,7 +484,7 @@ class TestEngagementDecisionRace(HttpCase):
     def _delete_committed(self, ticket_id, owner_email):
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr:
-            env = self._real_env(cr)
+            env = real_env(cr)
             delete_committed_tickets(
                 env, env["helpdesk.ticket"].browse(ticket_id).with_context(active_test=False)
             )
@@ -503,7 +499,7 @@ class TestEngagementDecisionRace(HttpCase):
         ticket_id = self._commit_pending_ticket(token, owner_email)
         db = db_connect(self.env.cr.dbname)
         with closing(db.cursor()) as cr_a, closing(db.cursor()) as cr_b:
-            env_a, env_b = self._real_env(cr_a), self._real_env(cr_b)
+            env_a, env_b = real_env(cr_a), real_env(cr_b)
             # B's request is under way: its snapshot still shows the link pending.
             self.assertEqual(env_b["helpdesk.ticket"]._engagement_find_pending(token).id, ticket_id)
             won = env_a["helpdesk.ticket"]._engagement_decide(token, "approve", "A", "10.0.0.1")
@@ -520,7 +516,7 @@ class TestEngagementDecisionRace(HttpCase):
             )
 
         with closing(db.cursor()) as cr:
-            ticket = self._real_env(cr)["helpdesk.ticket"].browse(ticket_id)
+            ticket = real_env(cr)["helpdesk.ticket"].browse(ticket_id)
             self.assertEqual(ticket.engagement_state, "approved")
             self.assertEqual(ticket.engagement_decision_comment, "A")
             self.assertFalse(ticket.engagement_token)

@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.sql_db import db_connect
 from odoo.tools import SQL, mute_logger
 
-from ..models.fusion_helpdesk_engagement import DECISION_STATES
+from ..decisions import DECISION_STATES
 from .common import FusionHelpdeskCentralCommon, ticket_live_token
 
 REMINDER_DAYS = "fusion_helpdesk_central.engagement_reminder_days"

@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import FusionHelpdeskCentralCommon, live_token
+from .common import FusionHelpdeskCentralCommon, call_kw, live_token
 
 LINK = re.compile(r"/fusion_helpdesk/engagement/([^/\"'\s<>]+)/(approve|reject)")
 
@@ -52,12 +52,6 @@ class TestEngagementLinkSecrecy(HttpCase, FusionHelpdeskCentralCommon):
         self.assertTrue(token, "the owner's email itself carries the link")
         return token, mail
 
-    def _call(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
-            "/web/dataset/call_kw/%s/%s" % (model, method),
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
     def _cases(self):
         return (
             ("all tickets", self.engineer, self.ticket),
@@ -86,21 +80,23 @@ class TestEngagementLinkSecrecy(HttpCase, FusionHelpdeskCentralCommon):
                         "composition_mode": "comment",
                     }
                     spec = {"body": {}, "subject": {}}
-                    onchange = self._call(
-                        "mail.compose.message", "onchange", {}, values, ["template_id"], spec
+                    onchange = call_kw(
+                        self, "mail.compose.message", "onchange", {}, values, ["template_id"], spec
                     )
                     self.assertIn("Ticket", json.dumps(onchange), "the template did render")
                     self.assertNoLiveLink(onchange, token)
-                    saved = self._call("mail.compose.message", "web_save", [], values, spec)
+                    saved = call_kw(self, "mail.compose.message", "web_save", [], values, spec)
                     self.assertNoLiveLink(saved, token)
                     # Posting it from the chatter: the public message has no link either.
-                    self._call(
+                    call_kw(
+                        self,
                         "mail.compose.message",
                         "action_send_mail",
                         [saved[0]["id"]],
                         context={"active_model": "helpdesk.ticket"},
                     )
-                    thread = self._call(
+                    thread = call_kw(
+                        self,
                         "mail.message",
                         "search_read",
                         [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)],
@@ -150,7 +146,8 @@ class TestEngagementLinkSecrecy(HttpCase, FusionHelpdeskCentralCommon):
                         ):
                             mail.send()
                     self.assertEqual(mail.state, state)
-                    messages = self._call(
+                    messages = call_kw(
+                        self,
                         "mail.message",
                         "search_read",
                         [("author_id", "=", user.partner_id.id)],
@@ -162,19 +159,22 @@ class TestEngagementLinkSecrecy(HttpCase, FusionHelpdeskCentralCommon):
                         "the sender does read the message of their mail",
                     )
                     self.assertNoLiveLink(messages, token)
-                    read = self._call("mail.message", "read", [mail.mail_message_id.id], ["body"])
+                    read = call_kw(
+                        self, "mail.message", "read", [mail.mail_message_id.id], ["body"]
+                    )
                     self.assertNoLiveLink(read, token)
                     with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
-                        self._call("mail.mail", "read", [mail.id], ["body_html"])
+                        call_kw(self, "mail.mail", "read", [mail.id], ["body_html"])
                     with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
-                        self._call("mail.mail", "search_read", [], ["body_html"])
+                        call_kw(self, "mail.mail", "search_read", [], ["body_html"])
                 # The owner's email itself still decides.
                 self.assertIn(token, mail.body_html)
 
     def test_thread_api_answer_has_no_link(self):
         token, __ = self._send(self.engineer, self.ticket)
         self.authenticate(self.engineer.login, self.engineer.login)
-        saved = self._call(
+        saved = call_kw(
+            self,
             "mail.compose.message",
             "web_save",
             [],
@@ -186,7 +186,7 @@ class TestEngagementLinkSecrecy(HttpCase, FusionHelpdeskCentralCommon):
             },
             {"body": {}},
         )
-        self._call("mail.compose.message", "action_send_mail", [saved[0]["id"]])
+        call_kw(self, "mail.compose.message", "action_send_mail", [saved[0]["id"]])
         messages = [
             self.ticket._prepare_thread_message_values(message)
             for message in self.ticket._fusion_thread_messages()

@@ -9,10 +9,9 @@ from datetime import timedelta
 
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, call_kw_error
 from .test_engagement_pages import CSRF_INPUT
 
 API = "/fusion_helpdesk_central/api/v1"
@@ -29,20 +28,6 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
             {"name": "Beta", "owner_email": "owner@beta.example.com"}
         )
 
-    def _call(self, user, model, method, *args, context=None, **kwargs):
-        """``call_kw`` as ``user``; the exception class it raised, else None."""
-        self.authenticate(user.login, "admin" if user == self.admin else user.login)
-        if context:
-            kwargs["context"] = context
-        try:
-            self.make_jsonrpc_request(
-                "/web/dataset/call_kw/%s/%s" % (model, method),
-                {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-            )
-        except JsonRpcException as error:
-            return str(error)
-        return None
-
     def _rounds(self, ticket=None):
         self.env.invalidate_all()
         ticket = ticket or self.ticket
@@ -52,7 +37,8 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
     def test_the_manager_cannot_make_staff_the_owner(self):
         for email in (STAFF, "Engineer+x@Provider.example.com", "manager@provider.example.com"):
             with self.subTest(email=email), mute_logger("odoo.http"):
-                error = self._call(
+                error = call_kw_error(
+                    self,
                     self.manager,
                     "fusion.helpdesk.client.key",
                     "write",
@@ -63,7 +49,8 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
                 self.env.invalidate_all()
                 self.assertEqual(self.client_key.owner_email, "owner@acme.example.com")
         with mute_logger("odoo.http"):
-            error = self._call(
+            error = call_kw_error(
+                self,
                 self.manager,
                 "fusion.helpdesk.client.key",
                 "create",
@@ -72,7 +59,8 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
         self.assertEqual(error, "odoo.exceptions.ValidationError")
         # A client's own address is fine.
         self.assertIsNone(
-            self._call(
+            call_kw_error(
+                self,
                 self.manager,
                 "fusion.helpdesk.client.key",
                 "write",
@@ -101,7 +89,8 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
             },
         )
         with mute_logger("odoo.http"):
-            error = self._call(
+            error = call_kw_error(
+                self,
                 self.engineer,
                 "fusion.helpdesk.engagement.wizard",
                 "action_send",
@@ -168,7 +157,7 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
                 ),
             ):
                 with self.subTest(user=user.login, method=method), mute_logger("odoo.http"):
-                    error = self._call(user, "helpdesk.ticket", method, *args, **kwargs)
+                    error = call_kw_error(self, user, "helpdesk.ticket", method, *args, **kwargs)
                     self.assertEqual(error, "odoo.exceptions.UserError")
                     self.env.invalidate_all()
                     self.assertEqual(self.ticket.client_key_id, self.client_key)
@@ -176,7 +165,8 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
     def test_a_phone_ticket_gets_its_client_unless_it_has_rounds(self):
         phone = self._create_ticket("By phone", client_key=self.env["fusion.helpdesk.client.key"])
         self.assertIsNone(
-            self._call(
+            call_kw_error(
+                self,
                 self.engineer,
                 "helpdesk.ticket",
                 "write",
@@ -189,7 +179,8 @@ class TestStaffOwner(HttpCase, FusionHelpdeskCentralCommon):
         asked = self._create_ticket("Asked", client_key=self.env["fusion.helpdesk.client.key"])
         self._start_round(asked)
         with mute_logger("odoo.http"):
-            error = self._call(
+            error = call_kw_error(
+                self,
                 self.engineer,
                 "helpdesk.ticket",
                 "write",

@@ -14,7 +14,7 @@ from odoo.tools import mute_logger
 from .common import FusionHelpdeskCentralCommon, ticket_live_token
 from .openai_server import OpenAIServer, user_message
 
-UTILS_LOGGER = "odoo.addons.fusion_helpdesk_central.utils"
+OPENAI_LOGGER = "odoo.addons.fusion_helpdesk_central.openai_client"
 ICP_KEY = "fusion_helpdesk_central.openai_api_key"
 ICP_BASE_URL = "fusion_helpdesk_central.openai_base_url"
 FINDINGS_TAG = re.compile(r"<engineer_findings[^>]*>\s*(.*?)\s*</engineer_findings>", re.S)
@@ -199,7 +199,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
                     self._use_server(server)
                 ticket = self._create_ticket("AI %s" % label)
                 wizard = self._wizard(ticket, findings="Scope: all printers", summary="Draft")
-                with mute_logger(UTILS_LOGGER):
+                with mute_logger(OPENAI_LOGGER):
                     # Confirmed: the typed draft may be replaced, if the AI answers.
                     action = wizard.with_context(
                         fusion_discard_edited_summary=True
@@ -264,7 +264,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
             wizard = self._wizard(tickets)
             self._line(wizard, self.ticket).findings = "Fuser, 2h"
             self._line(wizard, self.ticket_b).write({"findings": "FAIL", "summary": "Mine"})
-            with mute_logger(UTILS_LOGGER):
+            with mute_logger(OPENAI_LOGGER):
                 wizard.with_context(
                     fusion_discard_edited_summary=True
                 ).action_generate_all_summaries()

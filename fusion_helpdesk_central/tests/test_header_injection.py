@@ -17,7 +17,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base.tests.common import MockSmtplibCase
 
-from .common import FusionHelpdeskCentralCommon, live_token
+from .common import FusionHelpdeskCentralCommon, call_kw, live_token
 from .test_engagement_pages import CSRF_INPUT
 
 OWNER = "owner@acme.example.com"
@@ -62,12 +62,6 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
         csrf = CSRF_INPUT.search(page.text).group(1)
         return self.url_open(
             url, data={"csrf_token": csrf, "delegate_name": name, "delegate_email": email}
-        )
-
-    def _call(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
-            "/web/dataset/call_kw/%s/%s" % (model, method),
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
         )
 
     def _send_wizard(self, ticket):
@@ -139,7 +133,7 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
         preview) goes to the owner only."""
         self.authenticate("fusion-manager", "fusion-manager")
         Key = "fusion.helpdesk.client.key"
-        self._call(Key, "write", [self.client_key.id], {"owner_name": SMUGGLING_NAME})
+        call_kw(self, Key, "write", [self.client_key.id], {"owner_name": SMUGGLING_NAME})
 
         preview_to, mails = self._send_wizard(self.ticket)
 
@@ -150,8 +144,9 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
         # Stored clean, whichever way the manager writes it (the form's web_save, create).
         self.env.invalidate_all()
         self.assertEqual(self.client_key.owner_name, "Olivia Owner ,attacker evil.example")
-        self._call(Key, "write", [self.client_key.id], {"owner_name": "Olivia Owner"})
-        self._call(
+        call_kw(self, Key, "write", [self.client_key.id], {"owner_name": "Olivia Owner"})
+        call_kw(
+            self,
             Key,
             "web_save",
             [self.client_key.id],
@@ -160,8 +155,11 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
         )
         self.env.invalidate_all()
         self.assertEqual(self.client_key.owner_name, "Olivia ,attacker evil.example")
-        created = self._call(
-            Key, "create", [{"name": "Initech", "owner_email": OWNER, "owner_name": SMUGGLING_NAME}]
+        created = call_kw(
+            self,
+            Key,
+            "create",
+            [{"name": "Initech", "owner_email": OWNER, "owner_name": SMUGGLING_NAME}],
         )
         self.assertEqual(
             self.env[Key].browse(created).owner_name, "Olivia Owner ,attacker evil.example"
@@ -173,8 +171,12 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
         To header of the message that leaves reads as one address, the owner's."""
         self.authenticate("fusion-manager", "fusion-manager")
         hostile = "Olivia Owner\r\n,maria.manager@provider.example.com\u2028<%s>; x: y" % ATTACKER
-        self._call(
-            "fusion.helpdesk.client.key", "write", [self.client_key.id], {"owner_name": hostile}
+        call_kw(
+            self,
+            "fusion.helpdesk.client.key",
+            "write",
+            [self.client_key.id],
+            {"owner_name": hostile},
         )
         __, mails = self._send_wizard(self.ticket)
         self.assertEqual(self._envelopes(mails), [[OWNER]])

@@ -9,16 +9,16 @@ as in production. The client key is committed, and removed afterwards."""
 import json
 import secrets
 import threading
-import time
 from contextlib import closing
 from unittest.mock import patch
 
 import requests
 
-from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from .common import real_env, wait_for_a_lock_wait
 
 API = "/fusion_helpdesk_central/api/v1/tickets"
 
@@ -33,7 +33,7 @@ class TestIntakeRace(HttpCase):
         self.tag = secrets.token_hex(4)
         self.requester_email = "racer-%s@acme.example.com" % self.tag
         with closing(self.db.cursor()) as cr:
-            client_key = self._real_env(cr)["fusion.helpdesk.client.key"].create(
+            client_key = real_env(cr)["fusion.helpdesk.client.key"].create(
                 {"name": "Race Corp %s" % self.tag}
             )
             self.key_value = client_key._generate_key()
@@ -48,12 +48,9 @@ class TestIntakeRace(HttpCase):
             "client_ref": "race-%s" % self.tag,
         }
 
-    def _real_env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
-
     def _delete_committed(self):
         with closing(self.db.cursor()) as cr:
-            env = self._real_env(cr)
+            env = real_env(cr)
             client_key = env["fusion.helpdesk.client.key"].browse(self.client_key_id)
             env["helpdesk.ticket"].with_context(active_test=False).search(
                 [("client_key_id", "=", client_key.id)]
@@ -104,22 +101,6 @@ class TestIntakeRace(HttpCase):
             thread.join(90)
         return responses
 
-    def _wait_for_a_lock_wait(self, timeout=8):
-        """Whether a backend of this database waits on a lock within ``timeout``
-        seconds (the resend's insert waiting on the first request's row)."""
-        deadline = time.monotonic() + timeout
-        with closing(self.db.cursor()) as cr:
-            while time.monotonic() < deadline:
-                cr.execute(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-                if cr.fetchone()[0]:
-                    return True
-                cr.rollback()
-                time.sleep(0.05)
-        return False
-
     def assertSameTicket(self, responses):
         for response in responses:
             self.assertEqual(response.status_code, 201, response.text)
@@ -167,7 +148,7 @@ class TestIntakeRace(HttpCase):
             resend = {}
             resender = threading.Thread(target=lambda: resend.update(response=self._post()))
             resender.start()
-            waited = self._wait_for_a_lock_wait()
+            waited = wait_for_a_lock_wait(self.env.cr.dbname)
             release.set()
             thread.join(60)
             resender.join(60)

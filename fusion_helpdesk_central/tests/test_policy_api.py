@@ -5,14 +5,14 @@ central changes it (manager and admin over ``call_kw`` and ``/json/2``,
 the guard's context key included)."""
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from ..models.fusion_helpdesk_client_key_policy import POLICY_WRITER_CONTEXT
+from .common import call_kw_error, json2
 from .test_intake_api import API, IntakeApiCase
 
 GOOD_POLICY = {
@@ -124,30 +124,6 @@ class TestPolicyApi(IntakeApiCase):
         self.assertEqual(self.stored()["budget_monthly"], 1000.0)
 
     # ------------------------------------------------------------ nobody else writes it
-    def _call_kw(self, user, model, method, args, kwargs=None):
-        self.authenticate(user.login, user.login if user != self.admin else "admin")
-        try:
-            self.make_jsonrpc_request(
-                "/web/dataset/call_kw/%s/%s" % (model, method),
-                {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-            )
-        except JsonRpcException as error:
-            return str(error)
-        return None
-
-    def _json2(self, user, model, method, **params):
-        key = (
-            self.env["res.users.apikeys"]
-            .with_user(user)
-            .sudo()
-            ._generate("rpc", "attack", datetime.now() + timedelta(days=1))
-        )
-        return self.url_open(
-            "/json/2/%s/%s" % (model, method),
-            data=json.dumps(params),
-            headers={"Content-Type": "application/json", "Authorization": "Bearer %s" % key},
-        )
-
     @mute_logger("odoo.http")
     def test_manager_and_admin_cannot_change_the_policy_over_rpc(self):
         self.assertJsonResponse(self.put(GOOD_POLICY), 200)
@@ -158,29 +134,37 @@ class TestPolicyApi(IntakeApiCase):
         for label, user in (("manager", self.manager), ("admin", self.admin)):
             for how, kwargs in (("plain", {}), ("guard key", {"context": context})):
                 with self.subTest(user=label, how=how, call="write"):
-                    error = self._call_kw(
-                        user, model, "write", [self.client_key.ids, forged], kwargs
+                    error = call_kw_error(
+                        self, user, model, "write", self.client_key.ids, forged, **kwargs
                     )
                     self.assertEqual(error, "odoo.exceptions.AccessError")
                     self.assertEqual(self.stored(), before)
                 with self.subTest(user=label, how=how, call="create"):
-                    error = self._call_kw(
-                        user, model, "create", [{"name": "Forged", **forged}], kwargs
+                    error = call_kw_error(
+                        self, user, model, "create", {"name": "Forged", **forged}, **kwargs
                     )
                     self.assertEqual(error, "odoo.exceptions.AccessError")
                 with self.subTest(user=label, how=how, call="load"):
-                    error = self._call_kw(
+                    error = call_kw_error(
+                        self,
                         user,
                         model,
                         "load",
-                        [[".id", "budget_monthly"], [[str(self.client_key.id), "99999"]]],
-                        kwargs,
+                        [".id", "budget_monthly"],
+                        [[str(self.client_key.id), "99999"]],
+                        **kwargs,
                     )
                     # load reports its errors in its answer, or raises: never writes.
                     self.assertEqual(self.stored(), before, error)
             with self.subTest(user=label, call="/json/2 write"):
-                response = self._json2(
-                    user, model, "write", ids=self.client_key.ids, vals=forged, context=context
+                response = json2(
+                    self,
+                    user,
+                    model,
+                    "write",
+                    ids=self.client_key.ids,
+                    vals=forged,
+                    context=context,
                 )
                 self.assertEqual(response.status_code, 403, response.text)
                 self.assertEqual(self.stored(), before)

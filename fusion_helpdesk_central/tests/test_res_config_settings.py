@@ -13,7 +13,7 @@ from ..models import res_config_settings
 from .common import FusionHelpdeskCentralCommon
 from .openai_server import OpenAIServer
 
-UTILS_LOGGER = "odoo.addons.fusion_helpdesk_central.utils"
+OPENAI_LOGGER = "odoo.addons.fusion_helpdesk_central.openai_client"
 SECRET = "sk-test-9f8e7d6c5b4a-do-not-show"
 ENV_SECRET = "sk-env-1a2b3c4d5e6f-do-not-show"
 
@@ -141,7 +141,7 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
 
     def test_button_server_error(self):
         self.server.status = 500
-        with self.assertLogs(UTILS_LOGGER, "WARNING") as logs:
+        with self.assertLogs(OPENAI_LOGGER, "WARNING") as logs:
             action = self._settings(fusion_openai_api_key=SECRET).action_fusion_openai_test()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertTrue(action["params"]["sticky"])
@@ -160,7 +160,7 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
     # ------------------------------------------------------------------ failures in words
     def _failure(self, **values):
         """The danger message of one test with ``values`` typed in the form."""
-        with self.assertLogs(UTILS_LOGGER, "WARNING") as logs:
+        with self.assertLogs(OPENAI_LOGGER, "WARNING") as logs:
             action = self._settings(
                 fusion_openai_api_key=SECRET, **values
             ).action_fusion_openai_test()

@@ -4,16 +4,12 @@
 own paths: JSON-RPC ``write``, the kanban's ``web_save``, a list's mass edit,
 ``/json/2``."""
 
-import json
-from datetime import datetime, timedelta
-
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from .common import FusionHelpdeskCentralCommon
+from .common import FusionHelpdeskCentralCommon, create_owner_approval_rule, json2
 
 USER_ERROR = "odoo.exceptions.UserError"
 ACCESS_ERROR = "odoo.exceptions.AccessError"
@@ -56,19 +52,6 @@ class TestStageGate(FusionHelpdeskCentralCommon, HttpCase):
         if not error:
             return None
         return "%s: %s" % (error["data"]["name"], error["data"]["message"])
-
-    def _json2(self, user, method, **params):
-        key = (
-            self.env["res.users.apikeys"]
-            .with_user(user)
-            .sudo()
-            ._generate("rpc", "gate", datetime.now() + timedelta(days=1))
-        )
-        return self.url_open(
-            "/json/2/helpdesk.ticket/%s" % method,
-            data=json.dumps(params),
-            headers={"Content-Type": "application/json", "Authorization": "Bearer %s" % key},
-        )
 
     def _approve(self, ticket):
         """The owner approves through the real send and decision path."""
@@ -124,24 +107,7 @@ class TestStageGate(FusionHelpdeskCentralCommon, HttpCase):
         """Attacker run F3: the gate held on write only; a copy, a create (with
         a rule firing on create) or a rule requiring approval of a ticket that
         already sits in the stage put required, unapproved work there."""
-        ticket_model = self.env["ir.model"]._get("helpdesk.ticket")
-        self.env["base.automation"].create(
-            {
-                "name": "Client work needs the owner",
-                "model_id": ticket_model.id,
-                "trigger": "on_create_or_write",
-                "filter_domain": "[('client_key_id', '!=', False)]",
-                "action_server_ids": [
-                    Command.create(
-                        {
-                            "name": "Require owner approval",
-                            "model_id": ticket_model.id,
-                            "state": "fusion_owner_approval",
-                        }
-                    )
-                ],
-            }
-        )
+        create_owner_approval_rule(self.env)
         before = self.env["helpdesk.ticket"].search_count([])
         # copy() of a required, unapproved ticket into the stage.
         error = self._call(
@@ -209,8 +175,13 @@ class TestStageGate(FusionHelpdeskCentralCommon, HttpCase):
             {"engagement_waived": True, "engagement_waive_reason": "Urgent"},
         )
         self.assertIn(ACCESS_ERROR, error or "")
-        answer = self._json2(
-            self.engineer, "action_waive_owner_approval", ids=self.ticket.ids, reason="Urgent"
+        answer = json2(
+            self,
+            self.engineer,
+            "helpdesk.ticket",
+            "action_waive_owner_approval",
+            ids=self.ticket.ids,
+            reason="Urgent",
         )
         self.assertEqual(answer.status_code, 403)
         self.env.invalidate_all()
@@ -263,8 +234,13 @@ class TestStageGate(FusionHelpdeskCentralCommon, HttpCase):
         self.assertEqual(waived, self.ticket)
 
     def test_manager_waives_over_json2(self):
-        answer = self._json2(
-            self.manager, "action_waive_owner_approval", ids=self.ticket.ids, reason="Agreed"
+        answer = json2(
+            self,
+            self.manager,
+            "helpdesk.ticket",
+            "action_waive_owner_approval",
+            ids=self.ticket.ids,
+            reason="Agreed",
         )
         self.assertEqual(answer.status_code, 200, answer.text)
         self.env.invalidate_all()

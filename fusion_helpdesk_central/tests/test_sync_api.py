@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo import fields, sql_db
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.fusion_helpdesk_central import sync
 
-from .common import ticket_live_token
+from .common import real_env, ticket_live_token
 from .test_engagement_pages import CSRF_INPUT
 from .test_intake_api import API, IntakeApiCase
 
@@ -455,11 +455,8 @@ class TestSyncCursorConcurrency(TransactionCase):
             )
             cr.commit()  # pylint: disable=invalid-commit
 
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
-
     def _record(self, cr, ticket):
-        Change = self._env(cr)["fusion.helpdesk.sync.change"]
+        Change = real_env(cr)["fusion.helpdesk.sync.change"]
         Change._record([(self.client_key.id, ticket.id, None)])
         # Draw the ids now, as the pre-commit step does, with the transaction
         # still open: the window between drawing an id and committing.
@@ -469,8 +466,8 @@ class TestSyncCursorConcurrency(TransactionCase):
 
     def _read(self, after):
         with self.connection.cursor() as cr:
-            answer = self._env(cr)["helpdesk.ticket"]._fusion_sync_updates(
-                self._env(cr)["fusion.helpdesk.client.key"].browse(self.client_key.id),
+            answer = real_env(cr)["helpdesk.ticket"]._fusion_sync_updates(
+                real_env(cr)["fusion.helpdesk.client.key"].browse(self.client_key.id),
                 sync.decode_cursor(after),
                 1000,
             )
@@ -489,7 +486,7 @@ class TestSyncCursorConcurrency(TransactionCase):
         # lock, which the test runner holds.
         cr2 = self.connection.cursor()
         self.addCleanup(cr2.close)
-        self._env(cr2)
+        real_env(cr2)
 
         def second_transaction():
             self._record(cr2, second)

@@ -4,9 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
-from .. import utils
+from .. import openai_client
 
-OPENAI_PARAMS = (utils.ICP_API_KEY, utils.ICP_MODEL, utils.ICP_BASE_URL)
+OPENAI_PARAMS = (openai_client.ICP_API_KEY, openai_client.ICP_MODEL, openai_client.ICP_BASE_URL)
 # Context key set when the engineer confirmed that generating again may
 # replace summaries they edited or typed (the Generate button asks first).
 DISCARD_EDITS = "fusion_discard_edited_summary"
@@ -263,10 +263,10 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         if not settings.api_key:
             self.ai_notice = self._ai_not_configured_notice()
             return self._action_reopen()
-        messages = utils.build_summary_messages(
+        messages = openai_client.build_summary_messages(
             self.ticket_ids._engagement_summary_payload(), self.findings
         )
-        summary = utils.call_openai_chat(messages, settings)
+        summary = openai_client.call_openai_chat(messages, settings)
         if summary:
             self.write(
                 {
@@ -323,12 +323,12 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         else:
             # Everything the threads need is read here: they get plain data only.
             jobs = {
-                line.id: utils.build_summary_messages(
+                line.id: openai_client.build_summary_messages(
                     line.ticket_id._engagement_summary_payload(), line.findings
                 )
                 for line in lines
             }
-            results = utils.generate_summaries(jobs, settings)
+            results = openai_client.generate_summaries(jobs, settings)
             failed = self.env["fusion.helpdesk.engagement.wizard.line"]
             for line in lines:
                 summary = results.get(line.id)
@@ -384,7 +384,9 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
     def _openai_settings(self):
         """OpenAI settings from the system parameters (key may come from env)."""
         params = self.env["ir.config_parameter"].sudo()
-        return utils.openai_settings({key: params.get_param(key) or "" for key in OPENAI_PARAMS})
+        return openai_client.openai_settings(
+            {key: params.get_param(key) or "" for key in OPENAI_PARAMS}
+        )
 
     def _ai_kept_notice(self, lines):
         return self.env._(
@@ -470,10 +472,6 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
                 else {"type": "ir.actions.act_window_close"},
             },
         }
-
-    def _action_send(self):
-        """Send without returning an action; returns the engaged tickets."""
-        return self._send()[0]
 
     def _send(self):
         """Send; returns the engaged tickets and, in bulk, what was skipped

@@ -119,13 +119,8 @@ class FusionHelpdeskEngagementWizard(models.TransientModel):
         template = self.env.ref("fusion_helpdesk_central.mail_template_engagement_%s" % xmlid)
         # No ``fusion_engagement_links`` here: ``_get_engagement_url`` then
         # gives no link, so the preview's buttons are inert.
-        # In the owner's language, as the real mail (its ``lang`` field).
-        owner = (
-            self.env["res.partner"]
-            .sudo()
-            .search([("email", "=ilike", parseaddr(owner_email)[1] or owner_email)], limit=1)
-        )
-        lang = owner.lang or group[0][0].sudo().company_id.partner_id.lang or self.env.lang
+        # In the owner's language, by the rule of the real mail (its ``lang``).
+        lang = group[0][0]._origin._engagement_owner_lang(email=owner_email) or self.env.lang
         # ``_ids``, not ``ids``: the latter are the origins, the saved tickets.
         template = template.with_context(
             fusion_engagement_ticket_ids=list(previews._ids), lang=lang

@@ -1,9 +1,9 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The owner's other answers on a round: closed links, expiry, delegation and
-every pending request of the same owner on one page."""
+"""What becomes of a round's link once mailed: closed (decided, replaced or
+delegated), expired, passed on to someone else (delegation), or answered
+with every other pending request of the same owner on one page."""
 
-import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -12,8 +12,6 @@ from odoo.tools import SQL, email_normalize
 from .. import intake
 from .fusion_helpdesk_engagement import hash_token
 from .helpdesk_ticket import DEFAULT_EXPIRY_DAYS, EXPIRY_DAYS_PARAM
-
-_logger = logging.getLogger(__name__)
 
 # A request can be passed on at most this many times in a row.
 MAX_DELEGATION_HOPS = 3
@@ -77,19 +75,9 @@ class FusionHelpdeskEngagement(models.Model):
     @api.model
     def _expiry_days(self):
         """Configured lifetime of a link in days; 0 or less: links never expire."""
-        value = self.env["ir.config_parameter"].sudo().get_param(EXPIRY_DAYS_PARAM)
-        if value is False or not str(value).strip():
-            return DEFAULT_EXPIRY_DAYS
-        try:
-            return int(value)
-        except ValueError:
-            _logger.warning(
-                "Ignoring the invalid expiry delay %r (%s): using the default of %s days.",
-                value,
-                EXPIRY_DAYS_PARAM,
-                DEFAULT_EXPIRY_DAYS,
-            )
-            return DEFAULT_EXPIRY_DAYS
+        return self.env["ir.config_parameter"]._fusion_int_param(
+            EXPIRY_DAYS_PARAM, DEFAULT_EXPIRY_DAYS
+        )
 
     @api.model
     def _expires_at(self, sent_at):
