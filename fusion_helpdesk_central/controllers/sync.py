@@ -41,11 +41,11 @@ class FusionHelpdeskSyncApi(FusionHelpdeskApi):
     def post_ticket_message(self, ticket_id, **kwargs):
         """Add a client employee's reply to one of the key's tickets: 201 {id}."""
         try:
-            raw = self._read_body()
+            raw = self._read_body(self._body_limit())
             client_key = self._authenticate()
             # Counted before anything else: refused replies cost the sender too.
             client_key._api_check_reply_rate()
-            payload = sync.validate_reply_payload(intake.parse_json(raw))
+            payload = sync.validate_reply_payload(self._parse_json(raw))
             ticket = client_key._intake_get_ticket(ticket_id)
             if not ticket:
                 raise intake.NotFound("No such ticket for this client key.")

@@ -37,3 +37,4 @@ from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_approval_gate
 from . import helpdesk_ticket_engagement_absence
 from . import ir_actions_server
+from . import helpdesk_ticket_attachment
