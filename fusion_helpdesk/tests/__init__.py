@@ -6,3 +6,4 @@ from . import test_ticket_thread
 from . import test_sync
 from . import test_sync_central_http
 from . import test_policy_central_http
+from . import test_attachments
