@@ -7,6 +7,7 @@ import base64
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import API, TICKETS_URL, FusionHelpdeskCommon, messages_url, request_json
 from .test_sync import SyncCase
@@ -14,6 +15,7 @@ from .test_sync import SyncCase
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 LOG = b"2026-12-04 10:00:01 ERROR tray 2 jammed\n"
 MB = 1024 * 1024
+TICKET_LOGGER = "odoo.addons.fusion_helpdesk.models.fusion_helpdesk_ticket"
 
 
 def chosen(name, raw, mimetype=""):
@@ -120,7 +122,7 @@ class TestSubmitFiles(FusionHelpdeskCommon, HttpCase):
         self.assertEqual(self.Ticket.search_count([]), tickets)
 
     def test_central_refusing_the_files_keeps_the_ticket_and_its_files(self):
-        with self.mock_central() as mock:
+        with self.mock_central() as mock, mute_logger(TICKET_LOGGER):
             self.central_refuses(
                 mock,
                 415,
@@ -145,6 +147,25 @@ class TestSubmitFiles(FusionHelpdeskCommon, HttpCase):
         self.assertEqual(ticket.state, "sent")
         [call] = self.central_calls(mock, TICKETS_URL)
         self.assertEqual([f["name"] for f in request_json(call)["attachments"]], ["notes.txt"])
+
+    def test_the_dialog_shows_the_limits_refuses_a_page_and_sends_a_log(self):
+        """In a browser: the limits are on screen before a file is chosen; a
+        page is refused at once with the reason, nothing typed is lost; the log
+        goes with the ticket, which lists it once sent."""
+        with self.mock_central() as mock:
+            self.central_accepts(mock)
+            self.start_tour(
+                "/odoo/action-fusion_helpdesk.fusion_helpdesk_ticket_action",
+                "fusion_helpdesk_submit_files",
+                login=self.employee.login,
+            )
+            [call] = self.central_calls(mock, TICKETS_URL)
+        sent = request_json(call)
+        self.assertEqual(sent["subject"], "Tour: printer with a log")
+        self.assertEqual(
+            [(f["name"], base64.b64decode(f["data"])) for f in sent["attachments"]],
+            [("odoo.log", b"ERROR tray 2\n")],
+        )
 
     def test_a_file_added_after_the_dialog_is_checked_before_sending(self):
         ticket = self._create_ticket(self.employee)
