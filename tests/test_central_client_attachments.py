@@ -113,3 +113,11 @@ def test_fetch_attachment_returns_the_bytes_or_centrals_refusal():
     assert responses.calls[0].request.headers["Authorization"] == "Bearer " + KEY
     with pytest.raises(central_client.CentralRefused):
         central_client.fetch_attachment(CENTRAL, KEY, 42, 0)
+
+
+@responses.activate
+def test_fetch_attachment_refuses_a_file_larger_than_any_central_takes():
+    too_large = b"x" * (central_client.ATTACHMENT_MAX_BYTES + 1)
+    responses.get(TICKETS + "/42/attachments/7", body=too_large, content_type="text/plain")
+    with pytest.raises(central_client.CentralBadResponse):
+        central_client.fetch_attachment(CENTRAL, KEY, 42, 7)

@@ -65,20 +65,22 @@ class HelpdeskTicket(models.Model):
             attachment_ids=attachments.ids,
         )
 
+    def _fusion_message_attachments(self, messages):
+        """The files (sudo) of ``messages`` that are this ticket's: a file of
+        another record linked on one of its messages follows that record's
+        access, so the client is never shown nor served it."""
+        self.ensure_one()
+        return messages.sudo().attachment_ids.filtered(
+            lambda attachment: attachment.res_model == self._name and attachment.res_id == self.id
+        )
+
     def _fusion_thread_attachment(self, attachment_id):
         """The attachment ``attachment_id`` (sudo) when it belongs to a message of
         this ticket's public thread (``_fusion_thread_messages``), else None:
         never a note's file, nor one of another ticket."""
         self.ensure_one()
-        messages = self._fusion_thread_messages()
-        attachments = messages.sudo().attachment_ids.filtered(
-            lambda attachment: (
-                attachment.id == attachment_id
-                and attachment.res_model == self._name
-                and attachment.res_id == self.id
-            )
-        )
-        return attachments[:1] or None
+        attachments = self._fusion_message_attachments(self._fusion_thread_messages())
+        return attachments.filtered(lambda attachment: attachment.id == attachment_id)[:1] or None
 
     def _fusion_attachment_headers(self, attachment):
         """Headers of a client file served by the API: a download, never a page."""
@@ -106,6 +108,6 @@ class HelpdeskTicket(models.Model):
                 if attachment.mimetype in SERVED_MIMETYPES
                 else "application/octet-stream",
             }
-            for attachment in message.sudo().attachment_ids.sorted("id")
+            for attachment in self._fusion_message_attachments(message).sorted("id")
         ]
         return values

@@ -191,6 +191,17 @@ class TestApiAttachments(SyncApiCase):
         self.assertEqual(response.headers["Cache-Control"], "no-store")
         self.assertIn("sandbox", response.headers["Content-Security-Policy"])
 
+    def test_a_file_of_another_type_is_listed_and_served_as_bytes_to_save(self):
+        """A page the engineer attached on central is no page for the client."""
+        message = self.comment(self.ticket, "The export.", attachments=[("export.html", b"<html>")])
+        attachment = message.attachment_ids
+        [listed] = [m for m in self.thread(self.ticket)["messages"] if m["id"] == message.id]
+        self.assertEqual(listed["attachments"][0]["mimetype"], "application/octet-stream")
+        response = self.download(self.ticket, attachment.id)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/octet-stream")
+        self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
+
     def test_another_clients_key_gets_404_for_the_file(self):
         reply = self.assertJsonResponse(
             self.post_reply(self.ticket, attachments=[attached("screen.png", PNG, "image/png")]),
@@ -235,7 +246,18 @@ class TestApiAttachments(SyncApiCase):
             self.post_reply(second, attachments=[attached("b.log", LOG, "text/plain")]), 201
         )
         elsewhere_file = self.env["mail.message"].browse(elsewhere["id"]).attachment_ids
+        # A public message of this ticket carrying another client's file.
+        other_file = self.env["ir.attachment"].create(
+            {
+                "name": "globex.log",
+                "raw": LOG,
+                "res_model": "helpdesk.ticket",
+                "res_id": self.other_ticket.id,
+            }
+        )
+        self.comment(self.ticket, "Forwarded.", attachment_ids=other_file.ids)
         for label, attachment_id in (
+            ("another client's file on a public message", other_file.id),
             ("internal note", note_file.id),
             ("on no message", loose.id),
             ("another ticket's", elsewhere_file.id),
