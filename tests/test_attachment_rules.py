@@ -93,6 +93,19 @@ def test_a_file_over_the_size_limit_is_refused_with_413_before_decoding():
     assert "huge.png is larger than 10 MB" in error.message
 
 
+def test_a_file_one_byte_over_the_limit_is_refused_with_413():
+    raw = PNG + b"\x00" * (intake.ATTACHMENT_MAX_BYTES + 1 - len(PNG))
+    error = refusal([file("over.png", raw, "image/png")])
+    assert isinstance(error, intake.PayloadTooLarge)
+
+
+def test_an_encoded_content_too_long_for_any_file_is_refused_unread():
+    """Not even decoded: its length alone says it is too large (413, not 400)."""
+    data = "!" * (4 * intake.ATTACHMENT_MAX_BYTES // 3 + 8)
+    error = refusal([{"name": "huge.png", "mimetype": "image/png", "data": data}])
+    assert isinstance(error, intake.PayloadTooLarge)
+
+
 def test_a_file_at_the_size_limit_is_taken():
     raw = PNG + b"\x00" * (intake.ATTACHMENT_MAX_BYTES - len(PNG))
     [taken] = intake.validate_attachments([file("max.png", raw, "image/png")])
