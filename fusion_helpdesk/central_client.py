@@ -11,9 +11,11 @@ The client key is sent in the ``Authorization`` header only: it never
 appears in a log line, an exception message or a ``repr``.
 """
 
+import base64
 import logging
 import math
 import re
+import unicodedata
 import uuid
 from urllib.parse import urlencode, urlsplit
 
@@ -46,6 +48,29 @@ ENGAGEMENT_STATES = ("none", "pending", "approved", "rejected", "changes_request
 OWNER_NAME_MAX_LENGTH = 128
 # What central accepts as a client reference (a UUID4 string here).
 CLIENT_REF_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+# Files an employee may attach to a ticket or a reply: central's limits (its
+# ``intake`` module), checked here first so that a refusal comes before the
+# upload. Central checks them again, and its answer is the one that counts.
+ATTACHMENT_MAX_COUNT = 5
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_TOTAL_BYTES = 20 * 1024 * 1024
+# By name only here; central also checks what the content is.
+ATTACHMENT_EXTENSIONS = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".pdf",
+    ".txt",
+    ".log",
+    ".csv",
+)
+# The types central serves a file as; anything else is saved as bytes.
+ATTACHMENT_MIMETYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+)
 
 
 # --------------------------------------------------------------------------- errors
@@ -116,6 +141,37 @@ class CentralConflict(CentralRefused):
 
 
 # --------------------------------------------------------------------------- payload
+def attachment_problem(files):
+    """Why central would refuse ``files`` (``[(name, size), ...]``), as
+    ``(reason, detail)``: ``("count", number of files)``, ``("size", name)``,
+    ``("total", None)`` or ``("type", name)``; None when they may be sent."""
+    if len(files) > ATTACHMENT_MAX_COUNT:
+        return "count", len(files)
+    total = 0
+    for name, size in files:
+        if not (name or "").lower().endswith(ATTACHMENT_EXTENSIONS):
+            return "type", name
+        if size > ATTACHMENT_MAX_BYTES:
+            return "size", name
+        total += size
+    if total > ATTACHMENT_MAX_TOTAL_BYTES:
+        return "total", None
+    return None
+
+
+def build_attachments_payload(files):
+    """The ``attachments`` of a JSON body: ``files`` as ``[{"name", "mimetype",
+    "raw"}]`` (raw bytes) become ``[{"name", "mimetype", "data"}]`` in base64."""
+    return [
+        {
+            "name": file["name"],
+            "mimetype": file.get("mimetype") or "application/octet-stream",
+            "data": base64.b64encode(file["raw"]).decode("ascii"),
+        }
+        for file in files
+    ]
+
+
 def build_ticket_payload(
     subject,
     description,
@@ -124,8 +180,9 @@ def build_ticket_payload(
     client_ref,
     owner_email=None,
     owner_name=None,
+    attachments=None,
 ):
-    """Return the intake JSON body; owner fields only when they are set."""
+    """Return the intake JSON body; owner fields and files only when they are set."""
     payload = {
         "subject": clean_subject(subject),
         "description": description or "",
@@ -133,6 +190,8 @@ def build_ticket_payload(
         "requester_email": requester_email or "",
         "client_ref": str(client_ref),
     }
+    if attachments:
+        payload["attachments"] = build_attachments_payload(attachments)
     # Piggybacked on every ticket so central keeps the key's owner fresh.
     if owner_email and owner_email.strip():
         payload["owner_email"] = owner_email.strip()
@@ -248,7 +307,7 @@ def fetch_updates(base_url, key, after=None, limit=None, timeout=DEFAULT_TIMEOUT
     }
 
 
-def build_message_payload(body, author_name, author_email, idempotency_key=None):
+def build_message_payload(body, author_name, author_email, idempotency_key=None, attachments=None):
     """Return the JSON body of an employee's reply; the key makes a retry safe."""
     payload = {
         "body": body or "",
@@ -257,7 +316,34 @@ def build_message_payload(body, author_name, author_email, idempotency_key=None)
     }
     if idempotency_key:
         payload["idempotency_key"] = idempotency_key
+    if attachments:
+        payload["attachments"] = build_attachments_payload(attachments)
     return payload
+
+
+def fetch_attachment(base_url, key, central_id, attachment_id, timeout=DEFAULT_TIMEOUT):
+    """Download a file of a central ticket's public thread; return its bytes.
+
+    Central answers 404 for any file that is not one of this key's tickets'
+    public messages."""
+    if not _is_int(central_id) or central_id <= 0:
+        raise CentralNotConfigured(
+            "This ticket has no number on the helpdesk server yet.", "central_id"
+        )
+    if not _is_int(attachment_id) or attachment_id <= 0:
+        raise CentralRefused(404, "The helpdesk server does not know this file.")
+    response = _send(
+        "GET",
+        base_url,
+        key,
+        "/tickets/%d/attachments/%d" % (central_id, attachment_id),
+        timeout=timeout,
+    )
+    if 200 <= response.status_code < 300:
+        if len(response.content) > ATTACHMENT_MAX_BYTES:
+            raise CentralBadResponse("The helpdesk server sent a file larger than any it takes.")
+        return response.content
+    return _decode(response)
 
 
 def post_message(base_url, key, central_id, payload, timeout=DEFAULT_TIMEOUT):
@@ -328,6 +414,11 @@ def api_url(base_url, path):
 
 
 def _request(method, base_url, key, path, json=None, timeout=DEFAULT_TIMEOUT):
+    return _decode(_send(method, base_url, key, path, json=json, timeout=timeout))
+
+
+def _send(method, base_url, key, path, json=None, timeout=DEFAULT_TIMEOUT):
+    """Send one request to central's API; return the ``requests`` response."""
     url = api_url(base_url, path)
     key = (key or "").strip()
     if not key:
@@ -361,7 +452,7 @@ def _request(method, base_url, key, path, json=None, timeout=DEFAULT_TIMEOUT):
             "The helpdesk server could not be reached. Please try again later."
         ) from error
     _logger.debug("Central %s %s answered %s", method, url, response.status_code)
-    return _decode(response)
+    return response
 
 
 def _decode(response):
@@ -498,6 +589,7 @@ def _clean_message(message):
                 "The helpdesk server sent an owner decision it could not read."
             )
         decision = {"state": decision["state"], "comment": _text(decision.get("comment"))}
+    attachments = message.get("attachments")
     return {
         "id": message.get("id") if _is_int(message.get("id")) else None,
         "author": _text(message.get("author")),
@@ -505,6 +597,38 @@ def _clean_message(message):
         # Still untrusted HTML: the Odoo layer sanitizes it before storing it.
         "body": _text(message.get("body")),
         "decision": decision,
+        # Absent from servers older than files (19.0.5).
+        "attachments": [
+            cleaned
+            for attachment in (attachments if isinstance(attachments, list) else [])
+            if (cleaned := _clean_attachment(attachment))
+        ],
+    }
+
+
+def _clean_attachment(attachment):
+    """A file listed under a central message, ``{"id", "name", "size",
+    "mimetype"}``; None when it cannot be one (no id)."""
+    if not isinstance(attachment, dict):
+        return None
+    attachment_id = attachment.get("id")
+    if not _is_int(attachment_id) or attachment_id <= 0:
+        return None
+    # The name is shown and offered as a file name: no bidi control may
+    # disguise its extension, no control character or path may be in it.
+    name = "".join(
+        char
+        for char in strip_bidi(_text(attachment.get("name")))
+        if unicodedata.category(char) not in ("Cc", "Cs")
+    )
+    name = name.replace("\\", "/").rpartition("/")[2].strip() or "file"
+    size = attachment.get("size")
+    mimetype = attachment.get("mimetype")
+    return {
+        "id": attachment_id,
+        "name": name[:128],
+        "size": size if _is_int(size) and size >= 0 else 0,
+        "mimetype": mimetype if mimetype in ATTACHMENT_MIMETYPES else "application/octet-stream",
     }
 
 

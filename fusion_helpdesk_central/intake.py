@@ -9,6 +9,8 @@ refusal is an :class:`IntakeError` carrying its HTTP status, the offending
 for the developer of the calling client (the API answers in English).
 """
 
+import base64
+import binascii
 import json
 import math
 import re
@@ -19,6 +21,70 @@ from .wire_rules import clean_name, has_visible_text, is_valid_email, strip_bidi
 MAX_BODY_BYTES = 512 * 1024
 """Largest request body accepted; ``json`` escapes non-ASCII text up to 6 bytes
 a character, so a full-length description in any script still fits."""
+
+# Files an employee attaches to a ticket or a reply (``attachments`` of the
+# intake and reply bodies): how many, how large each, how large in all.
+ATTACHMENT_MAX_COUNT = 5
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_TOTAL_BYTES = 20 * 1024 * 1024
+ATTACHMENT_NAME_MAX_LENGTH = 128
+# Room in a body for the JSON around each file (its name and mimetype).
+ATTACHMENT_ENVELOPE_BYTES = 1024
+MAX_BODY_BYTES_WITH_ATTACHMENTS = (
+    MAX_BODY_BYTES
+    + 4 * math.ceil(ATTACHMENT_MAX_TOTAL_BYTES / 3)
+    + ATTACHMENT_MAX_COUNT * ATTACHMENT_ENVELOPE_BYTES
+)
+"""Largest body of a request that may carry attachments (base64 in the JSON):
+read only once the client key is known."""
+# The only types taken, by what the content is (sniffed), each with the
+# mimetypes a client may declare for it and the file name endings it may have.
+# Never HTML, SVG, XML or anything else a browser would run or render as a page.
+ATTACHMENT_TYPES = {
+    "image/png": ({"image/png"}, (".png",)),
+    "image/jpeg": ({"image/jpeg", "image/jpg", "image/pjpeg"}, (".jpg", ".jpeg")),
+    "image/gif": ({"image/gif"}, (".gif",)),
+    "image/webp": ({"image/webp"}, (".webp",)),
+    "application/pdf": ({"application/pdf"}, (".pdf",)),
+    "text/plain": (
+        {"text/plain", "text/x-log", "text/csv", "application/octet-stream"},
+        (".txt", ".log", ".csv", ".out", ".err"),
+    ),
+}
+# What a browser's content sniffing (WHATWG MIME Sniffing, "identifying a
+# resource with an unknown MIME type") takes for a page, and XML documents
+# (SVG among them): a text file that starts like one is refused.
+MARKUP_SIGNATURES = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<script",
+    b"<iframe",
+    b"<h1",
+    b"<div",
+    b"<font",
+    b"<table",
+    b"<a",
+    b"<style",
+    b"<title",
+    b"<b",
+    b"<body",
+    b"<br",
+    b"<p",
+    b"<!--",
+    b"<?xml",
+    b"<svg",
+    b"<math",
+    b"<object",
+    b"<embed",
+    b"<meta",
+    b"<link",
+    b"<form",
+    b"<img",
+)
+# A tag name ends at white space, ">" or "/" (or the end of what was read).
+MARKUP_TAG_END = frozenset(b" \t\n\x0c\r>/")
+TEXT_CONTROL_RE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 
 REQUIRED_FIELDS = ("subject", "description", "requester_name", "requester_email")
 OPTIONAL_FIELDS = ("owner_email", "owner_name", "client_ref")
@@ -78,6 +144,12 @@ class PayloadTooLarge(IntakeError):
     status = 413
 
 
+class UnsupportedMediaType(IntakeError):
+    """An attachment whose type is not one of :data:`ATTACHMENT_TYPES`."""
+
+    status = 415
+
+
 class Unauthorized(IntakeError):
     """Missing, malformed, unknown or inactive client key."""
 
@@ -106,10 +178,10 @@ class TooManyAttempts(IntakeError):
         self.retry_after = retry_after
 
 
-def check_body_size(length):
-    """Raise :class:`PayloadTooLarge` when ``length`` bytes is over the limit."""
-    if length is not None and length > MAX_BODY_BYTES:
-        raise PayloadTooLarge("The request body is larger than %d bytes." % MAX_BODY_BYTES)
+def check_body_size(length, limit=MAX_BODY_BYTES):
+    """Raise :class:`PayloadTooLarge` when ``length`` bytes is over ``limit``."""
+    if length is not None and length > limit:
+        raise PayloadTooLarge("The request body is larger than %d bytes." % limit)
 
 
 def parse_bearer(header):
@@ -132,9 +204,9 @@ def cooldown_remaining(failures, last_failure, now, after=None, seconds=None):
     return max(0, math.ceil(remaining))
 
 
-def parse_json(raw):
+def parse_json(raw, limit=MAX_BODY_BYTES):
     """Decode a UTF-8 JSON object from the ``raw`` request body (bytes)."""
-    check_body_size(len(raw))
+    check_body_size(len(raw), limit)
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -209,7 +281,8 @@ def validate_ticket_payload(data):
 
     Every known field is in the result (optional ones may be None); unknown
     fields are ignored so newer clients keep working. The first invalid field,
-    in :data:`REQUIRED_FIELDS` then :data:`OPTIONAL_FIELDS` order, raises.
+    in :data:`REQUIRED_FIELDS` then :data:`OPTIONAL_FIELDS` order, raises;
+    then the files of ``attachments`` (see :func:`validate_attachments`).
     """
     if not isinstance(data, dict):
         raise IntakeError("The request body must be a JSON object.")
@@ -219,4 +292,156 @@ def validate_ticket_payload(data):
         if value is None and name in REQUIRED_FIELDS:
             raise IntakeError("This field is required.", field=name)
         payload[name] = value
+    payload["attachments"] = validate_attachments(data.get("attachments"))
     return payload
+
+
+# --------------------------------------------------------------------------- attachments
+def megabytes(size):
+    """``size`` bytes as people read it in a message ("10 MB")."""
+    return "%g MB" % round(size / (1024 * 1024), 1)
+
+
+def sniff_mimetype(raw):
+    """The type of the bytes ``raw`` among :data:`ATTACHMENT_TYPES`, judged by
+    their content alone; None for anything else (markup included)."""
+    if raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if raw.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if raw.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if len(raw) >= 12 and raw.startswith(b"RIFF") and raw[8:12] == b"WEBP":
+        return "image/webp"
+    if raw.startswith(b"%PDF-"):
+        return "application/pdf"
+    if is_plain_text(raw):
+        return "text/plain"
+    return None
+
+
+def looks_like_markup(raw):
+    """Whether a browser sniffing ``raw`` could take it for HTML or XML: it
+    starts (after white space and a byte order mark) with a tag of
+    :data:`MARKUP_SIGNATURES`, whatever the case."""
+    head = raw[:1024]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    head = head.lstrip(b" \t\n\x0c\r").lower()
+    for signature in MARKUP_SIGNATURES:
+        if head.startswith(signature):
+            rest = head[len(signature) : len(signature) + 1]
+            if signature in (b"<!--", b"<?xml") or not rest or rest[0] in MARKUP_TAG_END:
+                return True
+    return False
+
+
+def is_plain_text(raw):
+    """Whether ``raw`` is UTF-8 text a person reads (a log): no NUL or other
+    binary control bytes, and nothing a browser would render as a page."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not TEXT_CONTROL_RE.search(raw) and not looks_like_markup(raw)
+
+
+def clean_attachment_name(value):
+    """The file name of an attachment: its last path component, control and
+    bidi characters removed (they hide an extension), white space folded;
+    raises :class:`IntakeError` when nothing is left or it is too long."""
+    value = check_text("attachments", value)
+    value = value.replace("\\", "/").rpartition("/")[2]
+    value = WHITESPACE_RE.sub(" ", strip_bidi(CONTROL_RE.sub("", value))).strip()
+    value = value.lstrip(".").strip()
+    if not value or not has_visible_text(value):
+        raise IntakeError("Every file needs a name.", field="attachments")
+    if len(value) > ATTACHMENT_NAME_MAX_LENGTH:
+        raise IntakeError(
+            "A file name is at most %d characters long." % ATTACHMENT_NAME_MAX_LENGTH,
+            field="attachments",
+        )
+    return value
+
+
+def check_attachment_type(name, declared, raw):
+    """The mimetype to store an attachment with: the type its content is,
+    when the declared ``mimetype`` and the name's ending agree with it;
+    raises :class:`UnsupportedMediaType` otherwise."""
+    declared = (declared or "").split(";")[0].strip().lower()
+    sniffed = sniff_mimetype(raw)
+    refused = UnsupportedMediaType(
+        "%s: only images (PNG, JPEG, GIF, WebP), PDF and text files (.txt, .log, .csv) "
+        "are accepted." % name,
+        field="attachments",
+    )
+    if sniffed is None:
+        raise refused
+    declared_types, endings = ATTACHMENT_TYPES[sniffed]
+    if declared not in declared_types or not name.lower().endswith(endings):
+        raise refused
+    return sniffed
+
+
+def _decode_attachment_data(name, data):
+    if not isinstance(data, str):
+        raise IntakeError("%s: the content must be a base64 string." % name, field="attachments")
+    # Refused before decoding: the encoded size says the decoded one.
+    if len(data) > 4 * math.ceil(ATTACHMENT_MAX_BYTES / 3) + 4:
+        raise attachment_too_large(name)
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise IntakeError(
+            "%s: the content is not valid base64." % name, field="attachments"
+        ) from error
+    if len(raw) > ATTACHMENT_MAX_BYTES:
+        raise attachment_too_large(name)
+    if not raw:
+        raise IntakeError("%s is empty." % name, field="attachments")
+    return raw
+
+
+def attachment_too_large(name):
+    """The refusal of a file over :data:`ATTACHMENT_MAX_BYTES`."""
+    return PayloadTooLarge(
+        "%s is larger than %s: each file may be at most %s."
+        % (name, megabytes(ATTACHMENT_MAX_BYTES), megabytes(ATTACHMENT_MAX_BYTES)),
+        field="attachments",
+    )
+
+
+def validate_attachments(value):
+    """The files of a request's ``attachments`` (absent: none), each as
+    ``{"name", "mimetype", "raw"}`` with the mimetype it is stored with.
+
+    Refusals: too many files or too large (:class:`PayloadTooLarge`, 413), a
+    type that is not one of :data:`ATTACHMENT_TYPES` by both its declared
+    mimetype and its content (:class:`UnsupportedMediaType`, 415), anything
+    malformed (:class:`IntakeError`, 400). All with ``field`` ``attachments``.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise IntakeError("Must be a list of files.", field="attachments")
+    if len(value) > ATTACHMENT_MAX_COUNT:
+        raise PayloadTooLarge(
+            "%d files were sent: at most %d files may be attached at once."
+            % (len(value), ATTACHMENT_MAX_COUNT),
+            field="attachments",
+        )
+    files, total = [], 0
+    for item in value:
+        if not isinstance(item, dict):
+            raise IntakeError("Every file must be a JSON object.", field="attachments")
+        name = clean_attachment_name(item.get("name"))
+        raw = _decode_attachment_data(name, item.get("data"))
+        total += len(raw)
+        if total > ATTACHMENT_MAX_TOTAL_BYTES:
+            raise PayloadTooLarge(
+                "The files are larger than %s in all." % megabytes(ATTACHMENT_MAX_TOTAL_BYTES),
+                field="attachments",
+            )
+        mimetype = check_attachment_type(name, item.get("mimetype"), raw)
+        files.append({"name": name, "mimetype": mimetype, "raw": raw})
+    return files

@@ -19,6 +19,7 @@ from .intake import (
     clean_name,
     clean_text,
     is_valid_email,
+    validate_attachments,
 )
 
 CURSOR_PREFIX = "c1."
@@ -98,9 +99,10 @@ def validate_reply_payload(data):
 
     Keys: ``body`` (plain text), ``author_name`` (cleaned by the names
     rule), ``author_email`` (lower case) and ``idempotency_key`` (None when
-    absent). The first invalid field raises :class:`IntakeError`; unknown
-    fields are ignored. The author fields are checked as the contract says,
-    but never decide who authors the reply on central (the ticket's requester).
+    absent), ``attachments`` (see ``intake.validate_attachments``). The first
+    invalid field raises :class:`IntakeError`; unknown fields are ignored. The
+    author fields are checked as the contract says, but never decide who
+    authors the reply on central (the ticket's requester).
     """
     if not isinstance(data, dict):
         raise IntakeError("The request body must be a JSON object.")
@@ -117,6 +119,7 @@ def validate_reply_payload(data):
     if key is not None and (not isinstance(key, str) or not IDEMPOTENCY_KEY_RE.fullmatch(key)):
         raise IntakeError("Must be 8 to 64 letters, digits, '-' or '_'.", field="idempotency_key")
     payload["idempotency_key"] = key
+    payload["attachments"] = validate_attachments(data.get("attachments"))
     return payload
 
 

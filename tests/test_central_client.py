@@ -361,6 +361,7 @@ def test_fetch_messages_tolerates_missing_optional_parts():
             "date": "",
             "body": "",
             "decision": {"state": "rejected", "comment": ""},
+            "attachments": [],
         }
     ]
 

@@ -55,6 +55,7 @@ def test_good_payload_is_normalised():
         "owner_email": "olivia@acme.example.com",
         "owner_name": "Olivia Owner",
         "client_ref": "42",
+        "attachments": [],
     }
 
 

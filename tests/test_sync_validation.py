@@ -84,6 +84,7 @@ def test_good_reply_is_normalised():
         "author_name": "Erin Employee",
         "author_email": "erin@acme.example.com",
         "idempotency_key": None,
+        "attachments": [],
     }
 
 

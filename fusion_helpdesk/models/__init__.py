@@ -9,3 +9,4 @@ from . import fusion_helpdesk_ticket_sync_notice
 from . import res_config_settings_policy
 from . import fusion_helpdesk_ticket_policy
 from . import fusion_helpdesk_ticket_estimate
+from . import fusion_helpdesk_ticket_attachment

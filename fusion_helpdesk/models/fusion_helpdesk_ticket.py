@@ -239,19 +239,26 @@ class FusionHelpdeskTicket(models.Model):
 
     # ------------------------------------------------------------------ submit
     @api.model
-    def submit_from_employee(self, subject, description):
+    def submit_from_employee(self, subject, description, attachments=None):
         """Create the current user's ticket and send it; return the route's JSON answer.
 
-        Never raises on a central failure: the local record must survive the
-        request so that nothing the employee typed is lost.
+        ``attachments``: the files chosen in the dialog, ``[{"name",
+        "mimetype", "data"}]`` in base64. Refused texts or files create
+        nothing (the dialog keeps them and says why). Never raises on a
+        central failure: the local record, files included, must survive the
+        request so that nothing the employee typed or attached is lost.
         """
         self.check_access("create")
         error = self._check_submitted_texts(subject, description)
         if error:
             return {"ok": False, "id": None, "error": error}
+        files, error = self._decode_submitted_files(attachments)
+        if error:
+            return {"ok": False, "id": None, "error": error}
         ticket = self.create(
             self._prepare_submit_vals(central_client.clean_subject(subject), description)
         )
+        ticket._attach_files(files)
         error = ticket._send_to_central()
         if error:
             return {"ok": False, "id": ticket.id, "error": error}

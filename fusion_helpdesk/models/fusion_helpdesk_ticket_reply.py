@@ -15,7 +15,7 @@ REPLY_MAX_LENGTH = 20000
 # Refusals of central's API (its JSON error body) that sending again cannot
 # change: the reply stays, marked failed. Anything the API did not answer
 # itself (an HTML 404 while central's database restarts...) is retried.
-FINAL_REFUSALS = (400, 404, 413)
+FINAL_REFUSALS = (400, 404, 413, 415)
 
 
 class FusionHelpdeskTicketReply(models.Model):
@@ -57,6 +57,15 @@ class FusionHelpdeskTicketReply(models.Model):
         default=lambda self: uuid.uuid4().hex,
         groups="base.group_system",
     )
+    attachment_ids = fields.Many2many(
+        comodel_name="ir.attachment",
+        relation="fusion_helpdesk_ticket_reply_attachment_rel",
+        string="Files",
+        help="Screenshots, PDF or text logs sent with the reply.",
+    )
+    attachment_note = fields.Char(
+        string="File Limits", compute="_compute_attachment_note", compute_sudo=False
+    )
     central_message_id = fields.Integer(readonly=True, copy=False)
     last_error = fields.Char(readonly=True, copy=False)
     sent_at = fields.Datetime(readonly=True, copy=False)
@@ -73,12 +82,36 @@ class FusionHelpdeskTicketReply(models.Model):
             "user_id",
         }
 
+    def _compute_attachment_note(self):
+        note = self.env["fusion.helpdesk.ticket"]._attachment_limits_note()
+        for reply in self:
+            reply.attachment_note = note
+
     @api.model_create_multi
     def create(self, vals_list):
         replies = super().create(self._drop_central_fields(vals_list))
         for reply in replies:
+            reply._check_own_attachments()
             reply._check_can_be_sent()
         return replies
+
+    def _check_own_attachments(self):
+        """Only files the author uploaded for a reply go with it (never a file
+        of someone else's record, picked by id over RPC), and from now on they
+        are this reply's: readable by whoever reads the reply."""
+        self.ensure_one()
+        attachments = self.sudo().attachment_ids
+        foreign = attachments.filtered(
+            lambda attachment: (
+                attachment.res_model != self._name
+                or attachment.res_id not in (0, self.id)
+                or attachment.res_field
+                or attachment.create_uid != self.env.user
+            )
+        )
+        if foreign and not self.env.su:
+            raise AccessError(self.env._("Only files you uploaded for this reply can be sent."))
+        attachments.filtered(lambda attachment: not attachment.res_id).write({"res_id": self.id})
 
     def write(self, vals):
         if not self.env.su:
@@ -97,6 +130,10 @@ class FusionHelpdeskTicketReply(models.Model):
             raise UserError(
                 self.env._("Please shorten your reply to %s characters.", REPLY_MAX_LENGTH)
             )
+        attachments = self.sudo().attachment_ids
+        error = ticket._attachment_problem_message([(a.name, a.file_size) for a in attachments])
+        if error:
+            raise UserError(error)
 
     # ------------------------------------------------------------------ actions
     def action_send(self):
@@ -132,6 +169,10 @@ class FusionHelpdeskTicketReply(models.Model):
             # Like a ticket: a user without an address writes on behalf of the company.
             author_email=user.email or user.company_id.email,
             idempotency_key=self.idempotency_key,
+            attachments=[
+                {"name": a.name, "mimetype": a.mimetype, "raw": a.raw}
+                for a in self.sudo().attachment_ids.sorted("id")
+            ],
         )
 
     def _send_to_central(self):

@@ -46,10 +46,16 @@ class FusionHelpdeskTicket(models.Model):
         return vals
 
     def _render_thread(self, messages):
-        """Render central's public messages as sanitized HTML."""
+        """Render central's public messages as sanitized HTML, newest first
+        (as Odoo's chatter reads)."""
+        newest_first = sorted(
+            messages,
+            key=lambda message: (message["date"] or "", message["id"] or 0),
+            reverse=True,
+        )
         return self.env["ir.qweb"]._render(
             self._thread_template,
-            {"messages": [self._prepare_thread_message(message) for message in messages]},
+            {"messages": [self._prepare_thread_message(message) for message in newest_first]},
         )
 
     def _prepare_thread_message(self, message):

@@ -6,3 +6,5 @@ from . import test_ticket_thread
 from . import test_sync
 from . import test_sync_central_http
 from . import test_policy_central_http
+from . import test_attachments
+from . import test_attachments_central_http

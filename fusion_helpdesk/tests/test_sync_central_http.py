@@ -23,8 +23,10 @@ SYNC_CRON = "fusion_helpdesk.ir_cron_fusion_helpdesk_sync"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@tagged("post_install", "-at_install")
-class TestSyncWithRealCentral(HttpCase, MockSmtplibCase):
+class RealCentralCase(HttpCase, MockSmtplibCase):
+    """A real central in this database: two client keys, the client pointed
+    at this test server with the first one, an employee, a colleague and an engineer."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -155,6 +157,9 @@ class TestSyncWithRealCentral(HttpCase, MockSmtplibCase):
             ]
         )
 
+
+@tagged("post_install", "-at_install")
+class TestSyncWithRealCentral(RealCentralCase):
     def test_answers_decisions_and_replies_travel_both_ways(self):
         local, central = self.submit(self.employee, "Printer on fire")
         colleague_local, __ = self.submit(self.colleague, "Scanner jammed")

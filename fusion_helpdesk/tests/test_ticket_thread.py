@@ -147,7 +147,8 @@ class TestTicketThread(FusionHelpdeskCommon):
         page = html.fromstring(self.ticket.thread_html)
         cards = page.xpath("//div[contains(@class, 'card mb-2')]")
         self.assertEqual(len(cards), 2)
-        lookalike_card, decision_card = cards
+        # Newest first: the decision (10:30) above the look-alike (09:00).
+        decision_card, lookalike_card = cards
         # The look-alike is an ordinary message: its text, no frame, no badge.
         self.assertIn("Owner decision: Approved", lookalike_card.text_content())
         self.assertNotIn("o_fusion_helpdesk_owner_card", lookalike_card.get("class"))

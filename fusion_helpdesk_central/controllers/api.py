@@ -12,10 +12,12 @@ from .. import intake
 READ_CHUNK_BYTES = 64 * 1024
 
 
-def client_api(reads_body=False):
+def client_api(reads_body=False, carries_files=False):
     """The skeleton of every route of the client API, defined once: read the
     body when the route takes one (first: a body too large answers 413 before
-    the key is even looked at), authenticate the client key, then call the
+    the key is even looked at; a route that ``carries_files`` reads up to the
+    files' limit, but only for a request bearing a client's key, see
+    ``_body_limit``), authenticate the client key, then call the
     route as ``route(self, client_key[, body], /, **params)``. An
     ``intake.IntakeError`` raised anywhere in it answers its own status and
     JSON body; anything else propagates (a concurrency error must reach
@@ -25,7 +27,8 @@ def client_api(reads_body=False):
         @functools.wraps(route)
         def skeleton(self, *args, **params):
             try:
-                body = (self._read_body(),) if reads_body else ()
+                limit = self._body_limit() if carries_files else intake.MAX_BODY_BYTES
+                body = (self._read_body(limit),) if reads_body else ()
                 client_key = self._authenticate()
                 return route(self, client_key, *body, *args, **params)
             except intake.IntakeError as error:
@@ -47,10 +50,10 @@ class FusionHelpdeskApi(http.Controller):
         csrf=False,
         save_session=False,
     )
-    @client_api(reads_body=True)
+    @client_api(reads_body=True, carries_files=True)
     def create_ticket(self, client_key, body, /, **kwargs):
         """Create a ticket for the client key of the request: 201 {id, number}."""
-        payload = intake.validate_ticket_payload(intake.parse_json(body))
+        payload = intake.validate_ticket_payload(self._parse_json(body))
         # Refuses (409) a known client_ref carrying another ticket, before any
         # write; the loser of a race is replayed by retrying() (see the model).
         ticket = client_key._intake_create_ticket(payload)
@@ -81,6 +84,27 @@ class FusionHelpdeskApi(http.Controller):
         )
 
     @http.route(
+        "/fusion_helpdesk_central/api/v1/tickets/<int:ticket_id>/attachments/<int:attachment_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    @client_api()
+    def ticket_attachment(self, client_key, /, ticket_id, attachment_id, **kwargs):
+        """A file of one of the key's tickets' public messages, as a download:
+        404 for anything else (another client's ticket, an internal note's file)."""
+        ticket = client_key._intake_get_ticket(ticket_id)
+        attachment = ticket._fusion_thread_attachment(attachment_id) if ticket else None
+        if not attachment:
+            raise intake.NotFound("No such file on this client key's tickets.")
+        return request.make_response(
+            attachment.raw or b"",
+            headers=ticket._fusion_attachment_headers(attachment),
+        )
+
+    @http.route(
         "/fusion_helpdesk_central/api/v1/ping",
         type="http",
         auth="public",
@@ -97,33 +121,49 @@ class FusionHelpdeskApi(http.Controller):
     # Helpers
     # ------------------------------------------------------------------
 
-    def _read_body(self):
-        """The raw request body, refused (413) before reading when announced too
-        large, and as soon as it grows too large when it is not (chunked): never
-        more than one byte over the limit is read. Kept on the request: Odoo's
-        ``retrying()`` replays the route after a concurrency error, when the
-        stream is already spent."""
+    def _read_body(self, limit=intake.MAX_BODY_BYTES):
+        """The raw request body, refused (413) before reading when announced
+        larger than ``limit``, and as soon as it grows too large when it is not
+        (chunked): never more than one byte over the limit is read. Kept on the
+        request: Odoo's ``retrying()`` replays the route after a concurrency
+        error, when the stream is already spent."""
         body = getattr(request, "_fusion_helpdesk_body", None)
         if body is None:
-            body = request._fusion_helpdesk_body = self._read_body_stream()
+            body = request._fusion_helpdesk_body = self._read_body_stream(limit)
         return body
 
-    def _read_body_stream(self):
+    def _read_body_stream(self, limit=intake.MAX_BODY_BYTES):
         """Read the request body from its stream, bounded (see ``_read_body``)."""
         httprequest = request.httprequest
-        intake.check_body_size(httprequest.content_length)
+        intake.check_body_size(httprequest.content_length, limit)
         # Odoo's request wrapper does not expose werkzeug's input stream (only
         # get_data(), which reads it all, up to 128 MiB): read it here, bounded.
         stream = getattr(httprequest, "_HTTPRequest__wrapped", httprequest).stream
         chunks, size = [], 0
-        while size <= intake.MAX_BODY_BYTES:
-            chunk = stream.read(min(READ_CHUNK_BYTES, intake.MAX_BODY_BYTES + 1 - size))
+        while size <= limit:
+            chunk = stream.read(min(READ_CHUNK_BYTES, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
-        intake.check_body_size(size)
+        intake.check_body_size(size, limit)
         return b"".join(chunks)
+
+    def _body_limit(self):
+        """Largest body read for a request that may carry attachments: room
+        for them only when its key is a client's (checked without counting a
+        failure: ``_authenticate`` does that next); anyone else gets the
+        text-only limit, so nobody without a key makes central read megabytes."""
+        ClientKey = request.env["fusion.helpdesk.client.key"]
+        token = intake.parse_bearer(request.httprequest.headers.get("Authorization"))
+        if token and ClientKey.with_env(ClientKey._api_env())._find_by_key(token):
+            return intake.MAX_BODY_BYTES_WITH_ATTACHMENTS
+        return intake.MAX_BODY_BYTES
+
+    def _parse_json(self, raw):
+        """The JSON object of a body read with ``_read_body(self._body_limit())``."""
+        # Already bounded by what was read for this key.
+        return intake.parse_json(raw, limit=intake.MAX_BODY_BYTES_WITH_ATTACHMENTS)
 
     def _authenticate(self):
         """The client key of the request, in an environment of the API's

@@ -35,12 +35,12 @@ class FusionHelpdeskSyncApi(FusionHelpdeskApi):
         csrf=False,
         save_session=False,
     )
-    @client_api(reads_body=True)
+    @client_api(reads_body=True, carries_files=True)
     def post_ticket_message(self, client_key, body, /, ticket_id, **kwargs):
         """Add a client employee's reply to one of the key's tickets: 201 {id}."""
         # Counted before anything else: refused replies cost the sender too.
         client_key._api_check_reply_rate()
-        payload = sync.validate_reply_payload(intake.parse_json(body))
+        payload = sync.validate_reply_payload(self._parse_json(body))
         ticket = client_key._intake_get_ticket(ticket_id)
         if not ticket:
             raise intake.NotFound("No such ticket for this client key.")

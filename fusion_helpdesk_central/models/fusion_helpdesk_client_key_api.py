@@ -181,6 +181,9 @@ class FusionHelpdeskClientKey(models.Model):
             )
             raise ConcurrencyError("Another request created this client_ref's ticket.") from error
         ticket.sudo()._message_log(body=self._intake_note(payload))
+        # Created with the ticket, in its transaction: a resend gets the ticket
+        # back above and never posts its files twice.
+        ticket._fusion_intake_post_attachments(self, payload.get("attachments"))
         return ticket
 
     def _intake_update_owner(self, payload):

@@ -18,9 +18,15 @@ from ..decisions import PUBLIC_DECISION_STATES
 
 
 def intake_request_digest(payload):
-    """SHA-256 of what makes a client request a ticket (subject, description): a
-    resend of the same ticket has the same digest, a reused reference does not."""
-    text = json.dumps([payload["subject"], payload["description"]], ensure_ascii=False)
+    """SHA-256 of what makes a client request a ticket (subject, description, and
+    the files when there are some): a resend of the same ticket has the same
+    digest, a reused reference does not."""
+    parts = [payload["subject"], payload["description"]]
+    files = payload.get("attachments")
+    if files:
+        # Without files, the digest of tickets received before files existed.
+        parts.append([[file["name"], hashlib.sha256(file["raw"]).hexdigest()] for file in files])
+    text = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

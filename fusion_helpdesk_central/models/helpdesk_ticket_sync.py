@@ -229,4 +229,8 @@ class HelpdeskTicket(models.Model):
             mail_post_autofollow=False,
             mail_post_autofollow_author_skip=True,
         )
-        return poster.message_post(**self._prepare_sync_reply_message_values(payload))
+        values = self._prepare_sync_reply_message_values(payload)
+        attachments = self._fusion_store_attachments(payload.get("attachments"))
+        if attachments:
+            values["attachment_ids"] = attachments.ids
+        return poster.message_post(**values)

@@ -34,3 +34,4 @@ from . import test_stage_gate
 from . import test_absence_handover
 from . import test_engagement_phone_tour
 from . import test_config_params
+from . import test_attachments_api

@@ -1,10 +1,12 @@
 // Copyright 2026 Fusion Helpdesk
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import {Component, useState} from "@odoo/owl";
+import {Component, onWillStart, useState} from "@odoo/owl";
 import {_t} from "@web/core/l10n/translation";
 import {rpc} from "@web/core/network/rpc";
 import {registry} from "@web/core/registry";
+import {humanSize} from "@web/core/utils/binary";
 import {useAutofocus, useService} from "@web/core/utils/hooks";
+import {getDataURLFromFile} from "@web/core/utils/urls";
 import {standardActionServiceProps} from "@web/webclient/actions/action_service";
 
 // Central's intake limit, as SUBJECT_MAX_LENGTH in fusion_helpdesk_ticket.py.
@@ -35,6 +37,46 @@ export function validateTicket({subject, description}) {
 }
 
 /**
+ * Return why ``files`` (``[{name, size}]``) cannot be attached under
+ * ``limits`` (from /fusion_helpdesk/submit/limits), or "" when they can: the
+ * same rules as ``attachment_problem`` in central_client.py, checked before
+ * anything is read or uploaded. The server and central check again.
+ */
+export function fileProblem(files, limits) {
+    if (files.length > limits.max_count) {
+        return _t("Please attach at most %(max)s files (%(count)s were chosen).", {
+            max: limits.max_count,
+            count: files.length,
+        });
+    }
+    const endings = limits.accept.split(",");
+    let total = 0;
+    for (const file of files) {
+        const name = file.name.toLowerCase();
+        if (!endings.some((ending) => name.endsWith(ending))) {
+            return _t(
+                "%s cannot be attached: only images (PNG, JPEG, GIF, WebP), PDF and text files (.txt, .log, .csv) are accepted.",
+                file.name
+            );
+        }
+        if (file.size > limits.max_bytes) {
+            return _t("%(name)s is larger than %(max)s: each file may be at most %(max)s.", {
+                name: file.name,
+                max: humanSize(limits.max_bytes),
+            });
+        }
+        total += file.size;
+    }
+    if (total > limits.max_total_bytes) {
+        return _t(
+            "The files are larger than %s in all: please attach fewer or smaller files.",
+            humanSize(limits.max_total_bytes)
+        );
+    }
+    return "";
+}
+
+/**
  * "Submit a Ticket" dialog: posts subject and description to the
  * /fusion_helpdesk/submit route, which keeps the ticket locally before it
  * talks to central. Whatever central answers, the employee lands on the kept
@@ -53,9 +95,47 @@ export class FusionHelpdeskSubmitTicket extends Component {
             description: "",
             error: "",
             errors: {},
+            files: [],
             sending: false,
         });
+        this.limits = null;
+        onWillStart(async () => {
+            this.limits = await rpc("/fusion_helpdesk/submit/limits");
+        });
         useAutofocus({refName: "subject"});
+    }
+
+    /** Files chosen in the picker join the list, unless they break a limit (said at once). */
+    onFilesChosen(ev) {
+        const chosen = [...ev.target.files];
+        ev.target.value = "";
+        const problem = fileProblem([...this.state.files, ...chosen], this.limits);
+        this.state.errors = {...this.state.errors, files: problem};
+        if (!problem) {
+            this.state.files.push(...chosen);
+        }
+    }
+
+    removeFile(index) {
+        this.state.files.splice(index, 1);
+        this.state.errors = {...this.state.errors, files: ""};
+    }
+
+    humanSize(size) {
+        return humanSize(size);
+    }
+
+    async readFiles() {
+        const files = [];
+        for (const file of this.state.files) {
+            const dataUrl = await getDataURLFromFile(file);
+            files.push({
+                name: file.name,
+                mimetype: file.type,
+                data: dataUrl.slice(dataUrl.indexOf(",") + 1),
+            });
+        }
+        return files;
     }
 
     async submit() {
@@ -64,6 +144,10 @@ export class FusionHelpdeskSubmitTicket extends Component {
         }
         this.state.error = "";
         this.state.errors = validateTicket(this.state);
+        const filesProblem = fileProblem(this.state.files, this.limits);
+        if (filesProblem) {
+            this.state.errors.files = filesProblem;
+        }
         if (Object.keys(this.state.errors).length) {
             return;
         }
@@ -72,9 +156,11 @@ export class FusionHelpdeskSubmitTicket extends Component {
             const result = await rpc("/fusion_helpdesk/submit", {
                 subject: this.state.subject,
                 description: this.state.description,
+                attachments: await this.readFiles(),
             });
             if (!result.id) {
-                // Nothing was created (e.g. no subject): keep the dialog and the text.
+                // Nothing was created (e.g. no subject, a refused file): keep the
+                // dialog, the text and the files.
                 this.state.error = result.error;
                 return;
             }

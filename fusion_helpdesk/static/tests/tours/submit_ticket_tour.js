@@ -102,3 +102,70 @@ registry.category("web_tour.tours").add("fusion_helpdesk_submit_ticket", {
         },
     ],
 });
+
+/** Choose ``files`` (``[[name, text, type]]``) in the dialog's file picker, as a person would. */
+function chooseFiles(files) {
+    return function () {
+        const input = document.querySelector(`${DIALOG} #fusion_helpdesk_files`);
+        const transfer = new DataTransfer();
+        for (const [name, text, type] of files) {
+            transfer.items.add(new File([text], name, {type}));
+        }
+        input.files = transfer.files;
+        input.dispatchEvent(new Event("change", {bubbles: true}));
+    };
+}
+
+registry.category("web_tour.tours").add("fusion_helpdesk_submit_files", {
+    steps: () => [
+        {
+            trigger: ".o_fusion_helpdesk_submit_button",
+            run: "click",
+        },
+        {
+            content: "The limits are shown before any file is chosen",
+            trigger: `${DIALOG} .o_fusion_helpdesk_file_limits:contains(Up to 5 files, 10 MB each)`,
+        },
+        {
+            trigger: `${DIALOG} input[name=subject]`,
+            run: "edit Tour: printer with a log",
+        },
+        {
+            trigger: `${DIALOG} textarea[name=description]`,
+            run: "edit The log says tray 2.",
+        },
+        {
+            content: "A page is refused at once, with the reason, and nothing typed is lost",
+            trigger: `${DIALOG} #fusion_helpdesk_files`,
+            run: chooseFiles([["page.html", "<html></html>", "text/html"]]),
+        },
+        {
+            trigger: `${DIALOG} #fusion_helpdesk_files_error:contains(page.html cannot be attached)`,
+        },
+        {
+            trigger: `${DIALOG} input[name=subject]:value(Tour: printer with a log)`,
+        },
+        {
+            content: "A log is taken and listed",
+            trigger: `${DIALOG} #fusion_helpdesk_files`,
+            run: chooseFiles([["odoo.log", "ERROR tray 2\n", "text/plain"]]),
+        },
+        {
+            trigger: `${DIALOG} li:contains(odoo.log)`,
+        },
+        {
+            trigger: `${DIALOG}:not(:has(#fusion_helpdesk_files_error))`,
+        },
+        {
+            trigger: `${DIALOG} .o_fusion_helpdesk_submit:not([disabled])`,
+            run: "click",
+        },
+        {
+            content: "The kept ticket lists the file sent with it",
+            trigger: ".o_form_view .o_field_widget[name=attachment_ids]:contains(odoo.log)",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=central_number]:contains(HT00042)",
+        },
+    ],
+});

@@ -1,0 +1,316 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Files employees attach to a ticket or a reply: taken within the limits,
+stored on the ticket's public message, listed in the thread and served to
+their own client only, as downloads (raw HTTP, the client's own path)."""
+
+import base64
+import json
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+
+from odoo.addons.fusion_helpdesk_central import intake
+
+from .test_intake_api import GOOD_PAYLOAD
+from .test_sync_api import SyncApiCase
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+LOG = b"2026-12-04 10:00:01 ERROR tray 2 jammed\n"
+
+
+def attached(name, raw, mimetype):
+    return {"name": name, "mimetype": mimetype, "data": base64.b64encode(raw).decode()}
+
+
+@tagged("post_install", "-at_install")
+class TestApiAttachments(SyncApiCase):
+    def _attachment_count(self):
+        return self.env["ir.attachment"].search_count([("res_model", "=", "helpdesk.ticket")])
+
+    def download(self, ticket, attachment_id, key=None):
+        return self._get("/tickets/%d/attachments/%d" % (ticket.id, attachment_id), key=key)
+
+    def thread(self, ticket, key=None):
+        return self.assertJsonResponse(self._get("/tickets/%d/messages" % ticket.id, key=key), 200)
+
+    def test_a_ticket_s_files_are_stored_on_its_public_message_and_listed(self):
+        files = [attached("screen.png", PNG, "image/png"), attached("odoo.log", LOG, "text/x-log")]
+        body = self.assertJsonResponse(
+            self._post({**GOOD_PAYLOAD, "client_ref": "files-1", "attachments": files}), 201
+        )
+        ticket = self.env["helpdesk.ticket"].browse(body["id"])
+        message = ticket.message_ids.filtered("attachment_ids")
+        self.assertEqual(len(message), 1)
+        self.assertFalse(message.is_internal)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertEqual(message.author_id, ticket.partner_id)
+        attachments = message.attachment_ids.sorted("id")
+        self.assertEqual(attachments.mapped("name"), ["screen.png", "odoo.log"])
+        self.assertEqual(attachments.mapped("mimetype"), ["image/png", "text/plain"])
+        self.assertEqual(set(attachments.mapped("res_model")), {"helpdesk.ticket"})
+        self.assertEqual(set(attachments.mapped("res_id")), {ticket.id})
+        self.assertEqual(attachments[0].raw, PNG)
+
+        [listed] = [m for m in self.thread(ticket)["messages"] if m["attachments"]]
+        self.assertEqual(
+            listed["attachments"],
+            [
+                {
+                    "id": attachments[0].id,
+                    "name": "screen.png",
+                    "size": len(PNG),
+                    "mimetype": "image/png",
+                },
+                {
+                    "id": attachments[1].id,
+                    "name": "odoo.log",
+                    "size": len(LOG),
+                    "mimetype": "text/plain",
+                },
+            ],
+        )
+        # The updates feed shapes its messages the same way.
+        __, tickets, __ = self.all_updates()
+        [entry] = [t for t in tickets if t["id"] == ticket.id]
+        self.assertEqual(
+            [m["attachments"] for m in entry["messages"] if m["attachments"]],
+            [listed["attachments"]],
+        )
+
+    def test_a_resent_ticket_does_not_duplicate_its_files(self):
+        payload = {
+            **GOOD_PAYLOAD,
+            "client_ref": "files-2",
+            "attachments": [attached("screen.png", PNG, "image/png")],
+        }
+        first = self.assertJsonResponse(self._post(payload), 201)
+        count = self._attachment_count()
+        again = self.assertJsonResponse(self._post(payload), 201)
+        self.assertEqual(again, first)
+        self.assertEqual(self._attachment_count(), count)
+        # Other files under the same reference are another ticket: refused.
+        other = {**payload, "attachments": [attached("other.log", LOG, "text/plain")]}
+        self.assertError(self._post(other), 409, "client_ref")
+        self.assertEqual(self._attachment_count(), count)
+
+    def test_a_retried_reply_does_not_duplicate_its_files(self):
+        files = [attached("odoo.log", LOG, "text/plain")]
+        key = "files-retry-0001"
+        first = self.assertJsonResponse(
+            self.post_reply(self.ticket, idempotency_key=key, attachments=files), 201
+        )
+        count = self._attachment_count()
+        again = self.assertJsonResponse(
+            self.post_reply(self.ticket, idempotency_key=key, attachments=files), 201
+        )
+        self.assertEqual(again, first)
+        self.assertEqual(self._attachment_count(), count)
+        message = self.env["mail.message"].browse(first["id"])
+        self.assertEqual(message.attachment_ids.mapped("name"), ["odoo.log"])
+        self.assertEqual(message.attachment_ids.res_id, self.ticket.id)
+
+    def test_files_over_the_limits_are_refused_with_413_and_nothing_is_stored(self):
+        big = PNG + b"\x00" * intake.ATTACHMENT_MAX_BYTES
+        tickets, files = self._ticket_count(), self._attachment_count()
+        messages = len(self.ticket.message_ids)
+        cases = [
+            ("one file too large", [attached("huge.png", big, "image/png")], "huge.png is larger"),
+            ("too many files", [attached("a.png", PNG, "image/png")] * 6, "at most 5 files"),
+        ]
+        for label, payload_files, words in cases:
+            with self.subTest(label, route="intake"):
+                message = self.assertError(
+                    self._post({**GOOD_PAYLOAD, "client_ref": "big", "attachments": payload_files}),
+                    413,
+                    "attachments",
+                )
+                self.assertIn(words, message)
+            with self.subTest(label, route="reply"):
+                message = self.assertError(
+                    self.post_reply(self.ticket, attachments=payload_files), 413, "attachments"
+                )
+                self.assertIn(words, message)
+        self.assertEqual(self._ticket_count(), tickets)
+        self.assertEqual(self._attachment_count(), files)
+        self.assertEqual(len(self.ticket.message_ids), messages)
+
+    def test_a_body_over_the_limit_with_files_is_refused_with_413(self):
+        """The room for files is a client's only: the same large body with no
+        key is refused before it is read, with a key once over the larger limit."""
+        big = {
+            **GOOD_PAYLOAD,
+            "attachments": [attached("a.png", PNG + b"\x00" * 600000, "image/png")],
+        }
+        self.assertError(self._post(big, key="not-a-key"), 413)
+        self.assertJsonResponse(self._post(big), 201)
+        pad = "x" * (intake.MAX_BODY_BYTES_WITH_ATTACHMENTS + 1)
+        self.assertError(self._post(raw=json.dumps({**GOOD_PAYLOAD, "pad": pad})), 413)
+
+    def test_html_svg_and_disguised_files_are_refused_with_415(self):
+        tickets, files = self._ticket_count(), self._attachment_count()
+        cases = [
+            ("html", attached("page.html", b"<html><script>alert(1)</script>", "text/html")),
+            ("svg", attached("logo.svg", b'<svg onload="alert(1)"/>', "image/svg+xml")),
+            (
+                "html declared as text",
+                attached("notes.txt", b"<script>alert(1)</script>", "text/plain"),
+            ),
+            ("svg declared as png", attached("logo.png", b'<svg onload="alert(1)"/>', "image/png")),
+            ("executable", attached("tool.exe", b"MZ\x90\x00", "application/octet-stream")),
+        ]
+        for label, file in cases:
+            with self.subTest(label, route="intake"):
+                message = self.assertError(
+                    self._post({**GOOD_PAYLOAD, "client_ref": "bad", "attachments": [file]}),
+                    415,
+                    "attachments",
+                )
+                self.assertIn("only images (PNG, JPEG, GIF, WebP), PDF and text files", message)
+            with self.subTest(label, route="reply"):
+                self.assertError(
+                    self.post_reply(self.ticket, attachments=[file]), 415, "attachments"
+                )
+        self.assertEqual(self._ticket_count(), tickets)
+        self.assertEqual(self._attachment_count(), files)
+
+    def test_a_client_downloads_its_public_files_as_attachments(self):
+        reply = self.assertJsonResponse(
+            self.post_reply(self.ticket, attachments=[attached("odoo.log", LOG, "text/plain")]), 201
+        )
+        attachment = self.env["mail.message"].browse(reply["id"]).attachment_ids
+        response = self.download(self.ticket, attachment.id)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, LOG)
+        self.assertEqual(response.headers["Content-Type"], "text/plain")
+        self.assertEqual(
+            response.headers["Content-Disposition"], "attachment; filename*=UTF-8''odoo.log"
+        )
+        self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response.headers["Cache-Control"], "no-store")
+        self.assertIn("sandbox", response.headers["Content-Security-Policy"])
+
+    def test_a_file_of_another_type_is_listed_and_served_as_bytes_to_save(self):
+        """A page the engineer attached on central is no page for the client."""
+        message = self.comment(self.ticket, "The export.", attachments=[("export.html", b"<html>")])
+        attachment = message.attachment_ids
+        [listed] = [m for m in self.thread(self.ticket)["messages"] if m["id"] == message.id]
+        self.assertEqual(listed["attachments"][0]["mimetype"], "application/octet-stream")
+        response = self.download(self.ticket, attachment.id)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/octet-stream")
+        self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
+
+    def test_another_clients_key_gets_404_for_the_file(self):
+        reply = self.assertJsonResponse(
+            self.post_reply(self.ticket, attachments=[attached("screen.png", PNG, "image/png")]),
+            201,
+        )
+        attachment = self.env["mail.message"].browse(reply["id"]).attachment_ids
+        # Through its own ticket's URL, or the right ticket's: the same 404.
+        for ticket in (self.ticket, self.other_ticket):
+            with self.subTest(ticket=ticket.name):
+                response = self.download(ticket, attachment.id, key=self.other_key_value)
+                self.assertError(response, 404)
+                self.assertNotIn(PNG, response.content)
+        self.assertError(self.download(self.ticket, attachment.id, key="nope"), 401)
+
+    def test_an_internal_notes_file_or_another_tickets_file_is_404(self):
+        note_file = self.env["ir.attachment"].create(
+            {
+                "name": "internal.log",
+                "raw": LOG,
+                "res_model": "helpdesk.ticket",
+                "res_id": self.ticket.id,
+            }
+        )
+        self.ticket.message_post(
+            body="Internal: the customer's password is in this log.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            attachment_ids=note_file.ids,
+        )
+        # A file on the ticket itself, in no message at all.
+        loose = self.env["ir.attachment"].create(
+            {
+                "name": "loose.log",
+                "raw": LOG,
+                "res_model": "helpdesk.ticket",
+                "res_id": self.ticket.id,
+            }
+        )
+        # A public message of another ticket of the same client.
+        second = self._create_ticket("Second printer")
+        elsewhere = self.assertJsonResponse(
+            self.post_reply(second, attachments=[attached("b.log", LOG, "text/plain")]), 201
+        )
+        elsewhere_file = self.env["mail.message"].browse(elsewhere["id"]).attachment_ids
+        # A public message of this ticket carrying another client's file.
+        other_file = self.env["ir.attachment"].create(
+            {
+                "name": "globex.log",
+                "raw": LOG,
+                "res_model": "helpdesk.ticket",
+                "res_id": self.other_ticket.id,
+            }
+        )
+        self.comment(self.ticket, "Forwarded.", attachment_ids=other_file.ids)
+        for label, attachment_id in (
+            ("another client's file on a public message", other_file.id),
+            ("internal note", note_file.id),
+            ("on no message", loose.id),
+            ("another ticket's", elsewhere_file.id),
+            ("unknown", 2**31 - 1),
+        ):
+            with self.subTest(label):
+                self.assertError(self.download(self.ticket, attachment_id), 404)
+        listed = [a for m in self.thread(self.ticket)["messages"] for a in m["attachments"]]
+        self.assertEqual(listed, [])
+
+    def _thread_files(self, ticket):
+        """Ids of the files the logged-in user gets with the ticket's chatter."""
+        try:
+            answer = self.make_jsonrpc_request(
+                "/mail/thread/messages",
+                {"thread_model": "helpdesk.ticket", "thread_id": ticket.id},
+            )
+        except JsonRpcException:
+            return set()
+        return {attachment["id"] for attachment in answer["data"].get("ir.attachment", [])}
+
+    def test_portal_users_read_only_their_own_tickets_files(self):
+        """A file's access follows its ticket: the requester (portal) gets it with
+        her ticket's thread; a colleague of the same client and another
+        customer get it through no path (thread, ORM, /web/content)."""
+        company = self.client_key._intake_company_partner()
+        other_company = self.env["res.partner"].create(
+            {"name": "Other Customer", "is_company": True}
+        )
+        portal = {}
+        for login, parent in (
+            ("fh-att-jane", company),
+            ("fh-att-bob", company),
+            ("fh-att-mal", other_company),
+        ):
+            user = new_test_user(
+                self.env, login=login, email="%s@example.com" % login, groups="base.group_portal"
+            )
+            user.partner_id.parent_id = parent
+            portal[login] = user
+        self.ticket.partner_id = portal["fh-att-jane"].partner_id
+        reply = self.assertJsonResponse(
+            self.post_reply(self.ticket, attachments=[attached("odoo.log", LOG, "text/plain")]), 201
+        )
+        attachment = self.env["mail.message"].browse(reply["id"]).attachment_ids
+        self.authenticate("fh-att-jane", "fh-att-jane")
+        self.assertIn(attachment.id, self._thread_files(self.ticket))
+        for login in ("fh-att-bob", "fh-att-mal"):
+            with self.subTest(login):
+                with self.assertRaises(AccessError):
+                    attachment.with_user(portal[login]).read(["raw"])
+                self.authenticate(login, login)
+                self.assertNotIn(attachment.id, self._thread_files(self.ticket))
+                response = self.url_open("/web/content/%d?download=true" % attachment.id)
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn(LOG, response.content)
