@@ -32,3 +32,4 @@ from . import test_approval_rules
 from . import test_approval_rule_race
 from . import test_stage_gate
 from . import test_absence_handover
+from . import test_migration_ticket_reads_its_round
