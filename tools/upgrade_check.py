@@ -122,10 +122,16 @@ for state, item in data.items():
         check(engagement.decision_ip == "198.51.100.7", "%s: ip" % state)
         check(engagement.decision_user_agent == "UA", "%s: user agent" % state)
         check(engagement.decision_message_id, "%s: decision message" % state)
+    # 19.0.4.0.0 drops the ticket's copy of its round's digest altogether.
     env.cr.execute(
-        "SELECT count(*) FROM helpdesk_ticket WHERE engagement_token = %s", [item["token"]]
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'helpdesk_ticket' AND column_name = 'engagement_token'"
     )
-    check(env.cr.fetchone()[0] == 0, "%s: token in clear on a ticket" % state)
+    if env.cr.fetchone():
+        env.cr.execute(
+            "SELECT count(*) FROM helpdesk_ticket WHERE engagement_token = %s", [item["token"]]
+        )
+        check(env.cr.fetchone()[0] == 0, "%s: token in clear on a ticket" % state)
 env.cr.execute(
     "SELECT count(*) FROM mail_message WHERE body::text LIKE '%/fusion_helpdesk/engagement/%'"
 )
@@ -250,7 +256,10 @@ for state, item in data.items():
 cron = env.ref("fusion_helpdesk_central.ir_cron_engagement_reminder")
 check(cron.model_id.model == "fusion.helpdesk.engagement", "the reminder cron runs on the rounds")
 check(cron.code.strip() == "model._cron_remind()", "the reminder cron calls _cron_remind")
-cron.method_direct_trigger()
+ran = cron.method_direct_trigger()
+check(ran is True, "the reminder cron ran: %r" % (ran,))
+# The job ran and committed in a transaction of its own: see what it did.
+env.cr.commit()
 env.invalidate_all()
 due = env["helpdesk.ticket"].browse(data["due"]["id"])
 check(due.engagement_reminded_at, "the due request was reminded by the moved cron")
