@@ -89,12 +89,21 @@ def _interrupt(signum, frame):
 
 
 @contextlib.contextmanager
-def old_addons(ref):
-    """A temporary folder holding both addons as they are at git ``ref``,
-    removed on exit (raises CalledProcessError when git or ``ref`` is missing)."""
+def old_addons(ref, with_benchmarks=False):
+    """A temporary folder holding both addons as they are at git ``ref``
+    (with ``with_benchmarks``, its ``benchmarks/`` and ``tools/`` too, so
+    that its data is made by its own fixtures), removed on exit (raises
+    CalledProcessError when git or ``ref`` is missing)."""
     root = Path(tempfile.mkdtemp(prefix="fusion-helpdesk-bench-addons-"))
     try:
         upgrade_check.export_addons(ref, root)
+        if with_benchmarks:
+            archive = subprocess.run(
+                ["git", "-C", str(_common.ROOT), "archive", ref, "benchmarks", "tools"],
+                capture_output=True,
+                check=True,
+            )
+            subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
         yield root
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -1,6 +1,6 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Reminder cron at scale: queries, time and memory of _cron_engagement_reminder().
+"""Reminder cron at scale: queries, time and memory of the rounds' _cron_remind().
 
 ``--due`` pending engagements are older than the reminder delay (3 days),
 sent in groups of ``--per-owner`` tickets to one owner each (so a reminder
@@ -34,31 +34,54 @@ DELAY_DAYS = 3
 
 
 def clone_young(env, template, count):
-    """Insert ``count`` copies of the pending ``template`` ticket sent 0 to 2.5
-    days ago (not due); one SQL statement. The reminder cron selects on the
-    ticket's stored last-value fields, so their rounds are not needed."""
+    """Insert ``count`` copies of the pending ``template`` ticket and of its
+    round, sent 0 to 2.5 days ago (not due); three SQL statements. The
+    reminder cron selects on the rounds (the ticket keeps no copy of them)."""
     from odoo.tools import SQL  # pylint: disable=import-outside-toplevel
 
-    env.cr.execute(
-        """SELECT column_name FROM information_schema.columns
-            WHERE table_name = 'helpdesk_ticket'
-              AND column_name NOT IN (
-                  'id', 'number', 'engagement_token', 'engagement_id', 'engagement_sent_at'
-              )"""
-    )
-    columns = SQL(", ").join(SQL.identifier(row[0]) for row in env.cr.fetchall())
+    def columns(table, *skip, alias=None):
+        env.cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = %s AND NOT column_name = ANY(%s) ORDER BY column_name",
+            [table, ["id", *skip]],
+        )
+        names = [row[0] for row in env.cr.fetchall()]
+        if alias:
+            return SQL(", ").join(SQL.identifier(alias, name) for name in names)
+        return SQL(", ").join(SQL.identifier(name) for name in names)
+
     env.cr.execute(
         SQL(
-            """INSERT INTO helpdesk_ticket
-                      (%(columns)s, number, engagement_sent_at)
-               SELECT %(columns)s, 'YOUNG-' || n,
-                      (NOW() AT TIME ZONE 'UTC') - (n %% 60) * INTERVAL '1 hour'
+            """INSERT INTO helpdesk_ticket (%(columns)s, number)
+               SELECT %(columns)s, 'YOUNG-' || n
                  FROM helpdesk_ticket, generate_series(1, %(count)s) AS n
                 WHERE id = %(template)s""",
-            columns=columns,
+            columns=columns("helpdesk_ticket", "number", "engagement_id"),
             count=count,
             template=template.id,
         )
+    )
+    skipped = ("ticket_id", "sent_at", "token_hash", "previous_token_hash", "closed_token_hash")
+    round_columns = columns("fusion_helpdesk_engagement", *skipped)
+    round_values = columns("fusion_helpdesk_engagement", *skipped, alias="e")
+    env.cr.execute(
+        SQL(
+            """INSERT INTO fusion_helpdesk_engagement (%(columns)s, ticket_id, sent_at)
+               SELECT %(values)s, t.id,
+                      (NOW() AT TIME ZONE 'UTC')
+                      - (substr(t.number, 7)::int %% 60) * INTERVAL '1 hour'
+                 FROM fusion_helpdesk_engagement e, helpdesk_ticket t
+                WHERE e.id = %(template)s
+                  AND t.number LIKE 'YOUNG-%%' AND t.engagement_id IS NULL""",
+            columns=round_columns,
+            values=round_values,
+            template=template.engagement_id.id,
+        )
+    )
+    env.cr.execute(
+        """UPDATE helpdesk_ticket t SET engagement_id = e.id
+             FROM fusion_helpdesk_engagement e
+            WHERE e.ticket_id = t.id AND t.number LIKE 'YOUNG-%' AND t.engagement_id IS NULL"""
     )
 
 
@@ -111,7 +134,7 @@ def remind(env, due, traced=False):
     """Run the cron on a cold record cache; return (Counted, PeakMemory, reminded)."""
     env.invalidate_all()
     with PeakMemory(traced) as memory, _odoo.count_queries(env, commit=True) as counted:
-        env["helpdesk.ticket"]._cron_engagement_reminder()
+        env["fusion.helpdesk.engagement"]._cron_remind()
     env.invalidate_all()
     reminded = env["helpdesk.ticket"].search_count(
         [("id", "in", due.ids), ("engagement_reminded_at", "!=", False)]
@@ -165,6 +188,7 @@ class Scenario:
         clone_young(env, self.young, not_due - self.not_due)
         self.not_due = not_due
         env.cr.execute("ANALYZE helpdesk_ticket")
+        env.cr.execute("ANALYZE fusion_helpdesk_engagement")
         env.cr.commit()
         mails_before = env["mail.mail"].search_count([])
         counted, memory, reminded = remind(env, self.due, traced)

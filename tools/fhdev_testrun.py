@@ -312,7 +312,7 @@ def run_layer2(args):
 # anything else (failed). Left out when -k or --test-tags narrow the run.
 INTEGRATION_CHECKS = (
     ("wheels: addons installed from site-packages", ("tools/wheels.py", "check")),
-    ("upgrade from 19.0.2.3.0", ("tools/upgrade_check.py",)),
+    ("upgrade from 19.0.2.3.0 and 19.0.3", ("tools/upgrade_check.py",)),
 )
 
 

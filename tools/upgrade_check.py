@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Upgrade check: a 19.0.2.3.0 database with owner approvals, upgraded to this code.
+"""Upgrade check: 19.0.2.3.0 and 19.0.3 databases with owner approvals, upgraded to this code.
 
-    python tools/upgrade_check.py          # prints PASS or FAIL, exits 1 on FAIL
+    python tools/upgrade_check.py                    # both; prints PASS or FAIL, exits 1 on FAIL
+    python tools/upgrade_check.py --from 19.0.3      # only the upgrade from 19.0.3.1.0
 
 Run it with the Python of the Odoo 19 environment (as ``tools/fhdev.py``). It
 exports the 19.0.2.3.0 addons from git into a temporary folder, installs them
@@ -13,9 +14,18 @@ the current code (``-u fusion_helpdesk_central``), then checks the approval
 rounds it made, that no clear token is left, and that the link mailed before
 the upgrade decides once over HTTP; two tickets duplicated under one client
 reference keep the oldest's reference and get the unique index (19.0.3.1.0).
-The database is dropped at the end.
+
+The same again from the last 19.0.3 commit (``V3_COMMIT``, 19.0.3.1.0): that
+code sends four approvals (pending, approved, rejected, changes requested)
+and one more pending for long enough to be reminded, and records what each
+ticket showed; after the upgrade the tickets show the same from their rounds
+(state, owner, engineer, decision), the ticket's stored copies of its round
+are gone, the reminder cron runs on the rounds and reminds the due one, and
+the pending link mailed before the upgrade decides once over HTTP.
+Each database is dropped at the end.
 """
 
+import argparse
 import json
 import os
 import re
@@ -32,6 +42,9 @@ import fhdev  # noqa: E402  (a sibling script, not a package)
 # Last commit of main with fusion_helpdesk_central 19.0.2.3.0 (before approval
 # rounds): the code that wrote the databases this release must upgrade.
 OLD_VERSION_COMMIT = "d8c1f01"
+# Last commit of main with fusion_helpdesk_central 19.0.3.1.0 (the parent of
+# the bump to 19.0.4.0.0): tickets stored a copy of their latest round.
+V3_COMMIT = "4e88c72"
 MARKER = "UPGRADE-CHECK-JSON:"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -109,10 +122,16 @@ for state, item in data.items():
         check(engagement.decision_ip == "198.51.100.7", "%s: ip" % state)
         check(engagement.decision_user_agent == "UA", "%s: user agent" % state)
         check(engagement.decision_message_id, "%s: decision message" % state)
+    # 19.0.4.0.0 drops the ticket's copy of its round's digest altogether.
     env.cr.execute(
-        "SELECT count(*) FROM helpdesk_ticket WHERE engagement_token = %s", [item["token"]]
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_name = 'helpdesk_ticket' AND column_name = 'engagement_token'"
     )
-    check(env.cr.fetchone()[0] == 0, "%s: token in clear on a ticket" % state)
+    if env.cr.fetchone():
+        env.cr.execute(
+            "SELECT count(*) FROM helpdesk_ticket WHERE engagement_token = %s", [item["token"]]
+        )
+        check(env.cr.fetchone()[0] == 0, "%s: token in clear on a ticket" % state)
 env.cr.execute(
     "SELECT count(*) FROM mail_message WHERE body::text LIKE '%/fusion_helpdesk/engagement/%'"
 )
@@ -126,6 +145,127 @@ pending = env["helpdesk.ticket"].browse(data["pending"]["id"]).engagement_id
 check(pending.estimate_hours == 0 and not pending.auto_approved, "old rounds have no estimate")
 single = env.ref("fusion_helpdesk_central.mail_template_engagement_single")
 check("Revised proposal" in (single.subject or ""), "the single subject marks revisions")
+print("@@MARKER@@" + json.dumps(problems))
+"""
+
+
+# Run by ``odoo shell`` on the 19.0.3 code: approvals through its own API,
+# and what each ticket showed of its latest round.
+V3_OLD_SCRIPT = """
+import json
+key = env["fusion.helpdesk.client.key"].create(
+    {"name": "Upgrade Co", "owner_email": "owner@upgrade.example.com", "owner_name": "Uma Owner"}
+)
+engineer = env.ref("base.user_admin")
+decisions = {"approved": "approve", "rejected": "reject", "changes_requested": "changes"}
+result = {}
+for state in ("pending", "approved", "rejected", "changes_requested", "due"):
+    ticket = env["helpdesk.ticket"].with_user(engineer).create(
+        {"name": "Upgrade %s" % state, "description": "<p>x</p>", "client_key_id": key.id}
+    )
+    token = ticket._engagement_start("Findings %s" % state, "Summary %s" % state)
+    ticket._engagement_send_mails({ticket.id: token})
+    if state in decisions:
+        env["helpdesk.ticket"]._engagement_decide(
+            token, decisions[state], comment="Comment %s" % state,
+            ip="198.51.100.7", user_agent="UA",
+        )
+    if state == "due":
+        # Sent five days ago: due for its reminder (3 days) before its expiry (14).
+        env.flush_all()
+        env.cr.execute(
+            "UPDATE fusion_helpdesk_engagement SET sent_at = sent_at - interval '5 days' "
+            "WHERE ticket_id = %s", [ticket.id]
+        )
+        env.cr.execute(
+            "UPDATE helpdesk_ticket "
+            "SET engagement_sent_at = engagement_sent_at - interval '5 days' "
+            "WHERE id = %s", [ticket.id]
+        )
+        env.invalidate_all()
+    ticket = ticket.sudo()
+    result[state] = {
+        "id": ticket.id,
+        "token": token,
+        "shown": {
+            "engagement_state": ticket.engagement_state,
+            "engagement_owner_email": ticket.engagement_owner_email,
+            "engagement_owner_name": ticket.engagement_owner_name,
+            "engagement_requested_by_id": ticket.engagement_requested_by_id.id,
+            "engagement_summary": ticket.engagement_summary,
+            "engagement_findings": ticket.engagement_findings,
+            "engagement_sent_at": str(ticket.engagement_sent_at),
+            "engagement_decided_at": str(ticket.engagement_decided_at),
+            "engagement_decision_comment": ticket.engagement_decision_comment or False,
+            "engagement_decision_ip": ticket.engagement_decision_ip or False,
+            "engagement_decision_message_id": ticket.engagement_decision_message_id.id,
+            "engagement_token": ticket.engagement_token or False,
+            "engagement_turnaround_hours": round(ticket.engagement_turnaround_hours, 4),
+        },
+    }
+env.cr.commit()
+print("@@MARKER@@" + json.dumps(result))
+"""
+
+# Run by ``odoo shell`` on the new code: the tickets read their rounds.
+V3_NEW_SCRIPT = """
+import json
+data = json.loads(@@DATA@@)
+problems = []
+def check(condition, what):
+    if not condition:
+        problems.append(what)
+dropped = (
+    "engagement_owner_email", "engagement_owner_name", "engagement_token", "engagement_sent_at",
+    "engagement_reminded_at", "engagement_decided_at", "engagement_findings",
+    "engagement_summary", "engagement_decision_comment", "engagement_decision_ip",
+    "engagement_decision_user_agent", "engagement_decision_message_id",
+    "engagement_requested_by_id", "engagement_turnaround_hours",
+)
+env.cr.execute(
+    "SELECT column_name FROM information_schema.columns "
+    "WHERE table_name = 'helpdesk_ticket' AND column_name = ANY(%s)", [list(dropped)]
+)
+left = [row[0] for row in env.cr.fetchall()]
+check(not left, "the ticket's copies of its round are gone, left: %s" % left)
+env.cr.execute(
+    "SELECT 1 FROM pg_indexes WHERE indexname = 'helpdesk_ticket_engagement_reminder_due_index'"
+)
+check(not env.cr.fetchone(), "the ticket's reminder index is gone")
+for state, item in data.items():
+    ticket = env["helpdesk.ticket"].sudo().browse(item["id"])
+    shown = {
+        "engagement_state": ticket.engagement_state,
+        "engagement_owner_email": ticket.engagement_owner_email,
+        "engagement_owner_name": ticket.engagement_owner_name,
+        "engagement_requested_by_id": ticket.engagement_requested_by_id.id,
+        "engagement_summary": ticket.engagement_summary,
+        "engagement_findings": ticket.engagement_findings,
+        "engagement_sent_at": str(ticket.engagement_sent_at),
+        "engagement_decided_at": str(ticket.engagement_decided_at),
+        "engagement_decision_comment": ticket.engagement_decision_comment or False,
+        "engagement_decision_ip": ticket.engagement_decision_ip or False,
+        "engagement_decision_message_id": ticket.engagement_decision_message_id.id,
+        "engagement_token": ticket.engagement_token or False,
+        "engagement_turnaround_hours": round(ticket.engagement_turnaround_hours, 4),
+    }
+    for fname, before in item["shown"].items():
+        now = shown[fname]
+        check(now == before, "%s: %s was %r, now %r" % (state, fname, before, now))
+    check(len(ticket.engagement_ids) == 1, "%s: one round" % state)
+cron = env.ref("fusion_helpdesk_central.ir_cron_engagement_reminder")
+check(cron.model_id.model == "fusion.helpdesk.engagement", "the reminder cron runs on the rounds")
+check(cron.code.strip() == "model._cron_remind()", "the reminder cron calls _cron_remind")
+ran = cron.method_direct_trigger()
+check(ran is True, "the reminder cron ran: %r" % (ran,))
+# The job ran and committed in a transaction of its own: see what it did.
+env.cr.commit()
+env.invalidate_all()
+due = env["helpdesk.ticket"].browse(data["due"]["id"])
+check(due.engagement_reminded_at, "the due request was reminded by the moved cron")
+pending = env["helpdesk.ticket"].browse(data["pending"]["id"])
+check(not pending.engagement_reminded_at, "the young pending request was not reminded")
+env.cr.commit()
 print("@@MARKER@@" + json.dumps(problems))
 """
 
@@ -214,33 +354,38 @@ def decide_over_http(database, data_dir, token):
         server.wait(30)
 
 
-def main():
-    ok, why = fhdev.odoo_ready()
-    if not ok:
-        fhdev.say("FAIL: Odoo 19 is not available (%s)" % why)
-        return 1
-    started = time.monotonic()
+# (label, commit, script on the old code, script on this code): see the docstring.
+UPGRADES = {
+    "19.0.2.3.0": (OLD_VERSION_COMMIT, OLD_SCRIPT, NEW_SCRIPT),
+    "19.0.3": (V3_COMMIT, V3_OLD_SCRIPT, V3_NEW_SCRIPT),
+}
+
+
+def check_upgrade(label):
+    """Install the addons of ``label``'s commit, make approvals with that
+    code, upgrade to this checkout and check them; return the problems."""
+    commit, old_script, new_script = UPGRADES[label]
     # One database per run: several checkouts may run the check at once.
-    database = "fusion_helpdesk_upgrade_check_%d" % os.getpid()
+    database = "fusion_helpdesk_upgrade_check_%d_%s" % (os.getpid(), label.replace(".", "_"))
     tmp = Path(tempfile.mkdtemp(prefix="fusion-helpdesk-upgrade-"))
     old_root, data_dir = tmp / "addons", tmp / "data"
     old_root.mkdir()
     problems = []
     try:
-        export_addons(OLD_VERSION_COMMIT, old_root)
+        export_addons(commit, old_root)
         fhdev.drop_database(database)
         base = fhdev.odoo_command(database, "--max-cron-threads=0", data_dir=str(data_dir))
         run_odoo(
             with_addons(base, old_root)
             + ["-i", "fusion_helpdesk_central", "--with-demo", "--stop-after-init"],
-            "installing 19.0.2.3.0",
+            "installing %s (%s)" % (label, commit),
         )
         shell_cmd = [*base[:3], "shell", *base[3:], "--no-http"]
-        created = shell(with_addons(shell_cmd, old_root), OLD_SCRIPT.replace("@@MARKER@@", MARKER))
+        created = shell(with_addons(shell_cmd, old_root), old_script.replace("@@MARKER@@", MARKER))
         run_odoo(base + ["-u", "fusion_helpdesk_central", "--stop-after-init"], "upgrading")
         problems += shell(
             shell_cmd,
-            NEW_SCRIPT.replace("@@MARKER@@", MARKER).replace("@@DATA@@", repr(json.dumps(created))),
+            new_script.replace("@@MARKER@@", MARKER).replace("@@DATA@@", repr(json.dumps(created))),
         )
         problems += decide_over_http(database, str(data_dir), created["pending"]["token"])
     except (RuntimeError, subprocess.CalledProcessError) as error:
@@ -248,18 +393,48 @@ def main():
     finally:
         fhdev.drop_database(database)
         shutil.rmtree(tmp, ignore_errors=True)
-    elapsed = time.monotonic() - started
-    if problems:
-        fhdev.say("FAIL: upgrade from 19.0.2.3.0 (%.0f s)" % elapsed)
-        for problem in problems:
-            fhdev.say("  - %s" % problem)
-        return 1
-    fhdev.say(
-        "PASS: upgrade from 19.0.2.3.0 (%s): pending, approved and rejected approvals became "
-        "rounds; the old pending link decided once over HTTP; duplicated client references "
-        "resolved under the unique index (%.0f s)" % (OLD_VERSION_COMMIT, elapsed)
+    return problems
+
+
+PASSED = {
+    "19.0.2.3.0": "pending, approved and rejected approvals became rounds; the old pending "
+    "link decided once over HTTP; duplicated client references resolved under the unique index",
+    "19.0.3": "tickets show their round's state, owner, engineer and decision from the round; "
+    "the ticket's copies of its round are gone; the reminder cron runs on the rounds; the "
+    "pending link decided once over HTTP",
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--from",
+        dest="sources",
+        choices=sorted(UPGRADES),
+        action="append",
+        help="upgrade from this release only (repeatable; default: all)",
     )
-    return 0
+    args = parser.parse_args(argv)
+    ok, why = fhdev.odoo_ready()
+    if not ok:
+        fhdev.say("FAIL: Odoo 19 is not available (%s)" % why)
+        return 1
+    failed = False
+    for label in args.sources or UPGRADES:
+        started = time.monotonic()
+        problems = check_upgrade(label)
+        elapsed = time.monotonic() - started
+        commit = UPGRADES[label][0]
+        if problems:
+            failed = True
+            fhdev.say("FAIL: upgrade from %s (%s, %.0f s)" % (label, commit, elapsed))
+            for problem in problems:
+                fhdev.say("  - %s" % problem)
+        else:
+            fhdev.say(
+                "PASS: upgrade from %s (%s): %s (%.0f s)" % (label, commit, PASSED[label], elapsed)
+            )
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

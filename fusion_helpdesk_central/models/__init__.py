@@ -10,7 +10,8 @@ from . import helpdesk_ticket_intake
 from . import helpdesk_ticket_inbound
 from . import helpdesk_ticket_engagement
 from . import helpdesk_ticket_engagement_decision
-from . import helpdesk_ticket_engagement_reminder
+from . import helpdesk_ticket_engagement_overdue
+from . import fusion_helpdesk_engagement_reminder
 from . import mail_mail
 from . import mail_message
 from . import mail_thread

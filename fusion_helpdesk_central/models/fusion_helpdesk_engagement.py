@@ -3,7 +3,8 @@
 """One approval round: a request sent to a person, its link and their decision.
 
 Rounds are kept for good (the audit trail of what was asked and decided); the
-ticket's ``engagement_*`` fields show its latest round (rating.rating's pattern).
+ticket shows its latest round (rating.rating's pattern): it stores only
+``engagement_state``, its other ``engagement_*`` fields are related to the round.
 """
 
 import hashlib
@@ -48,10 +49,10 @@ class FusionHelpdeskEngagement(models.Model):
         readonly=True,
         ondelete="cascade",
     )
-    # The ticket showing this round as its latest (at most one): the inverse
-    # of the ticket's stored ``engagement_id``. Through it the ORM finds the ticket
-    # whose last-value fields follow a change of this round from its cache,
-    # instead of searching the tickets on every write of a decision.
+    # The ticket whose latest round this is (at most one): the inverse of the
+    # ticket's stored ``engagement_id``. Through it the ORM finds the ticket
+    # whose stored ``engagement_state`` follows a change of this round from
+    # its cache, instead of searching the tickets on every write of a decision.
     showing_ticket_ids = fields.One2many(
         comodel_name="helpdesk.ticket",
         inverse_name="engagement_id",
@@ -348,7 +349,7 @@ class FusionHelpdeskEngagement(models.Model):
 
     def _after_decision(self):
         """ORM bookkeeping of the SQL decision (these rounds come from
-        ``_returned``): computes (turnaround, the ticket's last-value fields),
+        ``_returned``): computes (turnaround, the ticket's ``engagement_state``),
         the ticket's tracking, the owner's comment and the engineer's to-do.
 
         The ticket's chatter is the one timeline of its approvals: the owner's

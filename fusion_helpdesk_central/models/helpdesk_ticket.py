@@ -16,23 +16,6 @@ DEFAULT_REMINDER_DAYS = 3
 EXPIRY_DAYS_PARAM = "fusion_helpdesk_central.engagement_expiry_days"
 DEFAULT_EXPIRY_DAYS = 14
 
-# Ticket field showing its latest round -> field of that round.
-ENGAGEMENT_LAST_VALUES = {
-    "engagement_owner_email": "owner_email",
-    "engagement_owner_name": "owner_name",
-    "engagement_token": "token_hash",
-    "engagement_sent_at": "sent_at",
-    "engagement_reminded_at": "reminded_at",
-    "engagement_decided_at": "decided_at",
-    "engagement_findings": "findings",
-    "engagement_summary": "summary",
-    "engagement_decision_comment": "decision_comment",
-    "engagement_decision_ip": "decision_ip",
-    "engagement_decision_user_agent": "decision_user_agent",
-    "engagement_decision_message_id": "decision_message_id",
-    "engagement_requested_by_id": "requested_by_id",
-}
-
 
 def text_lines_html(text):
     """Plain text typed by people as HTML lines: every line escaped, only our <br/>."""
@@ -109,11 +92,12 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         copy=False,
     )
-    # Last-value fields (like rating_last_value): the latest round, stored so
-    # that lists, filters, reporting and the reminder index read the ticket.
+    # The ticket shows its latest round (as rating_last_value shows the last
+    # rating): only its state is stored, for searching, grouping and the stage
+    # gate; everything else is read from the round itself.
     engagement_state = fields.Selection(
         selection=ENGAGEMENT_STATES,
-        compute="_compute_engagement_last",
+        compute="_compute_engagement_state",
         store=True,
         default="none",
         required=True,
@@ -122,63 +106,48 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         index=True,
     )
-    engagement_owner_email = fields.Char(compute="_compute_engagement_last", store=True)
-    engagement_owner_name = fields.Char(compute="_compute_engagement_last", store=True)
+    engagement_owner_email = fields.Char(related="engagement_id.owner_email")
+    engagement_owner_name = fields.Char(related="engagement_id.owner_name")
     engagement_token = fields.Char(
-        compute="_compute_engagement_last",
-        store=True,
+        related="engagement_id.token_hash",
         groups="base.group_system",
         help="SHA-256 of the live link's token; empty when no link is live.",
     )
-    engagement_sent_at = fields.Datetime(compute="_compute_engagement_last", store=True)
-    engagement_reminded_at = fields.Datetime(compute="_compute_engagement_last", store=True)
-    engagement_decided_at = fields.Datetime(compute="_compute_engagement_last", store=True)
-    engagement_findings = fields.Text(compute="_compute_engagement_last", store=True)
-    engagement_summary = fields.Text(compute="_compute_engagement_last", store=True)
+    engagement_sent_at = fields.Datetime(related="engagement_id.sent_at")
+    engagement_reminded_at = fields.Datetime(related="engagement_id.reminded_at")
+    engagement_decided_at = fields.Datetime(related="engagement_id.decided_at")
+    engagement_findings = fields.Text(related="engagement_id.findings")
+    engagement_summary = fields.Text(related="engagement_id.summary")
     engagement_summary_html = fields.Html(
         string="Summary Sent (formatted)",
-        compute="_compute_engagement_summary_html",
-        sanitize=True,
+        related="engagement_id.summary_html",
         help="The summary sent, formatted as the owner read it.",
     )
-    engagement_decision_comment = fields.Text(compute="_compute_engagement_last", store=True)
+    engagement_decision_comment = fields.Text(related="engagement_id.decision_comment")
     # Personal data of the owner: for the support team, not for requesters and
     # followers who can read the ticket.
     engagement_decision_ip = fields.Char(
         string="Decision IP Address",
-        compute="_compute_engagement_last",
-        store=True,
+        related="engagement_id.decision_ip",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     engagement_decision_user_agent = fields.Char(
-        compute="_compute_engagement_last",
-        store=True,
+        related="engagement_id.decision_user_agent",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
     engagement_decision_message_id = fields.Many2one(
-        comodel_name="mail.message",
-        compute="_compute_engagement_last",
-        store=True,
+        related="engagement_id.decision_message_id",
         help="Public comment that carries the owner's decision.",
     )
     engagement_requested_by_id = fields.Many2one(
-        comodel_name="res.users",
         string="Approval Requested By",
-        compute="_compute_engagement_last",
-        store=True,
-        index="btree_not_null",
+        related="engagement_id.requested_by_id",
         help="The engineer who sent the latest approval request.",
     )
+    # Shown on the form; reporting averages the rounds' stored turnaround.
     engagement_turnaround_hours = fields.Float(
-        compute="_compute_engagement_turnaround_hours",
-        store=True,
-        aggregator="avg",
-        digits=(16, 2),
+        related="engagement_id.turnaround_hours",
         help="Hours between sending the engagement and the owner's decision.",
-    )
-
-    _engagement_reminder_due_index = models.Index(
-        "(engagement_sent_at) WHERE engagement_state = 'pending' AND engagement_reminded_at IS NULL"
     )
 
     @api.depends("engagement_ids")
@@ -187,34 +156,13 @@ class HelpdeskTicket(models.Model):
             ids = ticket.engagement_ids.ids
             ticket.engagement_id = max(ids) if ids else False
 
-    @api.depends(
-        "engagement_id",
-        "engagement_id.state",
-        *("engagement_id.%s" % fname for fname in ENGAGEMENT_LAST_VALUES.values()),
-    )
-    def _compute_engagement_last(self):
+    @api.depends("engagement_id.state")
+    def _compute_engagement_state(self):
         states = {state for state, __ in ENGAGEMENT_STATES}
         for ticket in self:
-            engagement = ticket.engagement_id
             # A latest round superseded or delegated is only ever transient.
-            state = engagement.state or "none"
+            state = ticket.engagement_id.state or "none"
             ticket.engagement_state = state if state in states else "pending"
-            for fname, source in ENGAGEMENT_LAST_VALUES.items():
-                ticket[fname] = engagement[source]
-
-    @api.depends("engagement_summary")
-    def _compute_engagement_summary_html(self):
-        for ticket in self:
-            ticket.engagement_summary_html = summary_html(ticket.engagement_summary)
-
-    @api.depends("engagement_sent_at", "engagement_decided_at")
-    def _compute_engagement_turnaround_hours(self):
-        for ticket in self:
-            if ticket.engagement_sent_at and ticket.engagement_decided_at:
-                delta = ticket.engagement_decided_at - ticket.engagement_sent_at
-                ticket.engagement_turnaround_hours = delta.total_seconds() / 3600.0
-            else:
-                ticket.engagement_turnaround_hours = 0.0
 
     def _engagement_check_protected(self, fnames):
         """Refuse any of the engagement fields among ``fnames`` outside the flow."""

@@ -14,6 +14,10 @@ TICKET_TECHNICAL_FIELDS = (
     "engagement_decision_user_agent",
     "engagement_decision_message_id",
     "message_main_attachment_id",
+    # The latest request's turnaround, shown on the form: averaged over the
+    # tickets it would count pending requests as 0 h. Approval Rounds
+    # measures it, decided requests only.
+    "engagement_turnaround_hours",
 )
 
 
@@ -22,6 +26,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
-        """Color Index, tokens, the decision's IP and user agent: no measure,
-        no group-by in the ticket reports (they stay readable)."""
+        """Color Index, tokens, the decision's IP and user agent, the
+        turnaround: no measure, no group-by in the ticket reports (they stay
+        readable)."""
         return hide_from_reports(super().fields_get(allfields, attributes), TICKET_TECHNICAL_FIELDS)

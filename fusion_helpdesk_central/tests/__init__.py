@@ -35,3 +35,4 @@ from . import test_absence_handover
 from . import test_engagement_phone_tour
 from . import test_config_params
 from . import test_attachments_api
+from . import test_migration_ticket_reads_its_round

@@ -70,7 +70,7 @@ class TestEngagementAnswers(HttpCase, FusionHelpdeskCentralCommon):
         with patch.object(
             self.env.registry["ir.cron"], "_commit_progress", lambda *args, **kwargs: 60
         ):
-            self.env["helpdesk.ticket"]._cron_engagement_reminder()
+            self.env["fusion.helpdesk.engagement"]._cron_remind()
 
     def _todo(self, ticket=None):
         ticket = ticket or self.ticket
@@ -257,7 +257,7 @@ class TestEngagementAnswers(HttpCase, FusionHelpdeskCentralCommon):
         ticket = self._create_ticket("Reminded").with_user(self.engineer)
         first = ticket._engagement_start("Findings", "Summary")
         ticket._engagement_send_mails({ticket.id: first})
-        ticket.sudo()._engagement_send_reminders()
+        ticket.sudo().engagement_id._send_reminders()
         reminder = live_token(self.env["mail.mail"].sudo().search([], order="id desc", limit=1))
         self.assertTrue(reminder)
         self.assertNotEqual(reminder, first)

@@ -156,7 +156,7 @@ class TestEngagementMailRetry(FusionHelpdeskCentralCommon, MockSmtplibCase):
                 with patch.object(
                     type(self.env["ir.cron"]), "_commit_progress", lambda *a, **k: 60
                 ):
-                    self.env["helpdesk.ticket"]._cron_engagement_reminder()
+                    self.env["fusion.helpdesk.engagement"]._cron_remind()
                 [reminder] = (
                     self.env["mail.mail"].sudo().search([("subject", "=like", "Reminder: %")])
                 )

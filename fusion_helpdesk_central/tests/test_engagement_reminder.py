@@ -18,6 +18,7 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Ticket = cls.env["helpdesk.ticket"]
+        cls.Engagement = cls.env["fusion.helpdesk.engagement"]
         cls.IrCron = cls.env.registry["ir.cron"]
         cls.cron = cls.env.ref("fusion_helpdesk_central.ir_cron_engagement_reminder")
         cls.icp = cls.env["ir.config_parameter"].sudo()
@@ -93,19 +94,19 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             return 0 if out_of_time_after is not None and batches >= out_of_time_after else 60
 
         with patch.object(self.IrCron, "_commit_progress", commit_progress):
-            self.Ticket._cron_engagement_reminder()
+            self.Engagement._cron_remind()
         return calls
 
     def _patch_batch_size(self, size):
-        return patch.object(type(self.Ticket), "_engagement_reminder_batch_size", size)
+        return patch.object(type(self.Engagement), "_reminder_batch_size", size)
 
     # ------------------------------------------------------------------ data
     def test_cron_record(self):
         """The cron is daily, active, and calls the public entry point."""
         self.assertTrue(self.cron.active)
         self.assertEqual((self.cron.interval_number, self.cron.interval_type), (1, "days"))
-        self.assertEqual(self.cron.model_id.model, "helpdesk.ticket")
-        self.assertEqual(self.cron.code.strip(), "model._cron_engagement_reminder()")
+        self.assertEqual(self.cron.model_id.model, "fusion.helpdesk.engagement")
+        self.assertEqual(self.cron.code.strip(), "model._cron_remind()")
         self.assertEqual(self.icp.get_param(REMINDER_DAYS), "3")
 
     # ------------------------------------------------------------------ selection
@@ -178,14 +179,12 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
             with self.subTest(value=value):
                 self.icp.set_param(REMINDER_DAYS, value)
                 with self.assertLogs(
-                    "odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket_engagement_reminder",
+                    "odoo.addons.fusion_helpdesk_central.models.ir_config_parameter",
                     "WARNING",
                 ) as logs:
-                    self.assertEqual(self.Ticket._engagement_reminder_days(), 3)
+                    self.assertEqual(self.Engagement._reminder_days(), 3)
                 self.assertIn(repr(value), logs.output[0])
-        with mute_logger(
-            "odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket_engagement_reminder"
-        ):
+        with mute_logger("odoo.addons.fusion_helpdesk_central.models.ir_config_parameter"):
             self._run_method()
         self._assert_reminded_once(old)
         self._assert_not_reminded(young)
@@ -199,15 +198,15 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
 
     def test_due_query_uses_partial_index(self):
         """The due selection matches the partial index declared on the model."""
-        domain = self.Ticket._engagement_due_for_reminder_domain(fields.Datetime.now(), 3)
-        query = self.Ticket._search(domain, order="engagement_sent_at, id", limit=100)
+        domain = self.Engagement._due_for_reminder_domain(fields.Datetime.now(), 3)
+        query = self.Engagement._search(domain, order="sent_at, id", limit=100)
         # A fresh transaction: an index built while other transactions were open
         # (indcheckxmin) is invisible to older snapshots such as the test's own.
         with db_connect(self.env.cr.dbname).cursor() as cr:
             cr.execute("SET LOCAL enable_seqscan = off")
             cr.execute(SQL("EXPLAIN %s", query.select()))
             plan = "\n".join(row[0] for row in cr.fetchall())
-        self.assertIn("helpdesk_ticket_engagement_reminder_due_index", plan)
+        self.assertIn("fusion_helpdesk_engagement_reminder_due_index", plan)
 
     # ------------------------------------------------------------------ once only
     def test_second_run_sends_nothing(self):
@@ -292,12 +291,12 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         is skipped without waiting; the cron is triggered again shortly."""
         locked = self._engaged("Being decided", 5)
         free = self._engaged("Free", 4)
-        real_lock = type(self.Ticket).try_lock_for_update
+        real_lock = type(self.Engagement).try_lock_for_update
 
         def try_lock(records, **kwargs):
-            return real_lock(records - locked, **kwargs)
+            return real_lock(records - locked.engagement_id, **kwargs)
 
-        with patch.object(type(self.Ticket), "try_lock_for_update", try_lock):
+        with patch.object(type(self.Engagement), "try_lock_for_update", try_lock):
             self._run_method()
         self._assert_reminded_once(free)
         self._assert_not_reminded(locked)
@@ -311,17 +310,17 @@ class TestEngagementReminder(FusionHelpdeskCentralCommon):
         good = self._engaged("Good", 5)
         bad = self._engaged("Bad", 4)
         also_good = self._engaged("Also good", 3.5)
-        real_send = type(self.Ticket)._engagement_send_reminders
+        real_send = type(self.Engagement)._send_reminders
 
         def send(records):
-            if bad in records:
+            if bad.engagement_id in records:
                 raise ValueError("template exploded")
             return real_send(records)
 
         with (
-            patch.object(type(self.Ticket), "_engagement_send_reminders", send),
+            patch.object(type(self.Engagement), "_send_reminders", send),
             self.assertLogs(
-                "odoo.addons.fusion_helpdesk_central.models.helpdesk_ticket_engagement_reminder",
+                "odoo.addons.fusion_helpdesk_central.models.fusion_helpdesk_engagement_reminder",
                 "ERROR",
             ) as logs,
         ):

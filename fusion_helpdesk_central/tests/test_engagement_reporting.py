@@ -1,5 +1,6 @@
 # Copyright 2026 Fusion Helpdesk
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -52,7 +53,11 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
         self.assertEqual(safe_eval(action["domain"]), [("engagement_state", "!=", "none")])
         context = safe_eval(action["context"])
         self.assertTrue(any(key.startswith("search_default_") for key in context))
-        self.assertEqual(context["pivot_measures"], ["__count", "engagement_turnaround_hours"])
+        # The ticket stores only its state: how long owners take is measured
+        # on the requests (Approval Rounds), never on a ticket column.
+        self.assertEqual(context["pivot_measures"], ["__count"])
+        rounds_action = self.env.ref("fusion_helpdesk_central.fusion_helpdesk_engagement_action")
+        self.assertIn("turnaround_hours", safe_eval(rounds_action.context)["pivot_measures"])
         views = {view_type: view_id for view_id, view_type in action["views"]}
         self.assertEqual(set(views) - {"form"}, set(REPORT_VIEWS) - {"search"})
 
@@ -62,25 +67,37 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
             {"load_filters": True, "toolbar": True, "action_id": action["id"]},
         )
         archs = {view_type: result["views"][view_type]["arch"] for view_type in REPORT_VIEWS}
-        self.assertIn('type="measure"', archs["pivot"])
-        self.assertIn('interval="month"', archs["pivot"])
-        self.assertIn("engagement_turnaround_hours", archs["pivot"])
+        self.assertIn('name="engagement_state"', archs["pivot"])
+        fields_info = result["models"]["helpdesk.ticket"]["fields"]
+        stored = self.Ticket.fields_get(attributes=["store"])
+        for view_type in ("pivot", "graph"):
+            for fname in re.findall(r'<field name="(\w+)"', archs[view_type]):
+                with self.subTest(view=view_type, field=fname):
+                    self.assertTrue(stored[fname]["store"], "grouped in SQL: a stored column")
         self.assertNotIn('avg="', archs["list"], "a client-side average would count pending as 0 h")
         self.assertIn('default_group_by="engagement_state"', archs["kanban"])
         for name in ("number", "engagement_owner_name", "engagement_sent_at"):
             self.assertIn('name="%s"' % name, archs["kanban"])
         for name in ("pending", "approved", "rejected", "reminded", "overdue"):
             self.assertIn('name="%s"' % name, archs["search"])
+        group_bys = re.findall(r"'group_by': '([\w:]+)'", archs["search"])
+        self.assertEqual(set(group_bys), {"client_key_id", "engagement_state"})
+        # By owner, by engineer (who asked, not the ticket's assignee), by
+        # month: the requests' own columns, in Approval Rounds.
+        Engagement = self.env["fusion.helpdesk.engagement"].with_user(self.manager)
+        rounds_search = Engagement.get_views([(False, "search")])["views"]["search"]["arch"]
         for group_by in (
-            "client_key_id",
-            "engagement_owner_email",
-            # The engineer who asked, not the ticket's assignee.
-            "'group_by': 'engagement_requested_by_id'",
-            "engagement_sent_at:month",
+            "'group_by': 'owner_email'",
+            "'group_by': 'requested_by_id'",
+            "sent_at:month",
+            "decided_at:month",
         ):
-            self.assertIn(group_by, archs["search"])
-        fields_info = result["models"]["helpdesk.ticket"]["fields"]
-        self.assertEqual(fields_info["engagement_turnaround_hours"]["aggregator"], "avg")
+            self.assertIn(group_by, rounds_search)
+        self.assertIn('name="latest"', rounds_search)
+        self.assertIn('name="reminded"', rounds_search)
+        turnaround = fields_info["engagement_turnaround_hours"]
+        self.assertFalse(turnaround.get("aggregator"), "pending tickets would count as 0 h")
+        self.assertFalse(turnaround.get("groupable"))
 
     def test_regular_ticket_views_unchanged(self):
         """The report views never become the default ticket views."""
@@ -111,8 +128,9 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
 
     # ------------------------------------------------------------------ figures
     def test_average_turnaround_in_sql(self):
-        """Average turnaround per client: the decided engagements only, a pending
-        one (stored as 0 hours) does not drag it down."""
+        """Average turnaround per client over each ticket's latest request
+        (Approval Rounds, "Latest request of its ticket"): the decided ones
+        only, a pending one (stored as 0 hours) does not drag it down."""
         sent = datetime(2026, 3, 2, 9, 0)
         self._engaged("Two hours", sent, "approved", 2)
         self._engaged("Four hours", sent, "rejected", 4)
@@ -121,31 +139,33 @@ class TestEngagementReporting(FusionHelpdeskCentralCommon):
         self._engaged("Globex", sent, "approved", 10, client_key=self.other_key)
         self.env.flush_all()
 
+        Engagement = self.env["fusion.helpdesk.engagement"].with_user(self.manager)
+        latest = [("showing_ticket_ids", "!=", False)]
         groups = dict(
             (client, (count, avg))
-            for client, count, avg in self.Ticket.with_user(self.manager)._read_group(
-                self._report_domain(),
+            for client, count, avg in Engagement._read_group(
+                latest,
                 ["client_key_id"],
-                ["__count", "engagement_turnaround_hours:avg"],
+                ["__count", "turnaround_hours:avg"],
             )
         )
         self.assertEqual(groups[self.client_key][0], 4)
         self.assertAlmostEqual(groups[self.client_key][1], 5.0)
         self.assertAlmostEqual(groups[self.other_key][1], 10.0)
 
-        [[count, avg, low, high]] = self.Ticket._read_group(
-            self._report_domain([("client_key_id", "=", self.client_key.id)]),
+        [[count, avg, low, high]] = Engagement._read_group(
+            latest + [("client_key_id", "=", self.client_key.id)],
             [],
             [
                 "__count",
-                "engagement_turnaround_hours:avg",
-                "engagement_turnaround_hours:min",
-                "engagement_turnaround_hours:max",
+                "turnaround_hours:avg",
+                "turnaround_hours:min",
+                "turnaround_hours:max",
             ],
         )
         self.assertEqual((count, low, high), (4, 2.0, 9.0))
         self.assertAlmostEqual(avg, 5.0)
-        # The stored per-ticket value is the plain difference in hours.
+        # The ticket shows its latest request's: the plain difference in hours.
         ticket = self.Ticket.search([("name", "=", "Nine hours")])
         self.assertAlmostEqual(ticket.engagement_turnaround_hours, 9.0)
 

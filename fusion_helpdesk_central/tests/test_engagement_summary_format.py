@@ -126,7 +126,7 @@ class TestEngagementSummaryFormat(HttpCase, MockEmail, FusionHelpdeskCentralComm
             ),
             self.mock_mail_gateway(),
         ):
-            self.env["helpdesk.ticket"]._cron_engagement_reminder()
+            self.env["fusion.helpdesk.engagement"]._cron_remind()
             reminders = self.env["mail.mail"].sudo().search([("subject", "=like", "Reminder: %")])
             self.assertEqual(len(reminders), 1)
             reminders.send()

@@ -489,7 +489,7 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
         before = self.env["mail.mail"].sudo().search([])
 
         tickets = self.ticket | self.ticket_b | self.ticket_c
-        tickets._engagement_send_reminders()
+        tickets.engagement_id._send_reminders()
 
         reminders = self.env["mail.mail"].sudo().search([]) - before
         self.assertEqual(len(reminders), 2, "one reminder per owner")

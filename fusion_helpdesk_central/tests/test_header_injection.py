@@ -225,17 +225,14 @@ class TestNameHeaderInjection(MockSmtplibCase, HttpCase, FusionHelpdeskCentralCo
             "UPDATE fusion_helpdesk_engagement SET owner_name = %s WHERE id = %s",
             (SMUGGLING_NAME, engagement.id),
         )
-        self.env.cr.execute(
-            "UPDATE helpdesk_ticket SET engagement_owner_name = %s WHERE id = %s",
-            (SMUGGLING_NAME, self.ticket.id),
-        )
         self.env.invalidate_all()
+        # The ticket shows its round's (it keeps no copy of its own).
         self.assertEqual(self.ticket.engagement_owner_name, SMUGGLING_NAME)
         before = self._last_mail_id()
         with patch.object(
             self.env.registry["ir.cron"], "_commit_progress", lambda *args, **kwargs: 60
         ):
-            self.env["helpdesk.ticket"]._cron_engagement_reminder()
+            self.env["fusion.helpdesk.engagement"]._cron_remind()
         self.assertTrue(engagement.reminded_at)
         self.assertEqual(self._envelopes(self._new_mails(before)), [[OWNER]])
         # Its decision is authored by the owner's contact, none made of the smuggled address.

@@ -143,7 +143,7 @@ class TestInboundMail(FusionHelpdeskCentralCommon, MockEmail):
         )
         self.ticket.engagement_id.sudo().sent_at = fields.Datetime.now() - timedelta(days=2)
         with patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=60):
-            self.env["helpdesk.ticket"]._cron_engagement_reminder()
+            self.env["fusion.helpdesk.engagement"]._cron_remind()
         self.assertTrue(self.ticket.engagement_reminded_at)
         self.assertEqual(
             self._deliver(self.ticket), [self._ticket_address("printers@central.example.com")]

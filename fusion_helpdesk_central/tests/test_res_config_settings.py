@@ -73,12 +73,12 @@ class TestResConfigSettings(FusionHelpdeskCentralCommon):
         self.assertEqual(
             self.icp.get_param("fusion_helpdesk_central.engagement_reminder_days"), "0"
         )
-        self.assertEqual(self.env["helpdesk.ticket"]._engagement_reminder_days(), 0)
+        self.assertEqual(self.env["fusion.helpdesk.engagement"]._reminder_days(), 0)
         self.assertEqual(
             self.env["res.config.settings"].create({}).fusion_engagement_reminder_days, 0
         )
         self._settings(fusion_engagement_reminder_days=4).execute()
-        self.assertEqual(self.env["helpdesk.ticket"]._engagement_reminder_days(), 4)
+        self.assertEqual(self.env["fusion.helpdesk.engagement"]._reminder_days(), 4)
 
     def test_sync_history_days_are_a_setting_and_zero_keeps_all(self):
         Change = self.env["fusion.helpdesk.sync.change"]
