@@ -775,3 +775,12 @@ def test_check_an_error_without_a_message_object():
     finally:
         raw.close()
     assert (check.problem, check.status, check.detail) == ("bad_request", 400, "")
+
+
+def test_the_spec_name_utils_is_the_openai_module_itself():
+    # SPEC.md names fusion_helpdesk_central.utils; it is openai_client, not a copy.
+    from fusion_helpdesk_central import utils  # noqa: PLC0415
+
+    assert utils is openai_client
+    assert utils.call_openai_chat is openai_client.call_openai_chat
+    assert utils.SUMMARY_PROMPT == openai_client.SUMMARY_PROMPT
