@@ -121,6 +121,10 @@ export class FusionHelpdeskSubmitTicket extends Component {
         this.state.errors = {...this.state.errors, files: ""};
     }
 
+    removeLabel(file) {
+        return _t("Remove %s", file.name);
+    }
+
     humanSize(size) {
         return humanSize(size);
     }
