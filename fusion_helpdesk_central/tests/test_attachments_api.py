@@ -13,6 +13,7 @@ from odoo.tests.common import JsonRpcException
 
 from odoo.addons.fusion_helpdesk_central import intake
 
+from .common import ticket_live_token
 from .test_intake_api import GOOD_PAYLOAD
 from .test_sync_api import SyncApiCase
 
@@ -314,3 +315,70 @@ class TestApiAttachments(SyncApiCase):
                 response = self.url_open("/web/content/%d?download=true" % attachment.id)
                 self.assertEqual(response.status_code, 404)
                 self.assertNotIn(LOG, response.content)
+
+
+@tagged("post_install", "-at_install")
+class TestApiLinksRedacted(SyncApiCase):
+    """Attacker run 4, F1: a live decision link pasted by a client's employee
+    (a saved approval email attached as a log, a link in a new ticket) must
+    never be stored where whoever reads the ticket on central could take it."""
+
+    def live_link(self):
+        wizard = (
+            self.env["fusion.helpdesk.engagement.wizard"]
+            .with_user(self.engineer)
+            .with_context(active_model="helpdesk.ticket", active_ids=self.ticket.ids)
+            .create({"findings": "Fuser worn.", "summary": "Replace the fuser."})
+        )
+        wizard.action_send()
+        token = ticket_live_token(self.ticket)
+        self.assertTrue(token)
+        return token, "%s/fusion_helpdesk/engagement/%s/approve" % (
+            self.ticket.get_base_url(),
+            token,
+        )
+
+    def assertDecidesNothing(self, token):
+        self.assertEqual(self.ticket.sudo().engagement_state, "pending")
+        response = self.url_open(
+            "/fusion_helpdesk/engagement/%s/approve" % token, allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 200, "the owner's link still works")
+
+    def test_a_saved_approval_email_attached_to_a_reply_stores_no_link(self):
+        token, link = self.live_link()
+        saved = ("Approve: %s\nReject: %s\n" % (link, link.replace("approve", "reject"))).encode()
+        body = self.assertJsonResponse(
+            self.post_reply(
+                self.ticket,
+                idempotency_key="links-in-a-file-0001",
+                attachments=[attached("approval.txt", saved, "text/plain")],
+            ),
+            201,
+        )
+        [stored] = self.env["mail.message"].browse(body["id"]).attachment_ids
+        self.assertNotIn(token.encode(), stored.raw)
+        self.assertIn(b"[link removed]", stored.raw)
+        # The client reads the file back cleaned, too.
+        response = self._get("/tickets/%d/attachments/%d" % (self.ticket.id, stored.id))
+        self.assertNotIn(token.encode(), response.content)
+        self.assertDecidesNothing(token)
+
+    def test_a_new_tickets_title_description_requester_and_files_store_no_link(self):
+        token, link = self.live_link()
+        payload = {
+            **GOOD_PAYLOAD,
+            "client_ref": "links-in-a-ticket",
+            "subject": "See %s" % link,
+            "description": "The owner said:\n%s" % link,
+            # The names rule folds the scheme's colon: the route and token stay.
+            "requester_name": "Jane /fusion_helpdesk/engagement/%s/all" % token,
+            "attachments": [attached("owner.log", link.encode(), "text/plain")],
+        }
+        created = self.assertJsonResponse(self._post(payload), 201)
+        ticket = self.env["helpdesk.ticket"].browse(created["id"])
+        stored = [ticket.name, str(ticket.description), ticket.partner_name, ticket.partner_id.name]
+        stored += [a.raw.decode() for a in ticket.message_ids.attachment_ids]
+        self.assertTrue(all(token not in value for value in stored), stored)
+        self.assertIn("[link removed]", ticket.description)
+        self.assertDecidesNothing(token)
