@@ -11,9 +11,12 @@ for the developer of the calling client (the API answers in English).
 
 import base64
 import binascii
+import io
 import json
 import math
 import re
+
+from PIL import Image
 
 # Also this module's API: intake.clean_name, intake.is_valid_email...
 from .wire_rules import clean_name, has_visible_text, is_valid_email, strip_bidi
@@ -28,6 +31,11 @@ ATTACHMENT_MAX_COUNT = 5
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_TOTAL_BYTES = 20 * 1024 * 1024
 ATTACHMENT_NAME_MAX_LENGTH = 128
+# Pixels of an image (width × height, read from its header): the server
+# decodes an image to fit it in 1920 px, so a small file of many pixels (an
+# "image bomb") would cost gigabytes. 25 Mpx holds a 6000 × 4000 photo and a
+# 5K screenshot.
+ATTACHMENT_MAX_PIXELS = 25_000_000
 # Room in a body for the JSON around each file (its name and mimetype).
 ATTACHMENT_ENVELOPE_BYTES = 1024
 MAX_BODY_BYTES_WITH_ATTACHMENTS = (
@@ -368,6 +376,8 @@ def check_attachment_type(name, declared, raw):
     """The mimetype to store an attachment with: the type its content is,
     when the declared ``mimetype`` and the name's ending agree with it;
     raises :class:`UnsupportedMediaType` otherwise."""
+    if declared is not None and not isinstance(declared, str):
+        raise IntakeError("%s: the mimetype must be a text." % name, field="attachments")
     declared = (declared or "").split(";")[0].strip().lower()
     sniffed = sniff_mimetype(raw)
     refused = UnsupportedMediaType(
@@ -443,5 +453,32 @@ def validate_attachments(value):
                 field="attachments",
             )
         mimetype = check_attachment_type(name, item.get("mimetype"), raw)
+        if mimetype.startswith("image/"):
+            check_image_pixels(name, raw)
         files.append({"name": name, "mimetype": mimetype, "raw": raw})
     return files
+
+
+def image_pixels(raw):
+    """Width × height of the image ``raw`` read from its header (nothing is
+    decoded), or None when its header cannot be read (then nothing can
+    decode it either)."""
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        return math.inf
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return width * height
+
+
+def check_image_pixels(name, raw):
+    """Refuse (413) an image of more than :data:`ATTACHMENT_MAX_PIXELS`."""
+    pixels = image_pixels(raw)
+    if pixels is not None and pixels > ATTACHMENT_MAX_PIXELS:
+        raise PayloadTooLarge(
+            "%s has too many pixels: an image may have at most %d megapixels."
+            % (name, ATTACHMENT_MAX_PIXELS // 1_000_000),
+            field="attachments",
+        )

@@ -3,6 +3,8 @@
 """Layer 1: the files central takes with a ticket or a reply, and those it refuses."""
 
 import base64
+import io
+import zlib
 
 import pytest
 
@@ -182,3 +184,47 @@ def test_ticket_and_reply_payloads_carry_their_files():
     }
     with pytest.raises(intake.UnsupportedMediaType):
         sync.validate_reply_payload(reply)
+
+
+def _png(width, height):
+    # A real PNG of one colour: a few hundred bytes, whatever its size in pixels.
+    from PIL import Image  # noqa: PLC0415
+
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_image_bomb_is_refused_with_413_before_anything_decodes_it():
+    # Attacker run 4, F3: a 307 KB PNG of 9000 x 9000 pixels made central
+    # decode 81 Mpx (about 750 MB) to resize it.
+    bomb = _png(9000, 9000)
+    assert len(bomb) < intake.ATTACHMENT_MAX_BYTES
+    error = refusal([file("bomb.png", bomb, "image/png")])
+    assert error.status == 413
+    assert "megapixels" in error.message
+    # A 6000 x 4000 photo is taken.
+    [taken] = intake.validate_attachments([file("photo.png", _png(6000, 4000), "image/png")])
+    assert taken["mimetype"] == "image/png"
+
+
+def test_an_image_whose_header_cannot_be_read_is_not_decoded_nor_counted():
+    assert intake.image_pixels(PNG) is None
+    assert intake.image_pixels(_png(640, 480)) == 640 * 480
+
+
+def test_a_header_claiming_billions_of_pixels_is_refused():
+    # 100,000 x 100,000 in the IHDR chunk (its CRC recomputed): PIL refuses to
+    # open it at all, and so does the check, before any decoding.
+    header = bytearray(_png(1, 1))
+    header[16:24] = (100_000).to_bytes(4, "big") * 2
+    header[29:33] = zlib.crc32(bytes(header[12:29])).to_bytes(4, "big")
+    assert intake.image_pixels(bytes(header)) > intake.ATTACHMENT_MAX_PIXELS
+    assert refusal([file("huge.png", bytes(header), "image/png")]).status == 413
+
+
+def test_a_mimetype_that_is_not_text_is_refused_with_400():
+    # Attacker run 4, F6: a number as mimetype was a 500 page.
+    for declared in (12, ["image/png"], {"a": 1}):
+        error = refusal([{"name": "a.png", "mimetype": declared, "data": "iVBORw0KGgo="}])
+        assert error.status == 400
