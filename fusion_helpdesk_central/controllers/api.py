@@ -12,24 +12,41 @@ from .. import intake
 READ_CHUNK_BYTES = 64 * 1024
 
 
-def client_api(reads_body=False, carries_files=False):
-    """The skeleton of every route of the client API, defined once: read the
-    body when the route takes one (first: a body too large answers 413 before
-    the key is even looked at; a route that ``carries_files`` reads up to the
-    files' limit, but only for a request bearing a client's key, see
-    ``_body_limit``), authenticate the client key, then call the
-    route as ``route(self, client_key[, body], /, **params)``. An
-    ``intake.IntakeError`` raised anywhere in it answers its own status and
-    JSON body; anything else propagates (a concurrency error must reach
-    Odoo's ``retrying()``). The route returns its response."""
+def client_api(reads_body=False, carries_files=False, check_key=None):
+    """The skeleton of every route of the client API, defined once; the route
+    is then called as ``route(self, client_key[, body], /, **params)``.
+
+    A text-only body is read first (a body too large answers 413 before the
+    key is even looked at), then the key is authenticated. A route that
+    ``carries_files`` takes a body up to the room for files, but only from a
+    client's key: when a request bearing a key announces more than text (or
+    no size at all), the key is authenticated first (a bad key answers 401
+    and counts towards the cooldown, then 429; it never learns anything
+    from a quicker 413) and ``check_key(client_key)`` refuses what it must
+    (the reply rate) before megabytes are read. ``check_key`` runs once,
+    right after the key is known. An ``intake.IntakeError`` raised anywhere
+    answers its own status and JSON body; anything else propagates (a
+    concurrency error must reach Odoo's ``retrying()``). The route returns
+    its response."""
+
+    def authenticated(self):
+        client_key = self._authenticate()
+        if check_key:
+            check_key(client_key)
+        return client_key
 
     def decorator(route):
         @functools.wraps(route)
         def skeleton(self, *args, **params):
             try:
-                limit = self._body_limit() if carries_files else intake.MAX_BODY_BYTES
-                body = (self._read_body(limit),) if reads_body else ()
-                client_key = self._authenticate()
+                client_key, body = None, ()
+                if reads_body and carries_files and self._may_carry_files():
+                    client_key = authenticated(self)
+                    body = (self._read_body(intake.MAX_BODY_BYTES_WITH_ATTACHMENTS),)
+                elif reads_body:
+                    body = (self._read_body(intake.MAX_BODY_BYTES),)
+                if client_key is None:
+                    client_key = authenticated(self)
                 return route(self, client_key, *body, *args, **params)
             except intake.IntakeError as error:
                 return self._error_response(error)
@@ -149,19 +166,18 @@ class FusionHelpdeskApi(http.Controller):
         intake.check_body_size(size, limit)
         return b"".join(chunks)
 
-    def _body_limit(self):
-        """Largest body read for a request that may carry attachments: room
-        for them only when its key is a client's (checked without counting a
-        failure: ``_authenticate`` does that next); anyone else gets the
-        text-only limit, so nobody without a key makes central read megabytes."""
-        ClientKey = request.env["fusion.helpdesk.client.key"]
-        token = intake.parse_bearer(request.httprequest.headers.get("Authorization"))
-        if token and ClientKey.with_env(ClientKey._api_env())._find_by_key(token):
-            return intake.MAX_BODY_BYTES_WITH_ATTACHMENTS
-        return intake.MAX_BODY_BYTES
+    def _may_carry_files(self):
+        """Whether this request may bring more than text: it bears a client
+        key (valid or not: ``_authenticate`` says) and announces a body
+        larger than the text-only limit, or no size (chunked)."""
+        httprequest = request.httprequest
+        if not intake.parse_bearer(httprequest.headers.get("Authorization")):
+            return False
+        length = httprequest.content_length
+        return length is None or length > intake.MAX_BODY_BYTES
 
     def _parse_json(self, raw):
-        """The JSON object of a body read with ``_read_body(self._body_limit())``."""
+        """The JSON object of a body read by a route that ``carries_files``."""
         # Already bounded by what was read for this key.
         return intake.parse_json(raw, limit=intake.MAX_BODY_BYTES_WITH_ATTACHMENTS)
 

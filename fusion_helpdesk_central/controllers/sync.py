@@ -35,11 +35,15 @@ class FusionHelpdeskSyncApi(FusionHelpdeskApi):
         csrf=False,
         save_session=False,
     )
-    @client_api(reads_body=True, carries_files=True)
+    # The reply rate is counted as soon as the key is known, before a large
+    # body is read: refused replies cost the sender too.
+    @client_api(
+        reads_body=True,
+        carries_files=True,
+        check_key=lambda client_key: client_key._api_check_reply_rate(),
+    )
     def post_ticket_message(self, client_key, body, /, ticket_id, **kwargs):
         """Add a client employee's reply to one of the key's tickets: 201 {id}."""
-        # Counted before anything else: refused replies cost the sender too.
-        client_key._api_check_reply_rate()
         payload = sync.validate_reply_payload(self._parse_json(body))
         ticket = client_key._intake_get_ticket(ticket_id)
         if not ticket:

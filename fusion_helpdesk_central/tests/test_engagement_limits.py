@@ -56,6 +56,19 @@ class TestReplyRateLimit(SyncApiCase):
         for index in range(5):
             self.assertEqual(self.post_reply(self.ticket, body="Free %d" % index).status_code, 201)
 
+    def test_a_reply_over_the_limit_is_refused_before_its_files_are_read(self):
+        # Attacker run 4, F5: a reply refused by the rate limit had its whole
+        # body (up to the room for files) read before the 429.
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("fusion_helpdesk_central.reply_rate_limit", "1")
+        params.set_param("fusion_helpdesk_central.reply_rate_seconds", "60")
+        self.assertEqual(self.post_reply(self.ticket).status_code, 201)
+        path = "/tickets/%d/messages" % self.ticket.id
+        with self.assertLogs(RATE_LOGGER, "WARNING"):
+            # Headers announcing megabytes and no body: the answer cannot wait for it.
+            status, body = self._announce_body(self.key_value, 20 * 1024 * 1024, path)
+        self.assertEqual(status, 429, body)
+
 
 @tagged("post_install", "-at_install")
 class TestEngagementFormLimits(HttpCase, FusionHelpdeskCentralCommon):

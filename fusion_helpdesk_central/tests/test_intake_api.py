@@ -51,6 +51,22 @@ class IntakeApiCase(HttpCase, FusionHelpdeskCentralCommon):
             headers["Authorization"] = "Bearer %s" % key
         return headers
 
+    def _announce_body(self, key, size, path="/tickets"):
+        """POST headers announcing a ``size`` bytes body, and no body: the
+        answer must not wait for it; returns ``(status, json)``."""
+        base = urlsplit(self.base_url())
+        connection = http.client.HTTPConnection(base.hostname, base.port, timeout=10)
+        self.addCleanup(connection.close)
+        connection.putrequest("POST", API + path)
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Authorization", "Bearer %s" % key)
+        connection.putheader("Content-Length", str(size))
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            connection.endheaders()
+            response = connection.getresponse()
+            return response.status, json.loads(response.read())
+
     def _post(self, payload=None, key=None, raw=None, headers=None):
         data = raw if raw is not None else json.dumps(payload or GOOD_PAYLOAD)
         return self.url_open(
@@ -187,7 +203,7 @@ class TestIntakeApi(IntakeApiCase):
         # Without a client's key, the text-only limit; even the right key does
         # not make the server read a body larger than the room for files.
         for key, size in (
-            ("not-a-key", intake.MAX_BODY_BYTES + 1),
+            (None, intake.MAX_BODY_BYTES + 1),
             (self.key_value, intake.MAX_BODY_BYTES_WITH_ATTACHMENTS + 1),
         ):
             with self.subTest(size=size):
@@ -196,7 +212,8 @@ class TestIntakeApi(IntakeApiCase):
                 self.addCleanup(connection.close)
                 connection.putrequest("POST", API + "/tickets")
                 connection.putheader("Content-Type", "application/json")
-                connection.putheader("Authorization", "Bearer %s" % key)
+                if key:
+                    connection.putheader("Authorization", "Bearer %s" % key)
                 connection.putheader("Content-Length", str(size))
                 self.env.flush_all()
                 with self.allow_requests(all_requests=True):
@@ -218,8 +235,8 @@ class TestIntakeApi(IntakeApiCase):
         base = urlsplit(self.base_url())
         head = (
             "POST %s/tickets HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
-            # The size is checked before the key: a bad key still gets 413.
-            "Authorization: Bearer not-checked-yet\r\nTransfer-Encoding: chunked\r\n\r\n"
+            # Without a key, a body may only be text: 413 at its limit.
+            "Transfer-Encoding: chunked\r\n\r\n"
         ) % (API, base.netloc)
         self.env.flush_all()
         with (
@@ -251,6 +268,24 @@ class TestIntakeApi(IntakeApiCase):
         self.assertLess(sent, ready_to_send)
         self.assertEqual(self._ticket_count(), tickets)
         self.assertFalse(self.env["fusion.helpdesk.client.key"]._api_failures())
+
+    def test_a_bad_key_announcing_files_is_refused_as_a_bad_key_and_counted(self):
+        # Attacker run 4, F4: a bad key with a large body got an instant 413
+        # (a good key waits for its body), uncounted and even in cooldown: an
+        # oracle of keys beside the cooldown. Now the key answers first.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "fusion_helpdesk_central.api_cooldown_after", 2
+        )
+        size = intake.MAX_BODY_BYTES + 1
+        with self.assertLogs(KEY_LOGGER, "WARNING") as logs:
+            statuses = [self._announce_body("not-a-key-%d" % n, size)[0] for n in range(3)]
+        self.assertEqual(statuses, [401, 401, 429])
+        self.assertIn("2 bad client keys in a row", logs.output[0])
+        # A good key is never refused for others' failures: it waits for its body.
+        status, body = self._announce_body(
+            self.key_value, intake.MAX_BODY_BYTES_WITH_ATTACHMENTS + 1
+        )
+        self.assertEqual(status, 413, body)
 
     def test_chunked_body_within_the_limit_is_accepted(self):
         raw = json.dumps(GOOD_PAYLOAD).encode()
