@@ -170,6 +170,29 @@ class TestEngagementWizard(FusionHelpdeskCentralCommon):
                 self.ticket.with_user(self.engineer).write(values)
         self.assertEqual(self.ticket.engagement_state, "pending")
 
+    def test_every_field_of_the_round_on_the_ticket_refuses_a_write(self):
+        # Attacker run 4, F7: three of them accepted a write that did nothing
+        # (a 200 that reads as success). Every engagement_* field showing the
+        # round is refused, a new one included; the approval gate's fields
+        # have their own rule (TestStageGate).
+        self._wizard(self.ticket, summary="Typed summary").action_send()
+        Ticket = self.env["helpdesk.ticket"]
+        gate = {"engagement_required", "engagement_waived", "engagement_waive_reason"}
+        gate |= {"engagement_waived_by_id", "engagement_waived_at"}
+        fnames = sorted(
+            fname
+            for fname in Ticket._fields
+            if fname.startswith("engagement_") and fname not in gate
+        )
+        self.assertIn("engagement_summary_html", fnames)
+        for fname in fnames:
+            field = Ticket._fields[fname]
+            value = False if field.type in ("many2one", "one2many", "many2many") else "x"
+            value = 1.5 if field.type == "float" else True if field.type == "boolean" else value
+            with self.subTest(fname), self.assertRaises(AccessError):
+                self.ticket.with_user(self.engineer).write({fname: value})
+        self.assertEqual(self.ticket.engagement_state, "pending")
+
     def test_generate_refuses_without_findings(self):
         with OpenAIServer() as server:
             self._use_server(server)
