@@ -135,8 +135,9 @@ class HelpdeskTicket(models.Model):
 
     def _fusion_thread_messages(self):
         """Public messages of the ticket, oldest first: comments and emails that
-        are not internal and say something. Never notes, tracking or system
-        notifications (so never an engagement email and its magic links)."""
+        are not internal and say something or carry files (an engineer's
+        screenshot sent alone). Never notes, tracking or system notifications
+        (so never an engagement email and its magic links)."""
         self.ensure_one()
         messages = self.env["mail.message"].search(
             [
@@ -149,7 +150,9 @@ class HelpdeskTicket(models.Model):
             ],
             order="date, id",
         )
-        return messages.filtered(lambda message: not is_html_empty(message.body))
+        return messages.filtered(
+            lambda message: not is_html_empty(message.body) or message.attachment_ids
+        )
 
     def _prepare_thread_values(self):
         """The ``ticket`` block of the thread API answer."""

@@ -81,6 +81,27 @@ class TestApiAttachments(SyncApiCase):
             [listed["attachments"]],
         )
 
+    def test_a_file_sent_alone_by_the_engineer_reaches_the_client(self):
+        # Attacker run 4, F8: a public message with a file and no text (a
+        # screenshot sent alone) never reached the client, nor did its file.
+        screenshot = self.env["ir.attachment"].create(
+            {
+                "name": "steps.png",
+                "raw": PNG,
+                "res_model": "helpdesk.ticket",
+                "res_id": self.ticket.id,
+            }
+        )
+        self.ticket.with_user(self.engineer).message_post(
+            body="",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=screenshot.ids,
+        )
+        [listed] = [m for m in self.thread(self.ticket)["messages"] if m["attachments"]]
+        self.assertEqual([a["name"] for a in listed["attachments"]], ["steps.png"])
+        self.assertEqual(self.download(self.ticket, screenshot.id).content, PNG)
+
     def test_a_resent_ticket_does_not_duplicate_its_files(self):
         payload = {
             **GOOD_PAYLOAD,
