@@ -187,7 +187,12 @@ class FusionHelpdeskClientKey(models.Model):
         if policy["owner_email"]:
             vals["owner_email"] = policy["owner_email"]
             vals["owner_name"] = policy["owner_name"] or False
+        previous_email, previous_name = self.sudo().owner_email, self.sudo().owner_name
         self.sudo().with_context(**{POLICY_WRITER_CONTEXT: _POLICY_WRITER}).write(vals)
+        if previous_email and self.sudo().owner_email != previous_email:
+            # As when a new ticket brings another owner: the engineers of the
+            # requests still waiting for the previous one decide whether to re-send.
+            self._intake_note_owner_change(previous_name or previous_email, previous_email)
         return self._api_policy_values()
 
     def _api_policy_values(self):

@@ -77,6 +77,27 @@ class TestPolicyApi(IntakeApiCase):
         # The other client's key is untouched.
         self.assertEqual(self.stored(self.other_key)["budget_monthly"], 0.0)
 
+    def test_a_new_owner_from_settings_is_noted_on_requests_still_waiting(self):
+        # Attacker run 4, F10: the owner changed through the client's Settings
+        # was tracked on the key, but the engineers of requests still waiting
+        # for the previous owner were not told (a new ticket's owner is).
+        pending = self._create_ticket("Waiting for Olivia")
+        self._start_round(pending, owner_email="owner@acme.example.com")
+        policy = {**GOOD_POLICY, "owner_email": "nina@acme.example.com", "owner_name": "Nina New"}
+        self.assertJsonResponse(self.put(policy), 200)
+        self.env.invalidate_all()
+        note = pending.message_ids.filtered(lambda m: "changed from" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertTrue(note.is_internal)
+        self.assertIn("Nina New", note.body)
+        self.assertIn("still waits for owner@acme.example.com", note.body)
+        # The same owner sent again notes nothing more.
+        self.assertJsonResponse(self.put(policy), 200)
+        self.env.invalidate_all()
+        self.assertEqual(
+            len(pending.message_ids.filtered(lambda m: "changed from" in (m.body or ""))), 1
+        )
+
     def test_bad_policies_are_refused_with_the_field_and_change_nothing(self):
         self.assertJsonResponse(self.put(GOOD_POLICY), 200)
         before = self.stored()
