@@ -36,6 +36,11 @@ ATTACHMENT_NAME_MAX_LENGTH = 128
 # "image bomb") would cost gigabytes. 25 Mpx holds a 6000 × 4000 photo and a
 # 5K screenshot.
 ATTACHMENT_MAX_PIXELS = 25_000_000
+# Scans of a JPEG (start-of-scan markers): decoding costs time for each, and a
+# small file can hold hundreds of thousands (attacker run 5: 125 KB, 21 s). A
+# progressive JPEG from a camera or an editor has about ten.
+ATTACHMENT_MAX_JPEG_SCANS = 64
+JPEG_START_OF_SCAN = b"\xff\xda"
 # Room in a body for the JSON around each file (its name and mimetype).
 ATTACHMENT_ENVELOPE_BYTES = 1024
 MAX_BODY_BYTES_WITH_ATTACHMENTS = (
@@ -455,6 +460,8 @@ def validate_attachments(value):
         mimetype = check_attachment_type(name, item.get("mimetype"), raw)
         if mimetype.startswith("image/"):
             check_image_pixels(name, raw)
+        if mimetype == "image/jpeg":
+            check_jpeg_scans(name, raw)
         files.append({"name": name, "mimetype": mimetype, "raw": raw})
     return files
 
@@ -480,5 +487,19 @@ def check_image_pixels(name, raw):
         raise PayloadTooLarge(
             "%s has too many pixels: an image may have at most %d megapixels."
             % (name, ATTACHMENT_MAX_PIXELS // 1_000_000),
+            field="attachments",
+        )
+
+
+def check_jpeg_scans(name, raw):
+    """Refuse (415) a JPEG of more than :data:`ATTACHMENT_MAX_JPEG_SCANS` scans.
+    A marker byte pair cannot occur inside a JPEG's coded data (an 0xFF there is
+    followed by 0x00), so counting it counts the scans (and an embedded
+    thumbnail's)."""
+    scans = raw.count(JPEG_START_OF_SCAN)
+    if scans > ATTACHMENT_MAX_JPEG_SCANS:
+        raise UnsupportedMediaType(
+            "%s is a JPEG of %d scans (at most %d are taken): save it again as a "
+            "standard JPEG or a PNG." % (name, scans, ATTACHMENT_MAX_JPEG_SCANS),
             field="attachments",
         )

@@ -179,3 +179,38 @@ def _redact_raw(content, route):
         return content
     redacted = redact_text(text, route)
     return content if redacted is text else redacted.encode("utf-8")
+
+
+# A run of a token's alphabet, at least a token long: every token-long window
+# of it is a candidate (a token glued to "-" or "_" or to letters), up to runs
+# of TOKEN_RUN_MAX characters (longer ones are data, base64, not a link).
+TOKEN_RUN_MAX = 128
+TOKEN_CANDIDATE_RUN = re.compile(
+    r"(?<![%(c)s])[%(c)s]{%(n)d,%(m)d}(?![%(c)s])"
+    % {"c": TOKEN_CHARS, "n": TOKEN_LENGTH, "m": TOKEN_RUN_MAX}
+)
+
+
+def token_candidates(text):
+    """Every token-long piece of ``text`` that could be a link token, whatever
+    surrounds it (a path spelt oddly, markup between the route and the token,
+    a file name): the caller keeps those whose digest is a live link's."""
+    if not text or not isinstance(text, str):
+        return set()
+    views = {text, unquote(text), html.unescape(text)}
+    return {
+        run[start : start + TOKEN_LENGTH]
+        for view in views
+        for run in TOKEN_CANDIDATE_RUN.findall(view)
+        for start in range(len(run) - TOKEN_LENGTH + 1)
+    }
+
+
+def remove_tokens(text, tokens):
+    """``text`` with every occurrence of ``tokens`` replaced by :data:`REDACTED`;
+    the same object when none occurs."""
+    if not tokens or not isinstance(text, str):
+        return text
+    pattern = re.compile("|".join(re.escape(token) for token in sorted(tokens)))
+    redacted, count = pattern.subn(REDACTED, text)
+    return redacted if count else text

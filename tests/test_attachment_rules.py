@@ -228,3 +228,21 @@ def test_a_mimetype_that_is_not_text_is_refused_with_400():
     for declared in (12, ["image/png"], {"a": 1}):
         error = refusal([{"name": "a.png", "mimetype": declared, "data": "iVBORw0KGgo="}])
         assert error.status == 400
+
+
+def test_a_jpeg_of_countless_scans_is_refused_a_progressive_photo_taken():
+    # Attacker run 5: a 125 KB progressive JPEG repeating its last scan 2,000
+    # times took 21 s to decode (10 MB: about 50 minutes).
+    from PIL import Image  # noqa: PLC0415
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "teal").save(buffer, "JPEG", progressive=True)
+    photo = buffer.getvalue()
+    [taken] = intake.validate_attachments([file("photo.jpg", photo, "image/jpeg")])
+    assert taken["mimetype"] == "image/jpeg"
+    scans = photo.count(intake.JPEG_START_OF_SCAN)
+    assert 1 < scans <= intake.ATTACHMENT_MAX_JPEG_SCANS
+    bomb = photo[:-2] + (b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" * 100) + b"\xff\xd9"
+    error = refusal([file("bomb.jpg", bomb, "image/jpeg")])
+    assert error.status == 415
+    assert "scans" in error.message

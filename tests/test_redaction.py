@@ -180,3 +180,33 @@ def test_binary_attachments_are_kept_as_they_are():
     content = b"\x89PNG\r\n\x1a\n\xff\xfe/fusion_helpdesk/engagement/x/approve"
     assert redaction.redact_attachment("image.png", content, ROUTE) is content
     assert redaction.redact_attachment(None, b"plain bytes", ROUTE) == b"plain bytes"
+
+
+LIVE = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde"
+
+
+def test_token_shaped_runs_are_found_whatever_surrounds_them():
+    # Attacker run 5: markup between the route and the token, /./ or // in the
+    # path, a token in a file name. The digest of each candidate tells a live one.
+    assert len(LIVE) == redaction.TOKEN_LENGTH
+    texts = [
+        "/fusion_helpdesk/engagement/<br>%s/approve" % LIVE,
+        "https://c/./fusion_helpdesk//engagement/%s/approve" % LIVE,
+        "https:%%2F%%2Fc%%2Fengagement%%2F%s%%2Fapprove.txt" % LIVE,
+    ]
+    for text in texts:
+        assert LIVE in redaction.token_candidates(text)
+    # Glued to other letters of its alphabet (a file name "said-<token>"): found.
+    assert LIVE in redaction.token_candidates("owner-said-%s.txt" % LIVE)
+    # Too short, or inside a run too long to be anything but data: not a token.
+    assert not redaction.token_candidates(LIVE[:-1])
+    assert LIVE not in redaction.token_candidates("x" * 100 + LIVE)
+    assert redaction.token_candidates(None) == set()
+
+
+def test_removing_tokens_replaces_each_occurrence_or_returns_the_same_text():
+    text = "a %s b %s" % (LIVE, LIVE)
+    assert redaction.remove_tokens(text, {LIVE}) == "a [link removed] b [link removed]"
+    same = "nothing here"
+    assert redaction.remove_tokens(same, {LIVE}) is same
+    assert redaction.remove_tokens(same, set()) is same

@@ -41,3 +41,4 @@ from . import ir_actions_server
 from . import ir_config_parameter
 from . import helpdesk_ticket_attachment
 from . import ir_binary
+from . import ir_attachment

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from odoo import api, models
 
 from .. import redaction
+from .fusion_helpdesk_engagement import hash_token
 from .helpdesk_ticket import ENGAGEMENT_ROUTE
 
 # Ticket fields a person outside the provider types (the client API, the
@@ -40,7 +41,7 @@ class HelpdeskTicket(models.Model):
             value = vals.get(fname)
             if isinstance(value, str) and value:
                 text = str(value)
-                cleaned = redaction.redact_text(text, ENGAGEMENT_ROUTE)
+                cleaned = self._fusion_redact_text(text)
                 if cleaned is not text:
                     # Only a link became plain text: markup stays markup.
                     redacted[fname] = Markup(cleaned) if isinstance(value, Markup) else cleaned
@@ -69,34 +70,73 @@ class HelpdeskTicket(models.Model):
         body = values.get("body")
         if body:
             text = str(body)
-            redacted = redaction.redact_text(text, ENGAGEMENT_ROUTE)
+            redacted = self._fusion_redact_text(text)
             if redacted is not text:
                 # Only a link was replaced by plain text: the markup stays markup.
                 values["body"] = Markup(redacted) if isinstance(body, Markup) else redacted
         if values.get("subject"):
-            values["subject"] = redaction.redact_text(values["subject"], ENGAGEMENT_ROUTE)
+            values["subject"] = self._fusion_redact_text(values["subject"])
         if values.get("attachments"):
             values["attachments"] = [
                 self._fusion_redact_attachment(attachment) for attachment in values["attachments"]
             ]
-        if values.get("attachment_ids"):
-            # Files stored before the post (the client API's, an upload in the
-            # chatter or the portal): redacted where they are stored.
-            self._fusion_redact_attachment_records(values["attachment_ids"])
+        # Files stored before the post (the client API's, an upload in the
+        # chatter or the portal) are redacted where they are stored (ir.attachment).
         return values
 
     @api.model
-    def _fusion_redact_attachment_records(self, attachment_ids):
-        """Redact, where they are stored, the decision links of the
-        ``ir.attachment`` records ``attachment_ids`` (ids) about to be posted."""
-        ids = [attachment_id for attachment_id in attachment_ids if isinstance(attachment_id, int)]
-        for attachment in self.env["ir.attachment"].sudo().browse(ids).exists():
-            raw = attachment.raw
-            if not raw:
-                continue
-            redacted = redaction.redact_attachment(attachment.name, raw, ENGAGEMENT_ROUTE)
-            if redacted is not raw and redacted != raw:
-                attachment.raw = redacted if isinstance(redacted, bytes) else redacted.encode()
+    def _fusion_redact_text(self, text):
+        """``text`` (plain text or HTML) without decision links: the links the
+        route finds, and any token-shaped run that is a live link's token,
+        however the link around it was spelt or cut (the one rule for all
+        that reaches a ticket; the same object when there was none)."""
+        redacted = redaction.redact_text(text, ENGAGEMENT_ROUTE)
+        return self._fusion_redact_live_tokens(redacted)
+
+    @api.model
+    def _fusion_redact_live_tokens(self, text):
+        """``text`` with every live link token (pending round, current or
+        reminded link) replaced, found by digest: one query when ``text`` holds
+        token-shaped runs, none otherwise."""
+        digests = {}
+        for candidate in redaction.token_candidates(text):
+            digest = hash_token(candidate)
+            if digest:
+                digests[digest] = candidate
+        if not digests:
+            return text
+        live = (
+            self.env["fusion.helpdesk.engagement"]
+            .sudo()
+            .search_fetch(
+                [
+                    "|",
+                    ("token_hash", "in", list(digests)),
+                    ("previous_token_hash", "in", list(digests)),
+                ],
+                ["token_hash", "previous_token_hash"],
+            )
+        )
+        found = {
+            digests[d] for r in live for d in (r.token_hash, r.previous_token_hash) if d in digests
+        }
+        return redaction.remove_tokens(text, found)
+
+    @api.model
+    def _fusion_redact_content(self, name, content):
+        """An attachment's ``content`` (``str``, ``bytes`` or an email) without
+        decision links; the same object when there was none."""
+        redacted = redaction.redact_attachment(name, content, ENGAGEMENT_ROUTE)
+        if isinstance(redacted, str):
+            return self._fusion_redact_live_tokens(redacted)
+        if isinstance(redacted, bytes):
+            try:
+                text = redacted.decode("utf-8")
+            except UnicodeDecodeError:
+                return redacted
+            cleaned = self._fusion_redact_live_tokens(text)
+            return redacted if cleaned is text else cleaned.encode("utf-8")
+        return redacted
 
     @api.model
     def _fusion_redact_attachment(self, attachment):
@@ -104,7 +144,7 @@ class HelpdeskTicket(models.Model):
         if len(attachment) < 2:
             return attachment
         name, content, *rest = attachment
-        redacted = redaction.redact_attachment(name, content, ENGAGEMENT_ROUTE)
+        redacted = self._fusion_redact_content(name, content)
         if redacted is content:
             return attachment
         # The gateway's named tuple (fname, content, info) keeps its type.

@@ -14,9 +14,7 @@ from odoo.tools import (
     plaintext2html,
 )
 
-from .. import redaction
 from ..decisions import PUBLIC_DECISION_STATES
-from .helpdesk_ticket import ENGAGEMENT_ROUTE
 
 
 def intake_request_digest(payload):
@@ -117,7 +115,7 @@ class HelpdeskTicket(models.Model):
     def _prepare_intake_partner_values(self, company, name, email):
         """Values of a requester contact created under the client's ``company``."""
         # A decision link typed as a name would be read by whoever sees the contact.
-        name = redaction.redact_text(name, ENGAGEMENT_ROUTE)
+        name = self._fusion_redact_text(name)
         return {"name": name, "email": email, "parent_id": company.id, "type": "contact"}
 
     def _intake_is_same_request(self, payload):

@@ -6,30 +6,33 @@ Odoo's ``/web/content/<id>?mimetype=...`` serves an attachment as whatever
 type the URL asks for. A text file a client's employee sent (or anyone
 uploaded) asked for as ``text/html`` would be a page of this domain: a fake
 login form, a redirect (its sandboxing CSP stops scripts, not forms or a
-``<meta refresh>``). Here a requested type a browser would render as a
-document is ignored: the file goes out as the type it was stored with.
+``<meta refresh>``). Here only a few harmless types may be asked for,
+exactly; anything else is ignored and the file goes out as the type it was
+stored with.
 """
 
 from odoo import models
 
-# Types a browser renders as a document or runs.
-ACTIVE_MIMETYPES = frozenset(
+# The only types a URL may ask a file to be served as (exactly, no
+# parameters): anything else asked for (a page, SVG, XML, a list of types a
+# browser reads the last of, "x/x,text/html") is ignored.
+REQUESTABLE_MIMETYPES = frozenset(
     {
-        "text/html",
-        "application/xhtml+xml",
-        "image/svg+xml",
-        "text/xml",
-        "application/xml",
-        "text/javascript",
-        "application/javascript",
-        "text/xsl",
+        "application/octet-stream",
+        "application/pdf",
+        "image/gif",
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "text/plain",
+        "text/csv",
     }
 )
 
 
-def is_active_mimetype(mimetype):
-    """Whether a browser would render or run ``mimetype`` (parameters ignored)."""
-    return (mimetype or "").split(";")[0].strip().lower() in ACTIVE_MIMETYPES
+def is_requestable_mimetype(mimetype):
+    """Whether a URL may ask a file to be served as ``mimetype``."""
+    return mimetype in REQUESTABLE_MIMETYPES
 
 
 class IrBinary(models.AbstractModel):
@@ -44,7 +47,7 @@ class IrBinary(models.AbstractModel):
         mimetype=None,
         default_mimetype="application/octet-stream",
     ):
-        if mimetype and is_active_mimetype(mimetype):
+        if mimetype and not is_requestable_mimetype(mimetype):
             mimetype = None
         return super()._get_stream_from(
             record,

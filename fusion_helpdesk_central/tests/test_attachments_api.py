@@ -422,13 +422,84 @@ class TestApiLinksRedacted(SyncApiCase):
         )
         [stored] = self.env["mail.message"].browse(body["id"]).attachment_ids
         self.authenticate(self.engineer.login, self.engineer.login)
-        for mimetype in ("text/html", "image/svg+xml", "TEXT/HTML; charset=utf-8"):
+        for mimetype in (
+            "text/html",
+            "image/svg+xml",
+            "TEXT/HTML; charset=utf-8",
+            # Attacker run 5: browsers read the last of a list of types.
+            "x/x,text/html",
+            "text/plain,text/html",
+            "application/rss+xml",
+            "text/html\x00",
+        ):
             with self.subTest(mimetype=mimetype):
                 response = self.url_open(
                     "/web/content/%d?mimetype=%s" % (stored.id, quote(mimetype))
                 )
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/plain")
+        # Other routes to the same file read the same rule.
+        for path in ("/web/content/ir.attachment/%d/raw", "/web/content/ir.attachment/%d/datas"):
+            response = self.url_open((path % stored.id) + "?mimetype=x/x,text/html")
+            self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/plain")
         # A harmless type asked for is still honoured (Odoo's own use).
         response = self.url_open("/web/content/%d?mimetype=application/octet-stream" % stored.id)
         self.assertEqual(response.headers["Content-Type"], "application/octet-stream")
+
+    def test_links_spelt_or_cut_otherwise_are_found_by_their_token(self):
+        # Attacker run 5: a link cut before its token by a quoted line break
+        # (the text becomes HTML, <br> between route and token), a path spelt
+        # with /./ or //, a link in a file name: the live token is found by
+        # its digest, wherever it stands.
+        token, link = self.live_link()
+        base = self.ticket.get_base_url()
+        wrapped = "> %s/fusion_helpdesk/engagement/\n> %s/approve" % (base, token)
+        payload = {
+            **GOOD_PAYLOAD,
+            "client_ref": "links-spelt-otherwise",
+            "description": "Quoted:\n%s\n%s/./fusion_helpdesk//engagement/%s/all"
+            % (
+                wrapped,
+                base,
+                token,
+            ),
+            "attachments": [
+                attached(
+                    "https%%3A%%2F%%2Fc%%2Fengagement%%2F%s.txt" % token, b"log\n", "text/plain"
+                )
+            ],
+        }
+        created = self.assertJsonResponse(self._post(payload), 201)
+        ticket = self.env["helpdesk.ticket"].browse(created["id"])
+        self.assertNotIn(token, str(ticket.description))
+        self.assertNotIn(token, ticket.message_ids.attachment_ids.name)
+        reply = self.assertJsonResponse(
+            self.post_reply(self.ticket, idempotency_key="wrapped-link-0001", body=wrapped), 201
+        )
+        self.assertNotIn(token, str(self.env["mail.message"].browse(reply["id"]).body))
+        self.assertDecidesNothing(token)
+
+    def test_a_file_uploaded_to_a_ticket_and_never_posted_stores_no_link(self):
+        # Attacker run 5: an upload onto the ticket (chatter, portal) that is
+        # never posted was stored as sent.
+        token, link = self.live_link()
+        upload = (
+            self.env["ir.attachment"]
+            .with_user(self.engineer)
+            .create(
+                {
+                    "name": "owner-said-%s.txt" % token,
+                    "raw": ("see %s\n" % link).encode(),
+                    "res_model": "helpdesk.ticket",
+                    "res_id": self.ticket.id,
+                }
+            )
+        )
+        self.assertNotIn(token.encode(), upload.sudo().raw)
+        self.assertNotIn(token, upload.sudo().name)
+        # A file of another record is none of ours.
+        other = self.env["ir.attachment"].create(
+            {"name": "x.txt", "raw": link.encode(), "res_model": "res.partner", "res_id": 1}
+        )
+        self.assertIn(token.encode(), other.raw)
+        self.assertDecidesNothing(token)

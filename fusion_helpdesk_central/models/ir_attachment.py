@@ -1,0 +1,46 @@
+# Copyright 2026 Fusion Helpdesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A ticket's files never carry a live decision link, however they came: the
+client API, the mail gateway, an upload in the chatter or the portal (kept
+even when never posted), a file moved onto the ticket by a post."""
+
+from odoo import api, models
+
+# What makes a stored file one of a ticket's, or changes what it holds.
+TICKET_FILE_FNAMES = frozenset({"res_model", "res_id", "raw", "datas", "name"})
+
+
+class IrAttachment(models.Model):
+    _inherit = "ir.attachment"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        attachments = super().create(vals_list)
+        attachments._fusion_redact_ticket_files()
+        return attachments
+
+    def write(self, vals):
+        result = super().write(vals)
+        if TICKET_FILE_FNAMES.intersection(vals):
+            self._fusion_redact_ticket_files()
+        return result
+
+    def _fusion_redact_ticket_files(self):
+        """Redact, where they are stored, the decision links of the names and
+        contents of these attachments that are a ticket's."""
+        Ticket = self.env["helpdesk.ticket"]
+        for attachment in self.sudo():
+            if attachment.res_model != Ticket._name or attachment.type != "binary":
+                continue
+            values = {}
+            name = Ticket._fusion_redact_text(attachment.name or "")
+            if name != (attachment.name or ""):
+                values["name"] = name
+            raw = attachment.raw
+            if raw:
+                content = Ticket._fusion_redact_content(attachment.name, raw)
+                if content is not raw and content != raw:
+                    values["raw"] = content if isinstance(content, bytes) else content.encode()
+            if values:
+                # Written again once: the second pass finds nothing left.
+                attachment.write(values)
