@@ -451,7 +451,7 @@ class TestApiLinksRedacted(SyncApiCase):
         # (the text becomes HTML, <br> between route and token), a path spelt
         # with /./ or //, a link in a file name: the live token is found by
         # its digest, wherever it stands.
-        token, link = self.live_link()
+        token, __ = self.live_link()
         base = self.ticket.get_base_url()
         wrapped = "> %s/fusion_helpdesk/engagement/\n> %s/approve" % (base, token)
         payload = {
