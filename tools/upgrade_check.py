@@ -151,6 +151,24 @@ print("@@MARKER@@" + json.dumps(problems))
 
 # Run by ``odoo shell`` on the 19.0.3 code: approvals through its own API,
 # and what each ticket showed of its latest round.
+# What a ticket shows of its round, read the same way by the old release's
+# code (stored copies) and by this one (related fields): both scripts use it.
+V3_TICKET_SHOWN = """{
+    "engagement_state": ticket.engagement_state,
+    "engagement_owner_email": ticket.engagement_owner_email,
+    "engagement_owner_name": ticket.engagement_owner_name,
+    "engagement_requested_by_id": ticket.engagement_requested_by_id.id,
+    "engagement_summary": ticket.engagement_summary,
+    "engagement_findings": ticket.engagement_findings,
+    "engagement_sent_at": str(ticket.engagement_sent_at),
+    "engagement_decided_at": str(ticket.engagement_decided_at),
+    "engagement_decision_comment": ticket.engagement_decision_comment or False,
+    "engagement_decision_ip": ticket.engagement_decision_ip or False,
+    "engagement_decision_message_id": ticket.engagement_decision_message_id.id,
+    "engagement_token": ticket.engagement_token or False,
+    "engagement_turnaround_hours": round(ticket.engagement_turnaround_hours, 4),
+}"""
+
 V3_OLD_SCRIPT = """
 import json
 key = env["fusion.helpdesk.client.key"].create(
@@ -184,25 +202,8 @@ for state in ("pending", "approved", "rejected", "changes_requested", "due"):
         )
         env.invalidate_all()
     ticket = ticket.sudo()
-    result[state] = {
-        "id": ticket.id,
-        "token": token,
-        "shown": {
-            "engagement_state": ticket.engagement_state,
-            "engagement_owner_email": ticket.engagement_owner_email,
-            "engagement_owner_name": ticket.engagement_owner_name,
-            "engagement_requested_by_id": ticket.engagement_requested_by_id.id,
-            "engagement_summary": ticket.engagement_summary,
-            "engagement_findings": ticket.engagement_findings,
-            "engagement_sent_at": str(ticket.engagement_sent_at),
-            "engagement_decided_at": str(ticket.engagement_decided_at),
-            "engagement_decision_comment": ticket.engagement_decision_comment or False,
-            "engagement_decision_ip": ticket.engagement_decision_ip or False,
-            "engagement_decision_message_id": ticket.engagement_decision_message_id.id,
-            "engagement_token": ticket.engagement_token or False,
-            "engagement_turnaround_hours": round(ticket.engagement_turnaround_hours, 4),
-        },
-    }
+    shown = @@SHOWN@@
+    result[state] = {"id": ticket.id, "token": token, "shown": shown}
 env.cr.commit()
 print("@@MARKER@@" + json.dumps(result))
 """
@@ -234,21 +235,7 @@ env.cr.execute(
 check(not env.cr.fetchone(), "the ticket's reminder index is gone")
 for state, item in data.items():
     ticket = env["helpdesk.ticket"].sudo().browse(item["id"])
-    shown = {
-        "engagement_state": ticket.engagement_state,
-        "engagement_owner_email": ticket.engagement_owner_email,
-        "engagement_owner_name": ticket.engagement_owner_name,
-        "engagement_requested_by_id": ticket.engagement_requested_by_id.id,
-        "engagement_summary": ticket.engagement_summary,
-        "engagement_findings": ticket.engagement_findings,
-        "engagement_sent_at": str(ticket.engagement_sent_at),
-        "engagement_decided_at": str(ticket.engagement_decided_at),
-        "engagement_decision_comment": ticket.engagement_decision_comment or False,
-        "engagement_decision_ip": ticket.engagement_decision_ip or False,
-        "engagement_decision_message_id": ticket.engagement_decision_message_id.id,
-        "engagement_token": ticket.engagement_token or False,
-        "engagement_turnaround_hours": round(ticket.engagement_turnaround_hours, 4),
-    }
+    shown = @@SHOWN@@
     for fname, before in item["shown"].items():
         now = shown[fname]
         check(now == before, "%s: %s was %r, now %r" % (state, fname, before, now))
@@ -357,7 +344,11 @@ def decide_over_http(database, data_dir, token):
 # (label, commit, script on the old code, script on this code): see the docstring.
 UPGRADES = {
     "19.0.2.3.0": (OLD_VERSION_COMMIT, OLD_SCRIPT, NEW_SCRIPT),
-    "19.0.3": (V3_COMMIT, V3_OLD_SCRIPT, V3_NEW_SCRIPT),
+    "19.0.3": (
+        V3_COMMIT,
+        V3_OLD_SCRIPT.replace("@@SHOWN@@", V3_TICKET_SHOWN),
+        V3_NEW_SCRIPT.replace("@@SHOWN@@", V3_TICKET_SHOWN),
+    ),
 }
 
 
