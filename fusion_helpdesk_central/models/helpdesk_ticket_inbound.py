@@ -64,9 +64,10 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _fusion_redact_inbound(self, values):
-        """Redact, in place, the decision links of the ``body``, ``subject``
-        and ``attachments`` (``(name, content[, info])`` tuples) of a gateway
-        message dict or of ``message_post`` arguments; override to redact more."""
+        """Redact, in place, the decision links of the ``body`` and ``subject``
+        of a gateway message dict or of ``message_post`` arguments; override
+        to redact more. Its files are redacted once, where they are stored
+        (``ir.attachment``, see ir_attachment.py)."""
         body = values.get("body")
         if body:
             text = str(body)
@@ -76,12 +77,6 @@ class HelpdeskTicket(models.Model):
                 values["body"] = Markup(redacted) if isinstance(body, Markup) else redacted
         if values.get("subject"):
             values["subject"] = self._fusion_redact_text(values["subject"])
-        if values.get("attachments"):
-            values["attachments"] = [
-                self._fusion_redact_attachment(attachment) for attachment in values["attachments"]
-            ]
-        # Files stored before the post (the client API's, an upload in the
-        # chatter or the portal) are redacted where they are stored (ir.attachment).
         return values
 
     @api.model
@@ -137,17 +132,3 @@ class HelpdeskTicket(models.Model):
             cleaned = self._fusion_redact_live_tokens(text)
             return redacted if cleaned is text else cleaned.encode("utf-8")
         return redacted
-
-    @api.model
-    def _fusion_redact_attachment(self, attachment):
-        """An attachment tuple with its content's decision links redacted."""
-        if len(attachment) < 2:
-            return attachment
-        name, content, *rest = attachment
-        redacted = self._fusion_redact_content(name, content)
-        if redacted is content:
-            return attachment
-        # The gateway's named tuple (fname, content, info) keeps its type.
-        if hasattr(attachment, "_replace"):
-            return attachment._replace(content=redacted)
-        return (name, redacted, *rest)

@@ -6,8 +6,9 @@ even when never posted), a file moved onto the ticket by a post."""
 
 from odoo import api, models
 
-# What makes a stored file one of a ticket's, or changes what it holds.
-TICKET_FILE_FNAMES = frozenset({"res_model", "res_id", "raw", "datas", "name"})
+# What changes what a stored file holds, and what makes it one of a ticket's.
+CONTENT_FNAMES = frozenset({"raw", "datas", "name"})
+LINK_FNAMES = frozenset({"res_model", "res_id"})
 
 
 class IrAttachment(models.Model):
@@ -20,9 +21,25 @@ class IrAttachment(models.Model):
         return attachments
 
     def write(self, vals):
+        # A post re-links its files to the record they already belong to:
+        # only a new content or name, or a file moving onto another record,
+        # is read again.
+        if CONTENT_FNAMES.intersection(vals):
+            changed = self
+        elif LINK_FNAMES.intersection(vals):
+            changed = self.filtered(
+                lambda attachment: (
+                    (
+                        vals.get("res_model", attachment.res_model),
+                        vals.get("res_id", attachment.res_id),
+                    )
+                    != (attachment.res_model, attachment.res_id)
+                )
+            )
+        else:
+            changed = self.browse()
         result = super().write(vals)
-        if TICKET_FILE_FNAMES.intersection(vals):
-            self._fusion_redact_ticket_files()
+        changed._fusion_redact_ticket_files()
         return result
 
     def _fusion_redact_ticket_files(self):
