@@ -502,4 +502,7 @@ class TestApiLinksRedacted(SyncApiCase):
             {"name": "x.txt", "raw": link.encode(), "res_model": "res.partner", "res_id": 1}
         )
         self.assertIn(token.encode(), other.raw)
+        # Moved onto the ticket (as a post moves a pending upload): redacted then.
+        other.write({"res_model": "helpdesk.ticket", "res_id": self.ticket.id})
+        self.assertNotIn(token.encode(), other.raw)
         self.assertDecidesNothing(token)
