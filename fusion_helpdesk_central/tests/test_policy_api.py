@@ -82,7 +82,10 @@ class TestPolicyApi(IntakeApiCase):
         # was tracked on the key, but the engineers of requests still waiting
         # for the previous owner were not told (a new ticket's owner is).
         pending = self._create_ticket("Waiting for Olivia")
-        self._start_round(pending, owner_email="owner@acme.example.com")
+        self.env["fusion.helpdesk.engagement.wizard"].with_user(self.engineer).with_context(
+            active_model="helpdesk.ticket", active_ids=pending.ids
+        ).create({"findings": "Fuser worn.", "summary": "Replace the fuser."}).action_send()
+        self.assertEqual(pending.engagement_owner_email, "owner@acme.example.com")
         policy = {**GOOD_POLICY, "owner_email": "nina@acme.example.com", "owner_name": "Nina New"}
         self.assertJsonResponse(self.put(policy), 200)
         self.env.invalidate_all()
